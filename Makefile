@@ -1,0 +1,89 @@
+# ipwhois: who is hitting my server?
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+DESTDIR	?=
+
+CC	?= cc
+PKGS	 = libpcre2-8 libarchive
+CFLAGS	?= -O2 -g
+CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wpointer-arith -Wno-sign-compare
+CFLAGS	+= $(shell pkg-config --cflags $(PKGS))
+LDLIBS	+= $(shell pkg-config --libs $(PKGS))
+CHECK_CFLAGS = $(shell pkg-config --cflags check)
+CHECK_LIBS   = $(shell pkg-config --libs check)
+
+# WERROR=1 (CI) turns warnings into errors.
+ifeq ($(WERROR),1)
+CFLAGS	+= -Werror
+endif
+
+B	?= build
+SRCS	 = $(wildcard src/*.c)
+OBJS	 = $(SRCS:src/%.c=$(B)/%.o)
+LIBOBJS	 = $(filter-out $(B)/main.o,$(OBJS))
+UNITS	 = $(patsubst tests/%.c,%,$(wildcard tests/check_*.c))
+BIN	?= ipwhois
+TOOLS	 = $(B)/genlog $(B)/testserver
+
+.PHONY: all check test unit integration sanitize clean install uninstall \
+	bench lint
+
+all: $(BIN)
+
+$(BIN): $(OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(B)/%.o: src/%.c src/ipwhois.h | $(B)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B):
+	mkdir -p $(B)
+
+$(B)/libipwhois.a: $(LIBOBJS)
+	rm -f $@
+	ar rcs $@ $(LIBOBJS)
+
+$(B)/check_%: tests/check_%.c $(B)/libipwhois.a
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Isrc -o $@ $< $(B)/libipwhois.a \
+		$(LDLIBS) $(CHECK_LIBS)
+
+$(B)/genlog: tests/genlog.c | $(B)
+	$(CC) -std=c11 -O2 -Wall -Wextra -o $@ $<
+
+# The whole suite: unit and integration tests, then both again under
+# AddressSanitizer and UndefinedBehaviorSanitizer.
+check: test sanitize
+
+test: unit integration
+
+unit: $(UNITS:%=$(B)/%)
+	@set -e; for t in $(UNITS:%=$(B)/%); do \
+		IPWHOIS_TESTDATA=tests/data ./$$t; done
+
+integration: $(BIN) $(B)/genlog
+	IPWHOIS=./$(BIN) GENLOG=$(B)/genlog sh tests/integration.sh
+
+sanitize:
+	$(MAKE) B=build/san BIN=build/san/ipwhois \
+		CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
+		LDFLAGS="-fsanitize=address,undefined" test
+
+lint: $(BIN)
+	mandoc -Tlint -W warning man/ipwhois.1
+
+bench: $(BIN) $(B)/genlog
+	IPWHOIS=./$(BIN) GENLOG=$(B)/genlog sh tests/bench.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/ipwhois
+	install -m 0644 man/ipwhois.1 $(DESTDIR)$(MANDIR)/man1/ipwhois.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/ipwhois $(DESTDIR)$(MANDIR)/man1/ipwhois.1
+
+clean:
+	rm -rf build $(BIN)

@@ -1,0 +1,170 @@
+/*
+ * What a lookup says about an address: the descriptive half of a report
+ * row.  Text from registries is untrusted: it is cleaned once, here, on
+ * the way in, so every output format can rely on it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipwhois.h"
+
+static const char *const status_names[ST_MAX] = {
+	[ST_OK] = "ok",
+	[ST_NOT_FOUND] = "not-found",
+	[ST_TIMEOUT] = "timeout",
+	[ST_RATE_LIMITED] = "rate-limited",
+	[ST_ERROR] = "error",
+};
+
+static const char *const source_names[SRC_MAX] = {
+	[SRC_NONE] = "",
+	[SRC_RDAP] = "rdap",
+	[SRC_WHOIS] = "whois",
+	[SRC_CACHE] = "cache",
+	[SRC_BUILTIN] = "builtin",
+};
+
+const char *
+status_name(enum status s)
+{
+	return s < ST_MAX ? status_names[s] : "error";
+}
+
+const char *
+source_name(enum source s)
+{
+	return s < SRC_MAX ? source_names[s] : "";
+}
+
+/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and beyond U+10FFFF are invalid. */
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+/*
+ * Clean untrusted text into dst (room for max bytes plus NUL): control
+ * characters (newlines and tabs too) become one space, invalid UTF-8
+ * becomes U+FFFD, runs of spaces fold, the ends are trimmed, and the text
+ * is cut at max bytes on a character boundary.  Returns the length.
+ */
+size_t
+text_clean(char *dst, const char *src, size_t n, size_t max)
+{
+	static const char fffd[] = "\xef\xbf\xbd";
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0, out = 0;
+	int space = 1;		/* drops leading spaces */
+
+	while (i < n) {
+		size_t len = utf8_len(s + i, n - i);
+		const char *put = (const char *)s + i;
+		size_t putlen = len;
+
+		if (len == 0) {
+			put = fffd;
+			putlen = 3;
+			len = 1;
+		} else if (s[i] < 0x20 || s[i] == 0x7f || s[i] == ' ' ||
+		    (s[i] == 0xc2 && s[i + 1] >= 0x80 && s[i + 1] < 0xa0)) {
+			/* C0, DEL and C1 controls, and spaces. */
+			i += len;
+			if (!space && out < max) {
+				dst[out++] = ' ';
+				space = 1;
+			}
+			continue;
+		}
+		if (out + putlen > max)
+			break;
+		memcpy(dst + out, put, putlen);
+		out += putlen;
+		space = 0;
+		i += len;
+	}
+	while (out > 0 && dst[out - 1] == ' ')
+		out--;
+	dst[out] = '\0';
+	return out;
+}
+
+/* Set a field from untrusted bytes; empty text leaves it unset. */
+void
+answer_set(struct answer *a, enum field f, const char *s, size_t n)
+{
+	char buf[FIELD_MAX + 1];
+	size_t len = text_clean(buf, s, n, FIELD_MAX);
+
+	free(a->field[f]);
+	a->field[f] = len ? xstrndup(buf, len) : NULL;
+}
+
+void
+answer_clear(struct answer *a)
+{
+	for (int i = 0; i < FLD_MAX; i++)
+		free(a->field[i]);
+	memset(a, 0, sizeof(*a));
+}
+
+static int
+str_equal(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+int
+answer_equal(const struct answer *a, const struct answer *b)
+{
+	if (a->kind != b->kind || a->registry != b->registry ||
+	    a->status != b->status || a->source != b->source)
+		return 0;
+	for (int i = 0; i < FLD_MAX; i++)
+		if (!str_equal(a->field[i], b->field[i]))
+			return 0;
+	return 1;
+}
+
+/* FNV-1a over every part of the answer. */
+uint64_t
+answer_hash(const struct answer *a)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const uint8_t head[4] = { a->kind, a->registry, a->status, a->source };
+
+	for (int i = 0; i < 4; i++)
+		h = (h ^ head[i]) * 0x100000001b3ULL;
+	for (int i = 0; i < FLD_MAX; i++) {
+		for (const char *p = a->field[i]; p && *p; p++)
+			h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
+		h = (h ^ 0xff) * 0x100000001b3ULL;
+	}
+	return h;
+}

@@ -1,0 +1,292 @@
+/*
+ * The wire between the processes: length-prefixed frames on pipes.
+ * This file is the only code that reads or writes a pipe.
+ *
+ * A frame is an 8-byte header, then the payload:
+ *	uint32_t len	payload bytes, at most frame_max[type]
+ *	uint16_t type	enum frame_type
+ *	uint16_t version	FRAME_VERSION
+ * Both ends are the same binary on the same machine, so fields are in
+ * host byte order.  Every pipe has one writer and one reader.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipwhois.h"
+
+/* Bump this when a frame's layout changes. */
+#define FRAME_VERSION	1
+
+/* Largest payload each frame type may carry; checked before any copy. */
+static const uint32_t frame_max[F_TYPE_MAX] = {
+	[F_SENTINEL] = sizeof(struct sentinel),
+	[F_ADDR] = sizeof(struct ip),
+	[F_RESULT] = sizeof(struct ip) + 4 + FLD_MAX * (2 + FIELD_MAX),
+	[F_WSTATS] = sizeof(struct wstats),
+	[F_PSTATS] = sizeof(struct pstats),
+	[F_COUNT] = sizeof(struct count),
+};
+
+/* Smallest payload: fixed-size frames must be exactly their size. */
+static const uint32_t frame_min[F_TYPE_MAX] = {
+	[F_SENTINEL] = sizeof(struct sentinel),
+	[F_ADDR] = sizeof(struct ip),
+	[F_RESULT] = sizeof(struct ip) + 4 + FLD_MAX * 2,
+	[F_WSTATS] = sizeof(struct wstats),
+	[F_PSTATS] = sizeof(struct pstats),
+	[F_COUNT] = sizeof(struct count),
+};
+
+void
+frame_reader_init(struct frame_reader *fr, int fd)
+{
+	fr->fd = fd;
+	fr->eof = 0;
+	fr->off = fr->have = 0;
+}
+
+/*
+ * Is there a whole frame at buf?  1: yes, *f filled; 0: need more bytes;
+ * -1: the header is invalid (unknown type, bad length or version).
+ */
+int
+frame_check(const uint8_t *buf, size_t have, struct frame *f)
+{
+	uint32_t len;
+	uint16_t type, version;
+
+	if (have < FRAME_HDR)
+		return 0;
+	memcpy(&len, buf, 4);
+	memcpy(&type, buf + 4, 2);
+	memcpy(&version, buf + 6, 2);
+	if (version != FRAME_VERSION || type == 0 || type >= F_TYPE_MAX ||
+	    len > frame_max[type] || len < frame_min[type])
+		return -1;
+	if (have - FRAME_HDR < len)
+		return 0;
+	f->type = type;
+	f->len = len;
+	f->data = buf + FRAME_HDR;
+	return 1;
+}
+
+/*
+ * One read(2) into the reader's buffer.  1: bytes arrived; 0: end of
+ * file; -1: error (EINTR when a signal asked us to stop; EAGAIN on a
+ * non-blocking pipe with nothing to read).
+ */
+int
+frame_fill(struct frame_reader *fr)
+{
+	ssize_t n;
+
+	if (fr->off > 0 && fr->off == fr->have)
+		fr->off = fr->have = 0;
+	if (fr->have == sizeof(fr->buf) || fr->off > sizeof(fr->buf) / 2) {
+		memmove(fr->buf, fr->buf + fr->off, fr->have - fr->off);
+		fr->have -= fr->off;
+		fr->off = 0;
+	}
+	for (;;) {
+		n = read(fr->fd, fr->buf + fr->have, sizeof(fr->buf) - fr->have);
+		if (n >= 0)
+			break;
+		if (errno != EINTR || got_signal)
+			return -1;
+	}
+	if (n == 0) {
+		fr->eof = 1;
+		return 0;
+	}
+	fr->have += (size_t)n;
+	return 1;
+}
+
+/*
+ * The next whole frame already in the buffer, without reading.
+ * 1: *f is valid until the next call; 0: none yet; -1: corrupt stream.
+ */
+int
+frame_next(struct frame_reader *fr, struct frame *f)
+{
+	int r = frame_check(fr->buf + fr->off, fr->have - fr->off, f);
+
+	if (r == 1)
+		fr->off += FRAME_HDR + f->len;
+	return r;
+}
+
+/*
+ * Blocking: the next frame, reading as needed.  Matched by frame_put()
+ * and frame_flush() on the other end.  1: a frame; 0: end of file (a
+ * partial frame at the end counts as corrupt); -1: error or corrupt.
+ */
+int
+frame_read(struct frame_reader *fr, struct frame *f)
+{
+	for (;;) {
+		int r = frame_next(fr, f);
+
+		if (r != 0)
+			return r;
+		r = frame_fill(fr);
+		if (r == 0)
+			return fr->have == fr->off ? 0 : -1;
+		if (r == -1)
+			return -1;
+	}
+}
+
+/* Append one frame to an output buffer.  Matched by frame_next(). */
+int
+frame_put(struct frame_buf *fb, enum frame_type type, const void *payload,
+    size_t len)
+{
+	uint32_t len32 = (uint32_t)len;
+	uint16_t type16 = (uint16_t)type, version = FRAME_VERSION;
+
+	if (type <= 0 || type >= F_TYPE_MAX || len > frame_max[type] ||
+	    len < frame_min[type]) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (fb->off > 0 && fb->cap - fb->len < FRAME_HDR + len) {
+		memmove(fb->data, fb->data + fb->off, fb->len - fb->off);
+		fb->len -= fb->off;
+		fb->off = 0;
+	}
+	if (fb->cap - fb->len < FRAME_HDR + len) {
+		size_t cap = fb->cap ? fb->cap : 4096;
+		uint8_t *p;
+
+		while (cap - fb->len < FRAME_HDR + len)
+			cap *= 2;
+		if ((p = realloc(fb->data, cap)) == NULL)
+			return -1;
+		fb->data = p;
+		fb->cap = cap;
+	}
+	memcpy(fb->data + fb->len, &len32, 4);
+	memcpy(fb->data + fb->len + 4, &type16, 2);
+	memcpy(fb->data + fb->len + 6, &version, 2);
+	if (len)
+		memcpy(fb->data + fb->len + FRAME_HDR, payload, len);
+	fb->len += FRAME_HDR + len;
+	return 0;
+}
+
+/*
+ * Write what the buffer holds, as far as the pipe takes it now.
+ * Blocking fds: all of it (short writes and EINTR resumed).
+ * Non-blocking fds: stops at EAGAIN and keeps the rest.
+ * 0: nothing left; 1: some left (EAGAIN); -1: error (EPIPE: reader gone).
+ */
+int
+frame_flush_some(struct frame_buf *fb, int fd)
+{
+	while (fb->off < fb->len) {
+		ssize_t n = write(fd, fb->data + fb->off, fb->len - fb->off);
+
+		if (n > 0) {
+			fb->off += (size_t)n;
+			continue;
+		}
+		if (n == -1 && errno == EINTR && !got_signal)
+			continue;
+		if (n == -1 && errno == EAGAIN)
+			return 1;
+		fb->off = fb->len = 0;	/* the reader is gone: drop the rest */
+		return -1;
+	}
+	fb->off = fb->len = 0;
+	return 0;
+}
+
+/* Blocking flush of a whole buffer.  Matched by frame_read(). */
+int
+frame_flush(struct frame_buf *fb, int fd)
+{
+	return frame_flush_some(fb, fd) == 0 ? 0 : -1;
+}
+
+void
+frame_buf_free(struct frame_buf *fb)
+{
+	free(fb->data);
+	fb->data = NULL;
+	fb->off = fb->len = fb->cap = 0;
+}
+
+/*
+ * F_RESULT payload: the address, four one-byte enums (kind, registry,
+ * status, source), then each text field as uint16_t length + bytes.
+ * Matched by wire_get_result().
+ */
+int
+wire_put_result(struct frame_buf *fb, const struct ip *ip,
+    const struct answer *a)
+{
+	uint8_t buf[sizeof(struct ip) + 4 + FLD_MAX * (2 + FIELD_MAX)];
+	size_t n = 0;
+
+	memcpy(buf, ip->b, sizeof(ip->b));
+	n += sizeof(ip->b);
+	buf[n++] = a->kind;
+	buf[n++] = a->registry;
+	buf[n++] = a->status;
+	buf[n++] = a->source;
+	for (int i = 0; i < FLD_MAX; i++) {
+		size_t len = a->field[i] ? strlen(a->field[i]) : 0;
+		uint16_t len16;
+
+		if (len > FIELD_MAX)
+			len = FIELD_MAX;	/* answer_set() already cut it */
+		len16 = (uint16_t)len;
+		memcpy(buf + n, &len16, 2);
+		memcpy(buf + n + 2, a->field[i], len);
+		n += 2 + len;
+	}
+	return frame_put(fb, F_RESULT, buf, n);
+}
+
+/* Matched by wire_put_result().  0, or -1 for a malformed payload. */
+int
+wire_get_result(const struct frame *f, struct ip *ip, struct answer *a)
+{
+	size_t n = 0;
+
+	memset(a, 0, sizeof(*a));
+	if (f->type != F_RESULT || f->len < frame_min[F_RESULT])
+		return -1;
+	memcpy(ip->b, f->data, sizeof(ip->b));
+	n += sizeof(ip->b);
+	a->kind = f->data[n++];
+	a->registry = f->data[n++];
+	a->status = f->data[n++];
+	a->source = f->data[n++];
+	if (a->kind >= KIND_MAX || a->registry >= RIR_MAX ||
+	    a->status >= ST_MAX || a->source >= SRC_MAX)
+		return -1;
+	for (int i = 0; i < FLD_MAX; i++) {
+		uint16_t len;
+
+		if (f->len - n < 2)
+			goto bad;
+		memcpy(&len, f->data + n, 2);
+		n += 2;
+		if (len > FIELD_MAX || f->len - n < len)
+			goto bad;
+		if (len)
+			a->field[i] = xstrndup((const char *)f->data + n, len);
+		n += len;
+	}
+	if (n != f->len)
+		goto bad;
+	return 0;
+bad:
+	answer_clear(a);
+	return -1;
+}

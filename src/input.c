@@ -1,0 +1,172 @@
+/*
+ * A log input, plain or compressed.  Compression is recognised by the
+ * first bytes, not the name (rotated logs are renamed freely, and stdin
+ * has no name); libarchive decodes gzip, bzip2, xz, zstd, lz4, lzip and
+ * compress.  Plain files are read with read(2) into the caller's buffer.
+ */
+#include <archive.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipwhois.h"
+
+#define PEEK	6
+
+struct input {
+	int		 fd;
+	struct archive	*ar;		/* NULL: a plain file */
+	uint8_t		 peek[PEEK];	/* first bytes, read to recognise it */
+	size_t		 peek_len, peek_off;
+	char		 rbuf[64 * 1024];	/* libarchive's read buffer */
+	char		 err[256];
+};
+
+/* Magic numbers of the compressed formats libarchive reads. */
+static const struct {
+	const char *magic;
+	size_t len;
+} compressed[] = {
+	{ "\x1f\x8b", 2 },			/* gzip (RFC 1952) */
+	{ "BZh", 3 },				/* bzip2 */
+	{ "\xfd" "7zXZ\x00", 6 },		/* xz */
+	{ "\x28\xb5\x2f\xfd", 4 },		/* zstd (RFC 8878) */
+	{ "\x04\x22\x4d\x18", 4 },		/* lz4 frame */
+	{ "LZIP", 4 },				/* lzip */
+	{ "\x1f\x9d", 2 },			/* compress (.Z) */
+};
+
+static ssize_t
+read_fd(int fd, void *buf, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = read(fd, buf, n);
+	while (r == -1 && errno == EINTR && !got_signal);
+	return r;
+}
+
+/* Bytes for the decoder: the peeked ones first, then the descriptor. */
+static la_ssize_t
+feed(struct archive *ar, void *arg, const void **buf)
+{
+	struct input *in = arg;
+	ssize_t n;
+
+	(void)ar;
+	if (in->peek_off < in->peek_len) {
+		*buf = in->peek + in->peek_off;
+		n = (ssize_t)(in->peek_len - in->peek_off);
+		in->peek_off = in->peek_len;
+		return n;
+	}
+	*buf = in->rbuf;
+	if ((n = read_fd(in->fd, in->rbuf, sizeof(in->rbuf))) == -1)
+		archive_set_error(ar, errno, "%s", strerror(errno));
+	return n;
+}
+
+static int
+is_compressed(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < sizeof(compressed) / sizeof(compressed[0]); i++)
+		if (n >= compressed[i].len &&
+		    memcmp(p, compressed[i].magic, compressed[i].len) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+open_archive(struct input *in)
+{
+	struct archive_entry *entry;
+
+	if ((in->ar = archive_read_new()) == NULL)
+		return -1;
+	archive_read_support_filter_all(in->ar);
+	archive_read_support_format_raw(in->ar);
+	if (archive_read_open(in->ar, in, NULL, feed, NULL) != ARCHIVE_OK ||
+	    archive_read_next_header(in->ar, &entry) != ARCHIVE_OK) {
+		snprintf(in->err, sizeof(in->err), "%s",
+		    archive_error_string(in->ar) ? archive_error_string(in->ar)
+		    : "cannot decompress");
+		return -1;
+	}
+	return 0;
+}
+
+/* Start reading fd; NULL (and errno) when even that fails. */
+struct input *
+input_open(int fd)
+{
+	struct input *in = xcalloc(1, sizeof(*in));
+	ssize_t n;
+
+	in->fd = fd;
+	while (in->peek_len < PEEK) {
+		n = read_fd(fd, in->peek + in->peek_len, PEEK - in->peek_len);
+		if (n == -1) {
+			snprintf(in->err, sizeof(in->err), "%s", strerror(errno));
+			return in;
+		}
+		if (n == 0)
+			break;
+		in->peek_len += (size_t)n;
+	}
+	if (is_compressed(in->peek, in->peek_len) && open_archive(in) == -1) {
+		archive_read_free(in->ar);
+		in->ar = NULL;
+		in->peek_off = in->peek_len;	/* nothing readable */
+	}
+	return in;
+}
+
+/*
+ * Up to n bytes of log text.  >0: bytes; 0: the end; -1: the input is
+ * damaged or unreadable (input_error() says why); what came before it
+ * is good.
+ */
+ssize_t
+input_read(struct input *in, void *buf, size_t n)
+{
+	ssize_t r;
+
+	if (in->err[0])
+		return -1;
+	if (in->ar != NULL) {
+		r = archive_read_data(in->ar, buf, n);
+		if (r < 0)
+			snprintf(in->err, sizeof(in->err), "%s",
+			    archive_error_string(in->ar) ?
+			    archive_error_string(in->ar) : "damaged data");
+		return r < 0 ? -1 : r;
+	}
+	if (in->peek_off < in->peek_len) {
+		size_t k = in->peek_len - in->peek_off;
+
+		if (k > n)
+			k = n;
+		memcpy(buf, in->peek + in->peek_off, k);
+		in->peek_off += k;
+		return (ssize_t)k;
+	}
+	if ((r = read_fd(in->fd, buf, n)) == -1)
+		snprintf(in->err, sizeof(in->err), "%s", strerror(errno));
+	return r;
+}
+
+const char *
+input_error(struct input *in)
+{
+	return in->err[0] ? in->err : NULL;
+}
+
+void
+input_close(struct input *in)
+{
+	if (in->ar != NULL)
+		archive_read_free(in->ar);
+	free(in);
+}

@@ -1,0 +1,386 @@
+/*
+ * ipwhois: who is hitting my server?
+ *
+ * One internal header.  Prototypes are grouped by the file that defines
+ * them.  Process roles: main.c (parent), parser.c, worker.c, reporter.c.
+ */
+#ifndef IPWHOIS_H
+#define IPWHOIS_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <time.h>
+
+#define IPWHOIS_VERSION "0.1.0"
+
+#define MAX_JOBS	256
+#define DEFAULT_JOBS	8
+
+/* Exit statuses, documented in ipwhois(1). */
+enum {
+	EXIT_OK = 0,
+	EXIT_LOOKUP = 1,	/* some lookups failed; the report is complete */
+	EXIT_USAGE = 2,		/* usage or input error */
+	EXIT_INTERNAL = 3,	/* a process died, a write failed, out of memory */
+};
+
+/* ip.c */
+
+/*
+ * An address, always 16 bytes: IPv4 is held IPv4-mapped (::ffff:a.b.c.d),
+ * so one type, one hash and one compare serve both families.
+ */
+struct ip {
+	uint8_t b[16];
+};
+
+#define IP_STRLEN	46	/* enough for any canonical form plus NUL */
+
+int	 ip_parse(const char *, size_t, struct ip *);
+int	 ip_token(const char *, size_t, struct ip *);
+const char *ip_find(const char *, const char *, struct ip *, const char **);
+size_t	 ip_format(const struct ip *, char *);
+int	 ip_is_v4(const struct ip *);
+int	 ip_cmp(const struct ip *, const struct ip *);
+uint64_t ip_hash(const struct ip *);
+uint64_t ip_route_hash(const struct ip *);
+void	 ip_from_v4(struct ip *, uint32_t);
+uint32_t ip_v4(const struct ip *);
+int	 ip_in_net(const struct ip *, const struct ip *, unsigned);
+int	 ip_net_parse(const char *, struct ip *, unsigned *);
+size_t	 ip_net_format(const struct ip *, unsigned, char *);
+
+/* timefmt.c: timestamps are seconds since the epoch, UTC; 0 = unknown. */
+
+struct syslog_clock {
+	int	 year;		/* year of the reference time */
+	int	 ref_mon;	/* month (0-11) of the reference time */
+	int	 ref_mday;
+	long	 hour_key;	/* cache of the last local hour converted */
+	int64_t	 hour_utc;
+};
+
+int64_t	 time_clf(const char *, size_t);
+int64_t	 time_iso(const char *, size_t, size_t *, struct syslog_clock *);
+int64_t	 time_syslog(const char *, size_t, struct syslog_clock *);
+int64_t	 time_any(const char *, size_t, struct syslog_clock *);
+void	 syslog_clock_init(struct syslog_clock *, time_t);
+int64_t	 days_from_civil(int, unsigned, unsigned);
+size_t	 time_format(int64_t, char *);
+
+/* logfmt.c */
+
+enum logfmt {
+	FMT_AUTO,
+	FMT_COMBINED,
+	FMT_COMMON,
+	FMT_VHOST,
+	FMT_SSHD,
+	FMT_FIRST_IP,
+	FMT_REGEX,
+};
+
+/* What one log line gave: the client, and what else the format carries. */
+struct hit {
+	struct ip ip;
+	int64_t	 when;		/* 0: the line has no timestamp */
+	uint64_t bytes;
+	int	 has_bytes;
+};
+
+struct logctx {
+	enum logfmt fmt;
+	struct syslog_clock clock;
+	void	*regex;		/* struct regex from logfmt_regex_compile */
+	/* CLF timestamps repeat line after line: remember the last one. */
+	char	 last_clf[32];
+	int64_t	 last_clf_time;
+};
+
+int	 logfmt_parse(struct logctx *, const char *, size_t, struct hit *);
+enum logfmt logfmt_detect(const char *, size_t, struct syslog_clock *);
+int	 logfmt_by_name(const char *, enum logfmt *);
+const char *logfmt_name(enum logfmt);
+void	*logfmt_regex_compile(const char *, char *, size_t);
+void	 logfmt_regex_free(void *);
+
+/* special.c: IANA special-purpose address registries. */
+
+enum kind {
+	KIND_PUBLIC,
+	KIND_PRIVATE,
+	KIND_LOOPBACK,
+	KIND_LINK_LOCAL,
+	KIND_CGNAT,
+	KIND_DOCUMENTATION,
+	KIND_MULTICAST,
+	KIND_BENCHMARKING,
+	KIND_UNSPECIFIED,
+	KIND_BROADCAST,
+	KIND_TRANSLATION,
+	KIND_TUNNEL,
+	KIND_ANYCAST,
+	KIND_RESERVED,
+	KIND_MAX
+};
+
+struct special {
+	const char *net;	/* CIDR text */
+	enum kind kind;
+	const char *name;	/* IANA's name for the block */
+};
+
+const struct special *special_lookup(const struct ip *);
+const char *kind_name(enum kind);
+
+/* rir.c: which Regional Internet Registry administers an address. */
+
+enum rir {
+	RIR_NONE,
+	RIR_AFRINIC,
+	RIR_APNIC,
+	RIR_ARIN,
+	RIR_LACNIC,
+	RIR_RIPE,
+	RIR_MAX
+};
+
+enum rir rir_lookup(const struct ip *);
+const char *rir_name(enum rir);
+
+/* answer.c: what a lookup says about an address (one report row's
+ * descriptive half). */
+
+enum status {
+	ST_OK,
+	ST_NOT_FOUND,
+	ST_TIMEOUT,
+	ST_RATE_LIMITED,
+	ST_ERROR,
+	ST_MAX
+};
+
+enum source {
+	SRC_NONE,
+	SRC_RDAP,
+	SRC_WHOIS,
+	SRC_CACHE,
+	SRC_BUILTIN,
+	SRC_MAX
+};
+
+enum field {
+	FLD_NETWORK,
+	FLD_NET_NAME,
+	FLD_ORG,
+	FLD_COUNTRY,
+	FLD_ASN,
+	FLD_AS_NAME,
+	FLD_ABUSE_EMAIL,
+	FLD_MAX
+};
+
+#define FIELD_MAX	1024	/* longest text kept in one field, in bytes */
+
+struct answer {
+	uint8_t	 kind;		/* enum kind */
+	uint8_t	 registry;	/* enum rir */
+	uint8_t	 status;	/* enum status */
+	uint8_t	 source;	/* enum source */
+	char	*field[FLD_MAX];	/* NULL or sanitized UTF-8 */
+};
+
+void	 answer_set(struct answer *, enum field, const char *, size_t);
+void	 answer_clear(struct answer *);
+int	 answer_equal(const struct answer *, const struct answer *);
+uint64_t answer_hash(const struct answer *);
+const char *status_name(enum status);
+const char *source_name(enum source);
+size_t	 text_clean(char *, const char *, size_t, size_t);
+
+/* lookup.c: the worker's lookup chain. */
+
+struct lookup;
+struct config;
+
+struct lookup *lookup_new(const struct config *);
+void	 lookup_free(struct lookup *);
+void	 lookup_addr(struct lookup *, const struct ip *, struct answer *);
+
+/* frame.c: the only code that reads or writes a pipe. */
+
+#define FRAME_HDR	8
+#define FRAME_MAX	(16 * 1024)	/* largest payload of any frame */
+
+enum frame_type {
+	F_SENTINEL = 1,	/* any producer -> its consumers: I am done */
+	F_ADDR,		/* parser -> worker: look this address up */
+	F_RESULT,	/* worker -> reporter: an address and its answer */
+	F_WSTATS,	/* worker -> reporter: what the worker did */
+	F_PSTATS,	/* parser -> reporter: what the parser read */
+	F_COUNT,	/* parser -> reporter: an address and its counts */
+	F_TYPE_MAX
+};
+
+struct frame {
+	uint16_t type;
+	uint32_t len;
+	const uint8_t *data;	/* valid until the next frame_next() */
+};
+
+struct frame_reader {
+	int	 fd;
+	int	 eof;
+	size_t	 off, have;
+	uint8_t	 buf[2 * (FRAME_HDR + FRAME_MAX)];
+};
+
+struct frame_buf {
+	uint8_t	*data;
+	size_t	 off;		/* bytes before off are already written */
+	size_t	 len, cap;
+};
+
+void	 frame_reader_init(struct frame_reader *, int);
+int	 frame_fill(struct frame_reader *);
+int	 frame_next(struct frame_reader *, struct frame *);
+int	 frame_read(struct frame_reader *, struct frame *);
+int	 frame_put(struct frame_buf *, enum frame_type, const void *, size_t);
+int	 frame_flush(struct frame_buf *, int);
+int	 frame_flush_some(struct frame_buf *, int);
+void	 frame_buf_free(struct frame_buf *);
+int	 frame_check(const uint8_t *, size_t, struct frame *);
+
+/* Producers name themselves in their sentinel. */
+enum role { ROLE_PARSER, ROLE_WORKER, ROLE_REPORTER };
+
+struct sentinel {
+	uint16_t role;
+	uint16_t id;
+};
+
+struct pstats {
+	uint64_t lines;		/* lines read */
+	uint64_t rejected;	/* lines without a client address */
+	uint64_t long_lines;	/* lines cut at LINE_MAX */
+	uint64_t in_bytes;	/* bytes read (uncompressed) */
+	uint64_t unique;	/* addresses counted */
+	uint32_t files;		/* inputs read */
+	uint32_t bad_files;	/* inputs that could not be read to the end */
+};
+
+struct wstats {
+	uint64_t lookups;
+	uint64_t queries;
+	uint64_t failed;
+};
+
+struct count {
+	struct ip ip;
+	uint64_t hits;
+	uint64_t bytes;		/* BYTES_NONE: no line carried a size */
+	int64_t	 first, last;
+};
+
+#define BYTES_NONE	UINT64_MAX
+
+int	 wire_put_result(struct frame_buf *, const struct ip *,
+	    const struct answer *);
+int	 wire_get_result(const struct frame *, struct ip *, struct answer *);
+
+/* csv.c */
+
+void	 csv_field(FILE *, const char *);
+int	 csv_needs_quotes(const char *);
+
+/* addrtab.c: per-address counts, open addressing. */
+
+struct addrtab {
+	struct count *slot;
+	size_t	 mask;		/* slots - 1 */
+	size_t	 used;
+	struct count zero;	/* the address :: (the empty-slot key) */
+	int	 has_zero;
+};
+
+int	 addrtab_init(struct addrtab *, size_t);
+struct count *addrtab_get(struct addrtab *, const struct ip *, int *);
+struct count *addrtab_next(struct addrtab *, size_t *);
+void	 addrtab_free(struct addrtab *);
+
+/* input.c: a log file, plain or compressed, read in large blocks. */
+
+#define LINE_MAX_LEN	(64 * 1024)
+
+struct input;
+
+struct input *input_open(int);
+ssize_t	 input_read(struct input *, void *, size_t);
+const char *input_error(struct input *);
+void	 input_close(struct input *);
+
+/* options.c */
+
+struct config {
+	int	 jobs;
+	enum logfmt fmt;
+	const char *regex;
+	void	*compiled;	/* the regex, compiled once by main */
+	int	 offline;
+	int	 verbose;
+	int	 quiet;
+	const char *output;	/* NULL: stdout */
+	char	**inputs;	/* "-" is standard input */
+	int	 ninputs;
+};
+
+int	 config_parse(struct config *, int, char **, char *, size_t);
+void	 usage(FILE *);
+
+/* parser.c, worker.c, reporter.c: role entry points; they never return. */
+
+struct pipes {
+	int	 nworkers;
+	int	*to_worker;	/* parser writes, worker i reads */
+	int	*from_worker;	/* worker i writes, reporter reads */
+	int	 to_reporter;	/* parser writes, reporter reads */
+};
+
+struct parser_args {
+	const struct config *cfg;
+	int	*in_fds;	/* one per input, already open */
+	int	*out_fds;	/* to worker i */
+	int	 nworkers;
+	int	 reporter_fd;
+};
+
+struct reporter_args {
+	const struct config *cfg;
+	int	 parser_fd;
+	int	*worker_fds;
+	int	 nworkers;
+	int	 out_fd;
+	int64_t	 started_ns;
+};
+
+void	 parser_main(const struct parser_args *) __attribute__((noreturn));
+void	 worker_main(const struct config *, int, int, int)
+	    __attribute__((noreturn));
+void	 reporter_main(const struct reporter_args *) __attribute__((noreturn));
+
+/* util.c */
+
+extern volatile sig_atomic_t got_signal;
+
+void	 signals_child(void);
+int	 exit_for_signal(void);
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+char	*xstrndup(const char *, size_t);
+int64_t	 now_ns(void);
+
+#endif /* IPWHOIS_H */

@@ -1,0 +1,434 @@
+/*
+ * Log formats: one line in, the client address (and time and size, where
+ * the format has them) out.  Pure functions over a line; the fixed formats
+ * are scanned by hand, --regex goes through PCRE2 with JIT.
+ *
+ * Each scanner returns a match level: 0 no client found, 1 a client found
+ * but the line is not wholly in the format (counted anyway), 2 the line is
+ * exactly in the format (what auto-detection scores).
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipwhois.h"
+
+enum { NO_MATCH, PARTIAL, EXACT };
+
+struct regex {
+	pcre2_code	 *code;
+	pcre2_match_data *md;
+	uint32_t	  g_ip, g_time, g_bytes;	/* group numbers; 0 none */
+};
+
+static const char *
+skip_token(const char *p, const char *end)
+{
+	const char *sp = memchr(p, ' ', (size_t)(end - p));
+
+	return sp ? sp : end;
+}
+
+/* A decimal size, or "-" for none.  Returns the end, or NULL. */
+static const char *
+scan_size(const char *p, const char *end, struct hit *h)
+{
+	uint64_t v = 0;
+	const char *start = p;
+
+	if (p < end && *p == '-') {
+		h->bytes = 0;
+		h->has_bytes = 1;
+		return p + 1;
+	}
+	while (p < end && *p >= '0' && *p <= '9' && p - start < 19)
+		v = v * 10 + (uint64_t)(*p++ - '0');
+	if (p == start)
+		return NULL;
+	h->bytes = v;
+	h->has_bytes = 1;
+	return p;
+}
+
+/* The closing quote of a quoted field (backslash escapes skipped). */
+static const char *
+close_quote(const char *start, const char *end)
+{
+	const char *p = start;
+
+	while ((p = memchr(p, '"', (size_t)(end - p))) != NULL) {
+		const char *b = p;
+
+		while (b > start && b[-1] == '\\')
+			b--;
+		if ((p - b) % 2 == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+/* The CLF timestamp at p ("[10/Oct/2000:13:55:36 -0700]"), remembered. */
+static int64_t
+clf_time(struct logctx *ctx, const char *p)
+{
+	if (memcmp(p, ctx->last_clf, 26) != 0) {
+		ctx->last_clf_time = time_clf(p, 26);
+		memcpy(ctx->last_clf, p, 26);
+	}
+	return ctx->last_clf_time;
+}
+
+/*
+ * From the client field on: 'client ident user [time] "request" status
+ * bytes', then for combined ' "referer" "agent"' (anything may follow, as
+ * nginx and Apache setups add fields).
+ */
+static int
+scan_clf(struct logctx *ctx, const char *p, const char *end, struct hit *h,
+    int combined)
+{
+	const char *tok = skip_token(p, end), *q, *close;
+
+	if (ip_token(p, (size_t)(tok - p), &h->ip) == -1)
+		return NO_MATCH;
+	/* The user field may hold spaces: the time is the first '['. */
+	if ((q = memchr(tok, '[', (size_t)(end - tok))) == NULL ||
+	    end - q < 28 || q[27] != ']')
+		return PARTIAL;
+	h->when = clf_time(ctx, q + 1);
+	if (h->when == 0)
+		return PARTIAL;
+	q += 28;
+	if (end - q < 3 || q[0] != ' ' || q[1] != '"' ||
+	    (close = close_quote(q + 2, end)) == NULL)
+		return PARTIAL;
+	q = close + 1;
+	if (end - q < 5 || q[0] != ' ' || q[4] != ' ' ||
+	    q[1] < '1' || q[1] > '5' || q[2] < '0' || q[2] > '9' ||
+	    q[3] < '0' || q[3] > '9')
+		return PARTIAL;
+	if ((q = scan_size(q + 5, end, h)) == NULL)
+		return PARTIAL;
+	if (!combined)
+		return q == end ? EXACT : PARTIAL;
+	if (end - q < 3 || q[0] != ' ' || q[1] != '"' ||
+	    (close = close_quote(q + 2, end)) == NULL)
+		return PARTIAL;
+	q = close + 1;
+	if (end - q < 3 || q[0] != ' ' || q[1] != '"' ||
+	    close_quote(q + 2, end) == NULL)
+		return PARTIAL;
+	return EXACT;
+}
+
+/* "vhost[:port] client ...": the combined format after a virtual host. */
+static int
+scan_vhost(struct logctx *ctx, const char *p, const char *end, struct hit *h)
+{
+	const char *tok = skip_token(p, end);
+	struct ip dummy;
+
+	if (tok == end || tok == p)
+		return NO_MATCH;
+	/* A first field that is itself an address is a plain combined log. */
+	if (ip_token(p, (size_t)(tok - p), &dummy) == 0)
+		return NO_MATCH;
+	return scan_clf(ctx, tok + 1, end, h, 1);
+}
+
+/* Words before an address that make it the client in an sshd message. */
+static const char *const sshd_before[] = {
+	"from ",	/* "Failed password for root from ADDR port 22" */
+	"FROM ",	/* "ROOT LOGIN REFUSED FROM ADDR" */
+	"rhost=",	/* pam_unix: "authentication failure; ... rhost=ADDR" */
+	"[",		/* "reverse mapping checking getaddrinfo for H [ADDR]" */
+	"by ",		/* "Connection closed by ADDR port 22" */
+};
+
+static int
+sshd_client(const char *msg, const char *end, const char *at,
+    const char *after)
+{
+	size_t before = (size_t)(at - msg);
+
+	for (size_t i = 0; i < sizeof(sshd_before) / sizeof(sshd_before[0]);
+	    i++) {
+		size_t k = strlen(sshd_before[i]);
+
+		if (before >= k && memcmp(at - k, sshd_before[i], k) == 0)
+			return 1;
+	}
+	/* "Disconnected from authenticating user root ADDR port 22" */
+	return end - after >= 6 && memcmp(after, " port ", 6) == 0 &&
+	    !(before >= 13 && memcmp(at - 13, "listening on ", 13) == 0);
+}
+
+/* The program tag of a syslog line: "host sshd[123]: " after the time. */
+static const char *
+sshd_message(const char *p, const char *end)
+{
+	static const char *const tags[] = { "sshd[", "sshd:", "sshd-session[",
+	    "sshd-session:", "sshd-auth[", "sshd-auth:" };
+	const char *host_end = skip_token(p, end), *tag, *colon;
+
+	if (host_end == end)
+		return NULL;
+	tag = host_end + 1;
+	for (size_t i = 0; i < sizeof(tags) / sizeof(tags[0]); i++) {
+		size_t k = strlen(tags[i]);
+
+		if ((size_t)(end - tag) > k && memcmp(tag, tags[i], k) == 0) {
+			colon = memchr(tag, ':', (size_t)(end - tag));
+			if (colon && colon[-1] == ']')
+				colon = memchr(colon, ':', (size_t)(end - colon));
+			return colon && end - colon > 1 ? colon + 1 : NULL;
+		}
+	}
+	return NULL;
+}
+
+/* A syslog line from sshd; the client follows one of sshd_before[]. */
+static int
+scan_sshd(struct logctx *ctx, const char *p, const char *end, struct hit *h)
+{
+	const char *msg, *at, *after, *start;
+	size_t used = 0;
+
+	if ((h->when = time_syslog(p, (size_t)(end - p), &ctx->clock)) != 0)
+		p += 16;
+	else if ((h->when = time_iso(p, (size_t)(end - p), &used,
+	    &ctx->clock)) != 0 && p + used < end && p[used] == ' ')
+		p += used + 1;
+	else
+		return NO_MATCH;
+	if ((msg = sshd_message(p, end)) == NULL)
+		return NO_MATCH;
+	for (at = msg; (after = ip_find(at, end, &h->ip, &start)) != NULL;
+	    at = after)
+		if (sshd_client(msg, end, start, after))
+			return EXACT;
+	return NO_MATCH;
+}
+
+/* A timestamp anywhere a generic line is likely to carry one. */
+static int64_t
+find_time(struct logctx *ctx, const char *p, const char *end)
+{
+	int64_t t = time_any(p, (size_t)(end - p), &ctx->clock);
+	const char *q;
+
+	if (t != 0)
+		return t;
+	if ((q = memchr(p, '[', (size_t)(end - p))) != NULL && end - q > 27 &&
+	    q[27] == ']')
+		return clf_time(ctx, q + 1);
+	return 0;
+}
+
+static int
+scan_first_ip(struct logctx *ctx, const char *p, const char *end,
+    struct hit *h)
+{
+	if (ip_find(p, end, &h->ip, NULL) == NULL)
+		return NO_MATCH;
+	h->when = find_time(ctx, p, end);
+	return PARTIAL;
+}
+
+static int
+scan_regex(struct logctx *ctx, const char *p, const char *end, struct hit *h)
+{
+	struct regex *re = ctx->regex;
+	PCRE2_SIZE *ov;
+	int rc;
+
+	rc = pcre2_jit_match(re->code, (PCRE2_SPTR)p, (PCRE2_SIZE)(end - p),
+	    0, 0, re->md, NULL);
+	if (rc == PCRE2_ERROR_JIT_BADOPTION)
+		rc = pcre2_match(re->code, (PCRE2_SPTR)p, (PCRE2_SIZE)(end - p),
+		    0, 0, re->md, NULL);
+	if (rc < 0)
+		return NO_MATCH;
+	ov = pcre2_get_ovector_pointer(re->md);
+	if (ov[2 * re->g_ip] == PCRE2_UNSET ||
+	    ip_token(p + ov[2 * re->g_ip],
+	    ov[2 * re->g_ip + 1] - ov[2 * re->g_ip], &h->ip) == -1)
+		return NO_MATCH;
+	if (re->g_time && ov[2 * re->g_time] != PCRE2_UNSET)
+		h->when = time_any(p + ov[2 * re->g_time],
+		    ov[2 * re->g_time + 1] - ov[2 * re->g_time], &ctx->clock);
+	if (re->g_bytes && ov[2 * re->g_bytes] != PCRE2_UNSET)
+		scan_size(p + ov[2 * re->g_bytes], p + ov[2 * re->g_bytes + 1],
+		    h);
+	return EXACT;
+}
+
+static int
+scan(struct logctx *ctx, enum logfmt fmt, const char *p, const char *end,
+    struct hit *h)
+{
+	h->when = 0;
+	h->has_bytes = 0;
+	switch (fmt) {
+	case FMT_COMBINED:
+		return scan_clf(ctx, p, end, h, 1);
+	case FMT_COMMON:
+		return scan_clf(ctx, p, end, h, 0);
+	case FMT_VHOST:
+		return scan_vhost(ctx, p, end, h);
+	case FMT_SSHD:
+		return scan_sshd(ctx, p, end, h);
+	case FMT_REGEX:
+		return scan_regex(ctx, p, end, h);
+	case FMT_AUTO:
+	case FMT_FIRST_IP:
+		break;
+	}
+	return scan_first_ip(ctx, p, end, h);
+}
+
+/*
+ * One line (without its newline) into *h.  Returns 1 when the line gave
+ * a client, 0 when it is to be counted as rejected.
+ */
+int
+logfmt_parse(struct logctx *ctx, const char *line, size_t n, struct hit *h)
+{
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	return scan(ctx, ctx->fmt, line, line + n, h) != NO_MATCH;
+}
+
+/* Formats auto-detection tries, most specific first. */
+static const enum logfmt detectable[] = {
+	FMT_VHOST, FMT_COMBINED, FMT_COMMON, FMT_SSHD,
+};
+
+/*
+ * The format of a file from the lines at its start: the one that reads
+ * the most of them exactly, first-ip when none does.
+ */
+enum logfmt
+logfmt_detect(const char *buf, size_t n, struct syslog_clock *clock)
+{
+	enum { SAMPLE = 64 };
+	size_t score[sizeof(detectable) / sizeof(detectable[0])] = { 0 };
+	const char *p = buf, *end = buf + n;
+	struct logctx ctx;
+	size_t best = 0;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.clock = *clock;
+	for (int lines = 0; p < end && lines < SAMPLE; lines++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+		struct hit h;
+
+		if (eol > p && eol[-1] == '\r')
+			eol--;
+		for (size_t i = 0; i < sizeof(detectable) /
+		    sizeof(detectable[0]); i++)
+			if (scan(&ctx, detectable[i], p, eol, &h) == EXACT)
+				score[i]++;
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	for (size_t i = 1; i < sizeof(detectable) / sizeof(detectable[0]); i++)
+		if (score[i] > score[best])
+			best = i;
+	return score[best] ? detectable[best] : FMT_FIRST_IP;
+}
+
+static const struct {
+	const char *name;
+	enum logfmt fmt;
+} fmt_names[] = {
+	{ "auto", FMT_AUTO },
+	{ "combined", FMT_COMBINED },
+	{ "common", FMT_COMMON },
+	{ "vhost_combined", FMT_VHOST },
+	{ "sshd", FMT_SSHD },
+	{ "first-ip", FMT_FIRST_IP },
+	{ "regex", FMT_REGEX },
+};
+
+int
+logfmt_by_name(const char *name, enum logfmt *fmt)
+{
+	for (size_t i = 0; i < sizeof(fmt_names) / sizeof(fmt_names[0]); i++)
+		if (strcmp(name, fmt_names[i].name) == 0 &&
+		    fmt_names[i].fmt != FMT_REGEX) {
+			*fmt = fmt_names[i].fmt;
+			return 0;
+		}
+	return -1;
+}
+
+const char *
+logfmt_name(enum logfmt fmt)
+{
+	for (size_t i = 0; i < sizeof(fmt_names) / sizeof(fmt_names[0]); i++)
+		if (fmt_names[i].fmt == fmt)
+			return fmt_names[i].name;
+	return "?";
+}
+
+/*
+ * Compile a --regex once.  It must have a named group "ip"; "time" and
+ * "bytes" are optional.  On error, NULL and a message in err.
+ */
+void *
+logfmt_regex_compile(const char *pattern, char *err, size_t errlen)
+{
+	struct regex *re;
+	int code;
+	PCRE2_SIZE off;
+	int n;
+
+	re = xcalloc(1, sizeof(*re));
+	re->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	    0, &code, &off, NULL);
+	if (re->code == NULL) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(code, msg, sizeof(msg));
+		snprintf(err, errlen, "at offset %zu: %s", (size_t)off,
+		    (char *)msg);
+		free(re);
+		return NULL;
+	}
+	if ((n = pcre2_substring_number_from_name(re->code,
+	    (PCRE2_SPTR)"ip")) < 0) {
+		snprintf(err, errlen, "it needs a named group (?<ip>...)");
+		pcre2_code_free(re->code);
+		free(re);
+		return NULL;
+	}
+	re->g_ip = (uint32_t)n;
+	if ((n = pcre2_substring_number_from_name(re->code,
+	    (PCRE2_SPTR)"time")) > 0)
+		re->g_time = (uint32_t)n;
+	if ((n = pcre2_substring_number_from_name(re->code,
+	    (PCRE2_SPTR)"bytes")) > 0)
+		re->g_bytes = (uint32_t)n;
+	/* Without JIT (some platforms) matching still works, only slower. */
+	(void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+	re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
+	return re;
+}
+
+void
+logfmt_regex_free(void *p)
+{
+	struct regex *re = p;
+
+	if (re == NULL)
+		return;
+	pcre2_match_data_free(re->md);
+	pcre2_code_free(re->code);
+	free(re);
+}

@@ -1,0 +1,385 @@
+/*
+ * ipwhois: the parent process.  It checks the command line and the inputs,
+ * makes the pipes, forks the roles and reaps them:
+ *
+ *	           +--> worker 0 --+
+ *	parser ----+--> worker 1 --+--> reporter --> report
+ *	   |       +--> worker N --+       ^
+ *	   +-------------------------------+  (counts)
+ *
+ * Each child closes every pipe end it does not own, so end of file always
+ * reaches the reader of a pipe whose writer has gone.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ipwhois.h"
+
+/* Everything the children are wired with, closed selectively in each. */
+struct wiring {
+	int	 nworkers;
+	int	(*to_worker)[2];	/* parser -> worker i */
+	int	(*from_worker)[2];	/* worker i -> reporter */
+	int	 to_reporter[2];	/* parser -> reporter */
+	int	*in_fds;
+	int	 ninputs;
+	int	 out_fd;
+};
+
+struct child {
+	pid_t	 pid;
+	char	 name[24];
+	int	 status;
+	int	 reaped;
+};
+
+static volatile sig_atomic_t got_alarm;
+
+static void
+on_alarm(int sig)
+{
+	(void)sig;
+	got_alarm = 1;
+}
+
+static void
+xpipe(int fds[2])
+{
+	if (pipe(fds) == -1)
+		err(EXIT_INTERNAL, "pipe");
+}
+
+static int
+keep(int fd, const int *keep_fds, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (keep_fds[i] == fd)
+			return 1;
+	return 0;
+}
+
+static void
+close_unless(int fd, const int *keep_fds, int n)
+{
+	if (fd >= 0 && fd != STDIN_FILENO && !keep(fd, keep_fds, n))
+		close(fd);
+}
+
+/* In a child: close every descriptor of the wiring except keep_fds. */
+static void
+close_others(const struct wiring *w, const int *keep_fds, int n)
+{
+	for (int i = 0; i < w->nworkers; i++)
+		for (int e = 0; e < 2; e++) {
+			close_unless(w->to_worker[i][e], keep_fds, n);
+			close_unless(w->from_worker[i][e], keep_fds, n);
+		}
+	close_unless(w->to_reporter[0], keep_fds, n);
+	close_unless(w->to_reporter[1], keep_fds, n);
+	for (int i = 0; i < w->ninputs; i++)
+		close_unless(w->in_fds[i], keep_fds, n);
+	if (w->out_fd != STDOUT_FILENO)
+		close_unless(w->out_fd, keep_fds, n);
+}
+
+/* Common start of every child: its name, and no life beyond the parent. */
+static void
+child_setup(const char *comm, pid_t parent)
+{
+	signals_child();
+	prctl(PR_SET_NAME, comm, 0, 0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+	if (getppid() != parent)
+		_exit(EXIT_INTERNAL);
+}
+
+static pid_t
+spawn(struct child *c, const char *name)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	if ((pid = fork()) == -1)
+		err(EXIT_INTERNAL, "fork");
+	c->pid = pid;
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	return pid;
+}
+
+static void
+start_reporter(const struct config *cfg, struct wiring *w, struct child *c,
+    int64_t started)
+{
+	pid_t parent = getpid();
+	int *keep_fds, n = 0;
+	struct reporter_args args;
+
+	if (spawn(c, "reporter") != 0)
+		return;
+	child_setup("ipwhois-report", parent);
+	keep_fds = xcalloc((size_t)w->nworkers + 2, sizeof(int));
+	args.worker_fds = xcalloc((size_t)w->nworkers, sizeof(int));
+	keep_fds[n++] = w->to_reporter[0];
+	keep_fds[n++] = w->out_fd;
+	for (int i = 0; i < w->nworkers; i++)
+		keep_fds[n++] = args.worker_fds[i] = w->from_worker[i][0];
+	close_others(w, keep_fds, n);
+	args.cfg = cfg;
+	args.parser_fd = w->to_reporter[0];
+	args.nworkers = w->nworkers;
+	args.out_fd = w->out_fd;
+	args.started_ns = started;
+	reporter_main(&args);
+}
+
+static void
+start_worker(const struct config *cfg, struct wiring *w, struct child *c,
+    int id)
+{
+	pid_t parent = getpid();
+	char name[24];
+	int keep_fds[2];
+
+	snprintf(name, sizeof(name), "worker %d", id);
+	if (spawn(c, name) != 0)
+		return;
+	child_setup("ipwhois-worker", parent);
+	keep_fds[0] = w->to_worker[id][0];
+	keep_fds[1] = w->from_worker[id][1];
+	close_others(w, keep_fds, 2);
+	worker_main(cfg, id, keep_fds[0], keep_fds[1]);
+}
+
+static void
+start_parser(const struct config *cfg, struct wiring *w, struct child *c)
+{
+	pid_t parent = getpid();
+	struct parser_args args;
+	int *keep_fds, n = 0;
+
+	if (spawn(c, "parser") != 0)
+		return;
+	child_setup("ipwhois-parser", parent);
+	keep_fds = xcalloc((size_t)(w->nworkers + w->ninputs + 1), sizeof(int));
+	args.out_fds = xcalloc((size_t)w->nworkers, sizeof(int));
+	for (int i = 0; i < w->nworkers; i++)
+		keep_fds[n++] = args.out_fds[i] = w->to_worker[i][1];
+	keep_fds[n++] = w->to_reporter[1];
+	for (int i = 0; i < w->ninputs; i++)
+		keep_fds[n++] = w->in_fds[i];
+	close_others(w, keep_fds, n);
+	args.cfg = cfg;
+	args.in_fds = w->in_fds;
+	args.nworkers = w->nworkers;
+	args.reporter_fd = w->to_reporter[1];
+	parser_main(&args);
+}
+
+/* Open every input now, so a missing file stops the run before it starts. */
+static int
+open_inputs(const struct config *cfg, int *fds)
+{
+	int bad = 0;
+
+	for (int i = 0; i < cfg->ninputs; i++) {
+		const char *name = cfg->inputs[i];
+		struct stat sb;
+
+		if (strcmp(name, "-") == 0) {
+			fds[i] = STDIN_FILENO;
+			continue;
+		}
+		if ((fds[i] = open(name, O_RDONLY)) == -1) {
+			warn("%s", name);
+			bad = 1;
+		} else if (fstat(fds[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			warnx("%s: is a directory", name);
+			bad = 1;
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+/* -o FILE: a temporary file beside it, renamed into place at the end. */
+static int
+open_output(const char *path, char **tmp)
+{
+	size_t n = strlen(path) + sizeof(".XXXXXX");
+	mode_t mask;
+	int fd;
+
+	*tmp = xmalloc(n);
+	snprintf(*tmp, n, "%s.XXXXXX", path);
+	if ((fd = mkstemp(*tmp)) == -1) {
+		warn("%s", path);
+		return -1;
+	}
+	mask = umask(0);
+	umask(mask);
+	(void)fchmod(fd, 0666 & ~mask);
+	return fd;
+}
+
+static struct child *
+find_child(struct child *ch, int n, pid_t pid)
+{
+	for (int i = 0; i < n; i++)
+		if (ch[i].pid == pid)
+			return &ch[i];
+	return NULL;
+}
+
+static void
+signal_children(struct child *ch, int n, int sig)
+{
+	for (int i = 0; i < n; i++)
+		if (!ch[i].reaped && ch[i].pid > 0)
+			kill(ch[i].pid, sig);
+}
+
+/*
+ * Wait for every child.  A signal to us is passed on to them; whoever
+ * has not ended a second later is killed.
+ */
+static void
+reap(struct child *ch, int n)
+{
+	int left = n, forwarded = 0;
+
+	while (left > 0) {
+		int status;
+		pid_t pid = waitpid(-1, &status, 0);
+		struct child *c;
+
+		if (pid == -1) {
+			if (errno == ECHILD)
+				break;
+			if (got_alarm) {
+				signal_children(ch, n, SIGKILL);
+				got_alarm = 0;
+			} else if (got_signal && !forwarded) {
+				struct itimerval it = { { 0, 0 }, { 1, 0 } };
+
+				signal_children(ch, n, got_signal);
+				forwarded = 1;
+				setitimer(ITIMER_REAL, &it, NULL);
+			}
+			continue;
+		}
+		if ((c = find_child(ch, n, pid)) == NULL)
+			continue;
+		c->status = status;
+		c->reaped = 1;
+		left--;
+	}
+}
+
+/* The run's exit status from how each child ended. */
+static int
+judge(struct child *ch, int n)
+{
+	int worst = EXIT_OK;
+
+	for (int i = 0; i < n; i++) {
+		int st = ch[i].status, code;
+
+		if (WIFSIGNALED(st)) {
+			if (!got_signal)
+				warnx("%s (pid %d) was killed by signal %d "
+				    "(%s)", ch[i].name, (int)ch[i].pid,
+				    WTERMSIG(st), strsignal(WTERMSIG(st)));
+			code = EXIT_INTERNAL;
+		} else
+			code = WEXITSTATUS(st);
+		if (code > worst && code < 128)
+			worst = code;
+	}
+	return got_signal ? 128 + got_signal : worst;
+}
+
+static void
+signals_parent(void)
+{
+	struct sigaction sa;
+
+	signals_child();
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config cfg;
+	struct wiring w;
+	struct child *ch;
+	char msg[512], *tmp = NULL;
+	int64_t started = now_ns();
+	int nch, status;
+
+	switch (config_parse(&cfg, argc, argv, msg, sizeof(msg))) {
+	case 1:
+		return EXIT_OK;
+	case -1:
+		warnx("%s", msg);
+		fprintf(stderr, "Try 'ipwhois --help' for more information.\n");
+		return EXIT_USAGE;
+	}
+	if (cfg.regex != NULL &&
+	    (cfg.compiled = logfmt_regex_compile(cfg.regex, msg,
+	    sizeof(msg))) == NULL) {
+		warnx("--regex: %s", msg);
+		return EXIT_USAGE;
+	}
+	memset(&w, 0, sizeof(w));
+	w.ninputs = cfg.ninputs;
+	w.in_fds = xcalloc((size_t)cfg.ninputs, sizeof(int));
+	if (open_inputs(&cfg, w.in_fds) == -1)
+		return EXIT_USAGE;
+	w.out_fd = STDOUT_FILENO;
+	if (cfg.output != NULL && (w.out_fd = open_output(cfg.output,
+	    &tmp)) == -1)
+		return EXIT_USAGE;
+
+	signals_parent();
+	w.nworkers = cfg.jobs;
+	w.to_worker = xcalloc((size_t)w.nworkers, sizeof(*w.to_worker));
+	w.from_worker = xcalloc((size_t)w.nworkers, sizeof(*w.from_worker));
+	for (int i = 0; i < w.nworkers; i++) {
+		xpipe(w.to_worker[i]);
+		xpipe(w.from_worker[i]);
+	}
+	xpipe(w.to_reporter);
+
+	nch = w.nworkers + 2;
+	ch = xcalloc((size_t)nch, sizeof(*ch));
+	start_reporter(&cfg, &w, &ch[0], started);
+	for (int i = 0; i < w.nworkers; i++)
+		start_worker(&cfg, &w, &ch[1 + i], i);
+	start_parser(&cfg, &w, &ch[nch - 1]);
+	close_others(&w, NULL, 0);
+
+	reap(ch, nch);
+	status = judge(ch, nch);
+	if (tmp != NULL) {
+		if (status < EXIT_INTERNAL && rename(tmp, cfg.output) == -1) {
+			warn("%s", cfg.output);
+			status = EXIT_INTERNAL;
+		}
+		if (status >= EXIT_INTERNAL)
+			unlink(tmp);
+	}
+	return status;
+}

@@ -1,0 +1,337 @@
+/*
+ * The parser process: reads the logs in order, counts hits per address,
+ * and sends each new address to a worker on first sight, so lookups run
+ * while parsing goes on.  At the end it sends the counts to the reporter.
+ *
+ * The per-line loop does no allocation and no system call: lines are cut
+ * from a large buffer, the address table grows rarely, and the frames for
+ * new addresses gather in per-worker queues that are flushed once per
+ * buffer (or when large).  The queues are written without blocking, so a
+ * slow worker never holds up the parsing or the other workers.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ipwhois.h"
+
+#define READ_SIZE	(1024 * 1024)
+#define QUEUE_FLUSH	(64 * 1024)	/* flush a worker's queue past this */
+
+struct parser {
+	const struct config *cfg;
+	struct logctx	 ctx;
+	struct addrtab	 tab;
+	struct pstats	 st;
+	int		 nworkers;
+	int		*wfd;		/* to worker i, non-blocking */
+	struct frame_buf *queue;	/* frames waiting for worker i */
+	uint8_t		*alive;		/* worker i still reads its pipe */
+	int		 nalive;
+	int		 rfd;		/* to the reporter */
+	char		*buf;
+};
+
+static void
+check_signal(void)
+{
+	if (got_signal)
+		_exit(exit_for_signal());
+}
+
+/* A worker's pipe broke: it died.  Its addresses are rerouted. */
+static void
+worker_gone(struct parser *ps, int w)
+{
+	if (!ps->alive[w])
+		return;
+	ps->alive[w] = 0;
+	ps->nalive--;
+	frame_buf_free(&ps->queue[w]);
+}
+
+static void
+flush_worker(struct parser *ps, int w)
+{
+	if (ps->alive[w] && ps->queue[w].len > ps->queue[w].off &&
+	    frame_flush_some(&ps->queue[w], ps->wfd[w]) == -1) {
+		check_signal();
+		worker_gone(ps, w);
+	}
+}
+
+/* The worker for an address: by network, skipping dead workers. */
+static void
+route(struct parser *ps, const struct ip *ip)
+{
+	int w;
+
+	if (ps->nalive == 0)
+		return;		/* the reporter marks these as errors */
+	w = (int)(ip_route_hash(ip) % (uint64_t)ps->nworkers);
+	while (!ps->alive[w])
+		w = (w + 1) % ps->nworkers;
+	if (frame_put(&ps->queue[w], F_ADDR, ip->b, sizeof(ip->b)) == -1)
+		err(EXIT_INTERNAL, "out of memory");
+	if (ps->queue[w].len - ps->queue[w].off >= QUEUE_FLUSH)
+		flush_worker(ps, w);
+}
+
+/* The hot path: one line. */
+static void
+line(struct parser *ps, const char *p, size_t n)
+{
+	struct hit h;
+	struct count *c;
+	int created;
+
+	ps->st.lines++;
+	if (!logfmt_parse(&ps->ctx, p, n, &h)) {
+		ps->st.rejected++;
+		return;
+	}
+	c = addrtab_get(&ps->tab, &h.ip, &created);
+	c->hits++;
+	if (h.has_bytes)
+		c->bytes = (c->bytes == BYTES_NONE ? 0 : c->bytes) + h.bytes;
+	if (h.when != 0) {
+		if (c->first == 0 || h.when < c->first)
+			c->first = h.when;
+		if (h.when > c->last)
+			c->last = h.when;
+	}
+	if (created)
+		route(ps, &h.ip);
+}
+
+static const char *
+display_name(const char *name)
+{
+	return strcmp(name, "-") == 0 ? "standard input" : name;
+}
+
+/* Where auto-detection looks: this many bytes, or this many lines. */
+#define DETECT_BYTES	(64 * 1024)
+#define DETECT_LINES	64
+
+static int
+enough_to_detect(const char *p, size_t n)
+{
+	int lines = 0;
+
+	if (n >= DETECT_BYTES)
+		return 1;
+	for (const char *end = p + n; (p = memchr(p, '\n',
+	    (size_t)(end - p))) != NULL; p++)
+		if (++lines >= DETECT_LINES)
+			return 1;
+	return 0;
+}
+
+static void
+detect(struct parser *ps, const char *name, const char *p, size_t n)
+{
+	ps->ctx.fmt = logfmt_detect(p, n, &ps->ctx.clock);
+	if (ps->cfg->verbose)
+		fprintf(stderr, "ipwhois: %s: format %s\n", display_name(name),
+		    logfmt_name(ps->ctx.fmt));
+}
+
+/* Cut the lines out of buf[0..n); returns the bytes of an unfinished line
+ * left at the end, moved to the start of buf. */
+static size_t
+lines(struct parser *ps, size_t n, int *skipping)
+{
+	char *p = ps->buf, *end = ps->buf + n, *nl;
+
+	if (*skipping) {
+		/* The tail of an over-long line: drop it. */
+		if ((nl = memchr(p, '\n', n)) == NULL)
+			return 0;
+		p = nl + 1;
+		*skipping = 0;
+	}
+	while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		line(ps, p, (size_t)(nl - p));
+		p = nl + 1;
+	}
+	if (end - p >= LINE_MAX_LEN) {
+		/* Read its start, where every format keeps the client. */
+		line(ps, p, LINE_MAX_LEN);
+		ps->st.long_lines++;
+		*skipping = 1;
+		return 0;
+	}
+	memmove(ps->buf, p, (size_t)(end - p));
+	return (size_t)(end - p);
+}
+
+static void
+flush_all(struct parser *ps)
+{
+	for (int w = 0; w < ps->nworkers; w++)
+		flush_worker(ps, w);
+}
+
+static void
+read_input(struct parser *ps, int fd, const char *name)
+{
+	struct input *in;
+	struct stat sb;
+	size_t have = 0;
+	int skipping = 0, detected = ps->cfg->fmt != FMT_AUTO;
+	uint64_t long_before = ps->st.long_lines;
+	ssize_t n;
+
+	syslog_clock_init(&ps->ctx.clock, fstat(fd, &sb) == 0 &&
+	    S_ISREG(sb.st_mode) ? sb.st_mtime : time(NULL));
+	if (detected)
+		ps->ctx.fmt = ps->cfg->fmt;
+	in = input_open(fd);
+	for (;;) {
+		check_signal();
+		n = input_read(in, ps->buf + have, READ_SIZE - have);
+		if (n < 0) {
+			warnx("%s: %s; read up to there", display_name(name),
+			    input_error(in));
+			ps->st.bad_files++;
+			break;
+		}
+		if (n == 0)
+			break;
+		ps->st.in_bytes += (uint64_t)n;
+		have += (size_t)n;
+		if (!detected) {
+			if (!enough_to_detect(ps->buf, have))
+				continue;
+			detect(ps, name, ps->buf, have);
+			detected = 1;
+		}
+		have = lines(ps, have, &skipping);
+		flush_all(ps);
+	}
+	if (!detected) {
+		detect(ps, name, ps->buf, have);
+		have = lines(ps, have, &skipping);
+	}
+	if (have > 0 && !skipping)
+		line(ps, ps->buf, have);	/* no newline at the end */
+	if (ps->st.long_lines > long_before)
+		warnx("%s: %llu lines longer than %d bytes; their first %d "
+		    "bytes were read", display_name(name),
+		    (unsigned long long)(ps->st.long_lines - long_before),
+		    LINE_MAX_LEN, LINE_MAX_LEN);
+	input_close(in);
+	if (fd != STDIN_FILENO)
+		close(fd);
+	ps->st.files++;
+}
+
+/* Write every queue out, waiting for slow workers only now, at the end. */
+static void
+drain_queues(struct parser *ps)
+{
+	struct pollfd *pfd = xcalloc((size_t)ps->nworkers, sizeof(*pfd));
+	int *idx = xcalloc((size_t)ps->nworkers, sizeof(*idx));
+
+	for (;;) {
+		int n = 0;
+
+		for (int w = 0; w < ps->nworkers; w++) {
+			flush_worker(ps, w);
+			if (ps->alive[w] && ps->queue[w].len > ps->queue[w].off) {
+				pfd[n].fd = ps->wfd[w];
+				pfd[n].events = POLLOUT;
+				idx[n++] = w;
+			}
+		}
+		if (n == 0)
+			break;
+		if (poll(pfd, (nfds_t)n, -1) == -1 && errno != EINTR)
+			err(EXIT_INTERNAL, "poll");
+		check_signal();
+	}
+	free(pfd);
+	free(idx);
+}
+
+/* One sentinel to each worker: no more addresses will come. */
+static void
+end_workers(struct parser *ps)
+{
+	struct sentinel s = { ROLE_PARSER, 0 };
+
+	for (int w = 0; w < ps->nworkers; w++) {
+		if (!ps->alive[w])
+			continue;
+		if (frame_put(&ps->queue[w], F_SENTINEL, &s, sizeof(s)) == -1)
+			err(EXIT_INTERNAL, "out of memory");
+	}
+	drain_queues(ps);
+}
+
+static void
+send_or_exit(struct frame_buf *fb, int fd)
+{
+	if (frame_flush(fb, fd) == -1) {
+		check_signal();
+		/* The reporter is gone; main reports how it ended. */
+		_exit(EXIT_INTERNAL);
+	}
+}
+
+/* The counts to the reporter: statistics, one frame per address, sentinel. */
+static void
+send_counts(struct parser *ps)
+{
+	struct frame_buf fb = { 0 };
+	struct sentinel s = { ROLE_PARSER, 0 };
+	struct count *c;
+	size_t pos = 0;
+
+	ps->st.unique = ps->tab.used + (size_t)ps->tab.has_zero;
+	if (frame_put(&fb, F_PSTATS, &ps->st, sizeof(ps->st)) == -1)
+		err(EXIT_INTERNAL, "out of memory");
+	while ((c = addrtab_next(&ps->tab, &pos)) != NULL) {
+		if (frame_put(&fb, F_COUNT, c, sizeof(*c)) == -1)
+			err(EXIT_INTERNAL, "out of memory");
+		if (fb.len >= QUEUE_FLUSH)
+			send_or_exit(&fb, ps->rfd);
+	}
+	if (frame_put(&fb, F_SENTINEL, &s, sizeof(s)) == -1)
+		err(EXIT_INTERNAL, "out of memory");
+	send_or_exit(&fb, ps->rfd);
+	frame_buf_free(&fb);
+}
+
+void
+parser_main(const struct parser_args *args)
+{
+	struct parser ps;
+
+	memset(&ps, 0, sizeof(ps));
+	ps.cfg = args->cfg;
+	ps.ctx.regex = args->cfg->compiled;
+	ps.nworkers = ps.nalive = args->nworkers;
+	ps.wfd = args->out_fds;
+	ps.rfd = args->reporter_fd;
+	ps.queue = xcalloc((size_t)ps.nworkers, sizeof(*ps.queue));
+	ps.alive = xmalloc((size_t)ps.nworkers);
+	memset(ps.alive, 1, (size_t)ps.nworkers);
+	for (int w = 0; w < ps.nworkers; w++)
+		if (fcntl(ps.wfd[w], F_SETFL, O_NONBLOCK) == -1)
+			err(EXIT_INTERNAL, "fcntl");
+	ps.buf = xmalloc(READ_SIZE);
+	addrtab_init(&ps.tab, 4096);
+
+	for (int i = 0; i < args->cfg->ninputs; i++)
+		read_input(&ps, args->in_fds[i], args->cfg->inputs[i]);
+	end_workers(&ps);
+	send_counts(&ps);
+	_exit(ps.st.bad_files ? EXIT_USAGE : EXIT_OK);
+}

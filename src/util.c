@@ -1,0 +1,96 @@
+/*
+ * Small helpers every process uses: allocation that cannot fail quietly,
+ * the monotonic clock, signal flags.
+ */
+#include <err.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ipwhois.h"
+
+/* The signal that asked this process to stop, or 0. */
+volatile sig_atomic_t got_signal;
+
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+/*
+ * Each process stops on SIGINT/SIGTERM: the handler only sets a flag and,
+ * without SA_RESTART, a blocking read or write returns EINTR so the loop
+ * around it sees the flag.  SIGPIPE is ignored: EPIPE says the reader left.
+ */
+void
+signals_child(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* The exit status for a stop asked by a signal: 128 + its number. */
+int
+exit_for_signal(void)
+{
+	return 128 + got_signal;
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		err(EXIT_INTERNAL, "out of memory");
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		err(EXIT_INTERNAL, "out of memory");
+	return p;
+}
+
+void *
+xrealloc(void *old, size_t n)
+{
+	void *p = realloc(old, n ? n : 1);
+
+	if (p == NULL)
+		err(EXIT_INTERNAL, "out of memory");
+	return p;
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = strndup(s, n);
+
+	if (p == NULL)
+		err(EXIT_INTERNAL, "out of memory");
+	return p;
+}
+
+int64_t
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
