@@ -23,33 +23,56 @@ hexval(int c)
 }
 
 /*
- * Dotted quad into out[4].  Octets are decimal with at most three digits;
- * zero padding ("074.125.000.001") is read as decimal, as registries and
- * some loggers write it, never as octal.
+ * A dotted quad at the start of [p, end): the end of it, or NULL.  Octets
+ * are decimal with at most three digits; zero padding ("074.125.000.001")
+ * is read as decimal, as registries and some loggers write it, never as
+ * octal.  Straight-line code: this runs once per log line.
  */
+static const char *
+v4_prefix(const char *p, const char *end, uint8_t out[4])
+{
+	for (int part = 0; part < 4; part++) {
+		unsigned v, d;
+
+		if (part > 0) {
+			if (p >= end || *p != '.')
+				return NULL;
+			p++;
+		}
+		if (p >= end || (v = (unsigned)(*p - '0')) > 9)
+			return NULL;
+		p++;
+		if (p < end && (d = (unsigned)(*p - '0')) <= 9) {
+			v = v * 10 + d;
+			p++;
+			if (p < end && (d = (unsigned)(*p - '0')) <= 9) {
+				v = v * 10 + d;
+				p++;
+				if (v > 255)
+					return NULL;
+			}
+		}
+		out[part] = (uint8_t)v;
+	}
+	/* A fourth digit or a fifth part: not an address. */
+	if (p < end && ((unsigned)(*p - '0') <= 9 || (*p == '.' &&
+	    p + 1 < end && (unsigned)(p[1] - '0') <= 9)))
+		return NULL;
+	return p;
+}
+
 static int
 parse_v4(const char *s, size_t n, uint8_t out[4])
 {
-	size_t i = 0;
+	return v4_prefix(s, s + n, out) == s + n ? 0 : -1;
+}
 
-	for (int part = 0; part < 4; part++) {
-		unsigned v = 0, digits = 0;
-
-		if (part > 0) {
-			if (i >= n || s[i] != '.')
-				return -1;
-			i++;
-		}
-		while (i < n && s[i] >= '0' && s[i] <= '9' && digits < 4) {
-			v = v * 10 + (unsigned)(s[i] - '0');
-			digits++;
-			i++;
-		}
-		if (digits == 0 || digits > 3 || v > 255)
-			return -1;
-		out[part] = (uint8_t)v;
-	}
-	return i == n ? 0 : -1;
+/* The IPv4 address at the start of [p, end), for the log scanners. */
+const char *
+ip_v4_prefix(const char *p, const char *end, struct ip *ip)
+{
+	memcpy(ip->b, v4_mapped, 12);
+	return v4_prefix(p, end, ip->b + 12);
 }
 
 static int
@@ -128,10 +151,12 @@ ip_parse(const char *s, size_t n, struct ip *ip)
 
 	if (n == 0 || n > 64)
 		return -1;
-	if (memchr(s, ':', n) == NULL) {
-		memcpy(ip->b, v4_mapped, 12);
-		return parse_v4(s, n, ip->b + 12);
-	}
+	/* Most addresses in logs are IPv4: try that first, without a scan. */
+	memcpy(ip->b, v4_mapped, 12);
+	if (parse_v4(s, n, ip->b + 12) == 0)
+		return 0;
+	if (memchr(s, ':', n) == NULL)
+		return -1;
 	if ((pct = memchr(s, '%', n)) != NULL) {
 		if (pct + 1 == s + n)
 			return -1;
@@ -172,14 +197,14 @@ ip_token(const char *s, size_t n, struct ip *ip)
 			return -1;
 		return ip_parse(s + 1, (size_t)(close - s - 1), ip);
 	}
+	if (ip_parse(s, n, ip) == 0)
+		return 0;
+	/* "v4:port": one colon, after a dotted quad. */
 	colon = memchr(s, ':', n);
-	if (colon != NULL && memchr(colon + 1, ':', (size_t)(s + n - colon - 1))
-	    == NULL && memchr(s, '.', (size_t)(colon - s)) != NULL) {
-		if (!all_digits(colon + 1, (size_t)(s + n - colon - 1)))
-			return -1;
-		n = (size_t)(colon - s);
-	}
-	return ip_parse(s, n, ip);
+	if (colon == NULL || !all_digits(colon + 1, (size_t)(s + n - colon - 1)))
+		return -1;
+	memcpy(ip->b, v4_mapped, 12);
+	return parse_v4(s, (size_t)(colon - s), ip->b + 12);
 }
 
 static int
@@ -272,15 +297,30 @@ ip_v4(const struct ip *ip)
 	    (uint32_t)ip->b[14] << 8 | ip->b[15];
 }
 
+static uint64_t
+be64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return __builtin_bswap64(v);
+}
+
 /* Report order: IPv4 before IPv6, each numerically. */
 int
 ip_cmp(const struct ip *a, const struct ip *b)
 {
-	int a4 = ip_is_v4(a), b4 = ip_is_v4(b);
+	uint64_t ah = be64(a->b), bh = be64(b->b), al, bl;
+	int a4 = ah == 0 && (be64(a->b + 8) >> 32) == 0xffff;
+	int b4 = bh == 0 && (be64(b->b + 8) >> 32) == 0xffff;
 
 	if (a4 != b4)
 		return a4 ? -1 : 1;
-	return memcmp(a->b, b->b, 16);
+	if (ah != bh)
+		return ah < bh ? -1 : 1;
+	al = be64(a->b + 8);
+	bl = be64(b->b + 8);
+	return al < bl ? -1 : al > bl;
 }
 
 static uint64_t

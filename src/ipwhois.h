@@ -41,6 +41,7 @@ struct ip {
 
 int	 ip_parse(const char *, size_t, struct ip *);
 int	 ip_token(const char *, size_t, struct ip *);
+const char *ip_v4_prefix(const char *, const char *, struct ip *);
 const char *ip_find(const char *, const char *, struct ip *, const char **);
 size_t	 ip_format(const struct ip *, char *);
 int	 ip_is_v4(const struct ip *);
@@ -93,6 +94,7 @@ struct hit {
 
 struct logctx {
 	enum logfmt fmt;
+	int	 strict;	/* check every field (detection), not just ours */
 	struct syslog_clock clock;
 	void	*regex;		/* struct regex from logfmt_regex_compile */
 	/* CLF timestamps repeat line after line: remember the last one. */
@@ -304,10 +306,14 @@ struct addrtab {
 	size_t	 used;
 	struct count zero;	/* the address :: (the empty-slot key) */
 	int	 has_zero;
+	struct count *last;	/* the entry found last */
 };
 
 int	 addrtab_init(struct addrtab *, size_t);
 struct count *addrtab_get(struct addrtab *, const struct ip *, int *);
+struct count *addrtab_get_hashed(struct addrtab *, const struct ip *,
+	    uint64_t, int *);
+void	 addrtab_prefetch(const struct addrtab *, uint64_t);
 struct count *addrtab_next(struct addrtab *, size_t *);
 void	 addrtab_free(struct addrtab *);
 

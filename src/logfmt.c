@@ -90,13 +90,20 @@ static int
 scan_clf(struct logctx *ctx, const char *p, const char *end, struct hit *h,
     int combined)
 {
-	const char *tok = skip_token(p, end), *q, *close;
+	const char *tok, *q, *close;
 
-	if (ip_token(p, (size_t)(tok - p), &h->ip) == -1)
-		return NO_MATCH;
-	/* The user field may hold spaces: the time is the first '['. */
-	if ((q = memchr(tok, '[', (size_t)(end - tok))) == NULL ||
-	    end - q < 28 || q[27] != ']')
+	/* The usual case first: an IPv4 client, no ident, no user. */
+	if ((tok = ip_v4_prefix(p, end, &h->ip)) == NULL || tok == end ||
+	    *tok != ' ') {
+		tok = skip_token(p, end);
+		if (ip_token(p, (size_t)(tok - p), &h->ip) == -1)
+			return NO_MATCH;
+	}
+	if (end - tok > 33 && memcmp(tok, " - - [", 6) == 0)
+		q = tok + 5;
+	else if ((q = memchr(tok, '[', (size_t)(end - tok))) == NULL)
+		return PARTIAL;	/* the user field may hold spaces */
+	if (end - q < 28 || q[27] != ']')
 		return PARTIAL;
 	h->when = clf_time(ctx, q + 1);
 	if (h->when == 0)
@@ -112,6 +119,9 @@ scan_clf(struct logctx *ctx, const char *p, const char *end, struct hit *h,
 		return PARTIAL;
 	if ((q = scan_size(q + 5, end, h)) == NULL)
 		return PARTIAL;
+	/* Counting needs nothing after the size; detection checks it all. */
+	if (!ctx->strict)
+		return EXACT;
 	if (!combined)
 		return q == end ? EXACT : PARTIAL;
 	if (end - q < 3 || q[0] != ' ' || q[1] != '"' ||
@@ -322,6 +332,7 @@ logfmt_detect(const char *buf, size_t n, struct syslog_clock *clock)
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.clock = *clock;
+	ctx.strict = 1;
 	for (int lines = 0; p < end && lines < SAMPLE; lines++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *eol = nl ? nl : end;

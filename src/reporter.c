@@ -21,10 +21,17 @@ struct row {
 	uint32_t answer;
 };
 
-/* An address and its answer, as the workers sent them. */
+/* An address and its answer, as the workers sent them, hashed by address
+ * as they arrive (while the parser is still reading). */
 struct result {
 	struct ip ip;
-	uint32_t answer;
+	uint32_t answer;	/* UINT32_MAX: empty slot */
+	uint32_t joined;	/* a count row took it */
+};
+
+struct results {
+	struct result *slot;
+	size_t	 mask, used;
 };
 
 /* Answers are few next to addresses (one per network, at most): each is
@@ -40,8 +47,7 @@ struct reporter {
 	const struct reporter_args *args;
 	struct row	*rows;
 	size_t		 nrows, caprows;
-	struct result	*results;
-	size_t		 nresults, capresults;
+	struct results	 results;
 	struct answers	 answers;
 	struct pstats	 pst;
 	struct wstats	 wst;
@@ -81,36 +87,80 @@ intern(struct answers *as, struct answer *a)
 	return (uint32_t)as->n++;
 }
 
-static void
-add_result(struct reporter *rp, const struct frame *f)
+static struct result *
+result_slot(struct results *rs, const struct ip *ip)
 {
-	struct answer a;
-	struct result *r;
+	size_t i = (size_t)ip_hash(ip) & rs->mask;
 
-	if (rp->nresults == rp->capresults) {
-		rp->capresults = rp->capresults ? rp->capresults * 2 : 4096;
-		rp->results = xrealloc(rp->results,
-		    rp->capresults * sizeof(*rp->results));
-	}
-	r = &rp->results[rp->nresults];
-	if (wire_get_result(f, &r->ip, &a) == -1) {
-		warnx("reporter: a malformed answer was dropped");
-		return;
-	}
-	r->answer = intern(&rp->answers, &a);
-	rp->nresults++;
+	while (rs->slot[i].answer != UINT32_MAX &&
+	    memcmp(rs->slot[i].ip.b, ip->b, 16) != 0)
+		i = (i + 1) & rs->mask;
+	return &rs->slot[i];
 }
 
 static void
+results_grow(struct results *rs)
+{
+	struct results bigger;
+
+	bigger.mask = rs->slot ? rs->mask * 2 + 1 : 4095;
+	bigger.used = rs->used;
+	bigger.slot = xmalloc((bigger.mask + 1) * sizeof(*bigger.slot));
+	for (size_t i = 0; i <= bigger.mask; i++)
+		bigger.slot[i].answer = UINT32_MAX;
+	for (size_t i = 0; rs->slot && i <= rs->mask; i++)
+		if (rs->slot[i].answer != UINT32_MAX)
+			*result_slot(&bigger, &rs->slot[i].ip) = rs->slot[i];
+	free(rs->slot);
+	*rs = bigger;
+}
+
+static void
+add_result(struct reporter *rp, const struct frame *f)
+{
+	struct results *rs = &rp->results;
+	struct answer a;
+	struct result *r;
+	struct ip ip;
+
+	if (wire_get_result(f, &ip, &a) == -1) {
+		warnx("reporter: a malformed answer was dropped");
+		return;
+	}
+	if (rs->slot == NULL || (rs->used + 1) * 4 > (rs->mask + 1) * 3)
+		results_grow(rs);
+	r = result_slot(rs, &ip);
+	if (r->answer != UINT32_MAX) {
+		answer_clear(&a);	/* answered twice: the first one stays */
+		return;
+	}
+	r->ip = ip;
+	r->joined = 0;
+	r->answer = intern(&rp->answers, &a);
+	rs->used++;
+}
+
+/* A count from the parser, joined at once with its answer if it came. */
+static void
 add_count(struct reporter *rp, const struct frame *f)
 {
+	struct row *row;
+	struct result *r;
+
 	if (rp->nrows == rp->caprows) {
 		rp->caprows = rp->caprows ? rp->caprows * 2 : 4096;
 		rp->rows = xrealloc(rp->rows, rp->caprows * sizeof(*rp->rows));
 	}
-	memcpy(&rp->rows[rp->nrows].c, f->data, sizeof(struct count));
-	rp->rows[rp->nrows].answer = UINT32_MAX;
-	rp->nrows++;
+	row = &rp->rows[rp->nrows++];
+	memcpy(&row->c, f->data, sizeof(struct count));
+	row->answer = UINT32_MAX;
+	if (rp->results.slot == NULL)
+		return;
+	r = result_slot(&rp->results, &row->c.ip);
+	if (r->answer != UINT32_MAX && !r->joined) {
+		row->answer = r->answer;
+		r->joined = 1;
+	}
 }
 
 static void
@@ -223,28 +273,37 @@ collect(struct reporter *rp)
 	free(pfd);
 }
 
-static int
-cmp_result(const void *a, const void *b)
+static uint64_t
+be64(const uint8_t *p)
 {
-	return ip_cmp(&((const struct result *)a)->ip,
-	    &((const struct result *)b)->ip);
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return __builtin_bswap64(v);
 }
 
+/* Report order: hits descending, then the address (as ip_cmp orders it,
+ * inlined here: this comparison runs millions of times). */
 static int
-cmp_row_ip(const void *a, const void *b)
-{
-	return ip_cmp(&((const struct row *)a)->c.ip,
-	    &((const struct row *)b)->c.ip);
-}
-
-static int
-cmp_row_report(const void *a, const void *b)
+cmp_row(const void *a, const void *b)
 {
 	const struct row *x = a, *y = b;
+	uint64_t xh, yh, xl, yl;
+	int x6, y6;
 
 	if (x->c.hits != y->c.hits)
 		return x->c.hits > y->c.hits ? -1 : 1;
-	return ip_cmp(&x->c.ip, &y->c.ip);
+	xh = be64(x->c.ip.b);
+	yh = be64(y->c.ip.b);
+	xl = be64(x->c.ip.b + 8);
+	yl = be64(y->c.ip.b + 8);
+	x6 = xh != 0 || xl >> 32 != 0xffff;
+	y6 = yh != 0 || yl >> 32 != 0xffff;
+	if (x6 != y6)
+		return x6 - y6;
+	if (xh != yh)
+		return xh < yh ? -1 : 1;
+	return xl < yl ? -1 : xl > yl;
 }
 
 /* What a row says when no answer came: its worker died. */
@@ -261,56 +320,39 @@ missing_answer(struct reporter *rp, const struct ip *ip)
 	return intern(&rp->answers, &a);
 }
 
-/* Give every row its answer: both sides sorted by address, then merged. */
+/*
+ * Rows without an answer get an error answer; answers without a row (the
+ * parser died before it sent its counts) get a row with no hits, so that
+ * no address is lost.  Then the report order.
+ */
 static void
-join(struct reporter *rp)
+finish_rows(struct reporter *rp)
 {
-	size_t i = 0, j = 0;
+	struct results *rs = &rp->results;
 
-	qsort(rp->rows, rp->nrows, sizeof(*rp->rows), cmp_row_ip);
-	qsort(rp->results, rp->nresults, sizeof(*rp->results), cmp_result);
-	while (i < rp->nrows) {
-		int c = j < rp->nresults ?
-		    ip_cmp(&rp->rows[i].c.ip, &rp->results[j].ip) : -1;
-
-		if (c < 0) {
+	for (size_t i = 0; i < rp->nrows; i++)
+		if (rp->rows[i].answer == UINT32_MAX)
 			rp->rows[i].answer = missing_answer(rp,
 			    &rp->rows[i].c.ip);
-			i++;
-		} else if (c == 0) {
-			rp->rows[i++].answer = rp->results[j++].answer;
-		} else {
-			/* An answer without counts: the parser died before
-			 * it sent them.  Keep the address, with no hits. */
-			struct row *r;
+	for (size_t i = 0; rs->slot && i <= rs->mask; i++) {
+		struct row *r;
 
-			if (rp->nrows == rp->caprows) {
-				rp->caprows = rp->caprows * 2 + 16;
-				rp->rows = xrealloc(rp->rows,
-				    rp->caprows * sizeof(*rp->rows));
-			}
-			r = &rp->rows[rp->nrows++];
-			memset(r, 0, sizeof(*r));
-			r->c.ip = rp->results[j].ip;
-			r->c.bytes = BYTES_NONE;
-			r->answer = rp->results[j++].answer;
+		if (rs->slot[i].answer == UINT32_MAX || rs->slot[i].joined)
+			continue;
+		if (rp->nrows == rp->caprows) {
+			rp->caprows = rp->caprows * 2 + 16;
+			rp->rows = xrealloc(rp->rows,
+			    rp->caprows * sizeof(*rp->rows));
 		}
+		r = &rp->rows[rp->nrows++];
+		memset(r, 0, sizeof(*r));
+		r->c.ip = rs->slot[i].ip;
+		r->c.bytes = BYTES_NONE;
+		r->answer = rs->slot[i].answer;
 	}
-	free(rp->results);
-	rp->results = NULL;
-	qsort(rp->rows, rp->nrows, sizeof(*rp->rows), cmp_row_report);
-}
-
-static void
-write_u64(FILE *fp, uint64_t v)
-{
-	char buf[24], *p = buf + sizeof(buf);
-
-	*--p = '\0';
-	do
-		*--p = (char)('0' + v % 10);
-	while (v /= 10);
-	fputs(p, fp);
+	free(rs->slot);
+	rs->slot = NULL;
+	qsort(rp->rows, rp->nrows, sizeof(*rp->rows), cmp_row);
 }
 
 static const char *const columns[] = {
@@ -319,69 +361,143 @@ static const char *const columns[] = {
 	"abuse_email", "source", "status",
 };
 
+/* Rows are formatted into a buffer by hand and written in large blocks. */
+struct out {
+	FILE	*fp;
+	char	*p, *end;
+	char	 buf[64 * 1024];
+};
+
 static void
-write_row(FILE *fp, const struct row *r, const struct answer *a)
+out_flush(struct out *o)
+{
+	fwrite(o->buf, 1, (size_t)(o->p - o->buf), o->fp);
+	o->p = o->buf;
+}
+
+static void
+out_str(struct out *o, const char *s, size_t n)
+{
+	if ((size_t)(o->end - o->p) < n) {
+		out_flush(o);
+		if (n > sizeof(o->buf)) {
+			fwrite(s, 1, n, o->fp);
+			return;
+		}
+	}
+	memcpy(o->p, s, n);
+	o->p += n;
+}
+
+static void
+out_u64(struct out *o, uint64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	out_str(o, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+static void
+out_cstr(struct out *o, const char *s)
+{
+	out_str(o, s, strlen(s));
+}
+
+static void
+out_char(struct out *o, char c)
+{
+	out_str(o, &c, 1);
+}
+
+/* A CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF. */
+static void
+out_field(struct out *o, const char *s)
+{
+	if (s == NULL)
+		return;
+	if (!csv_needs_quotes(s)) {
+		out_cstr(o, s);
+		return;
+	}
+	out_char(o, '"');
+	for (; *s; s++) {
+		if (*s == '"')
+			out_char(o, '"');
+		out_char(o, *s);
+	}
+	out_char(o, '"');
+}
+
+static void
+write_row(struct out *o, const struct row *r, const struct answer *a)
 {
 	char buf[IP_STRLEN];
 
-	ip_format(&r->c.ip, buf);
-	fputs(buf, fp);
-	putc(',', fp);
-	write_u64(fp, r->c.hits);
-	putc(',', fp);
+	out_str(o, buf, ip_format(&r->c.ip, buf));
+	out_char(o, ',');
+	out_u64(o, r->c.hits);
+	out_char(o, ',');
 	if (r->c.bytes != BYTES_NONE)
-		write_u64(fp, r->c.bytes);
-	putc(',', fp);
-	time_format(r->c.first, buf);
-	fputs(buf, fp);
-	putc(',', fp);
-	time_format(r->c.last, buf);
-	fputs(buf, fp);
-	putc(',', fp);
-	fputs(kind_name(a->kind), fp);
-	putc(',', fp);
-	fputs(rir_name(a->registry), fp);
+		out_u64(o, r->c.bytes);
+	out_char(o, ',');
+	out_str(o, buf, time_format(r->c.first, buf));
+	out_char(o, ',');
+	out_str(o, buf, time_format(r->c.last, buf));
+	out_char(o, ',');
+	out_cstr(o, kind_name(a->kind));
+	out_char(o, ',');
+	out_cstr(o, rir_name(a->registry));
 	for (int f = 0; f < FLD_MAX; f++) {
-		putc(',', fp);
-		csv_field(fp, a->field[f]);
+		out_char(o, ',');
+		out_field(o, a->field[f]);
 	}
-	putc(',', fp);
-	fputs(source_name(a->source), fp);
-	putc(',', fp);
-	fputs(status_name(a->status), fp);
-	putc('\n', fp);
+	out_char(o, ',');
+	out_cstr(o, source_name(a->source));
+	out_char(o, ',');
+	out_cstr(o, status_name(a->status));
+	out_char(o, '\n');
 }
 
 /* The report; 0, or -1 when it could not be written (errno says why). */
 static int
-write_report(struct reporter *rp, int fd, int *failed)
+write_report(struct reporter *rp, int fd)
 {
-	FILE *fp = fdopen(fd, "w");
-	static char iobuf[64 * 1024];
+	static struct out o;
 
-	if (fp == NULL)
+	if ((o.fp = fdopen(fd, "w")) == NULL)
 		return -1;
-	setvbuf(fp, iobuf, _IOFBF, sizeof(iobuf));
+	o.p = o.buf;
+	o.end = o.buf + sizeof(o.buf);
+	setvbuf(o.fp, NULL, _IONBF, 0);
 	for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++) {
 		if (i)
-			putc(',', fp);
-		fputs(columns[i], fp);
+			out_char(&o, ',');
+		out_cstr(&o, columns[i]);
 	}
-	putc('\n', fp);
-	*failed = 0;
-	for (size_t i = 0; i < rp->nrows && !ferror(fp); i++) {
-		const struct answer *a = &rp->answers.v[rp->rows[i].answer];
-
-		if (a->status != ST_OK)
-			(*failed)++;
-		write_row(fp, &rp->rows[i], a);
-	}
-	if (fflush(fp) == EOF || ferror(fp))
+	out_char(&o, '\n');
+	for (size_t i = 0; i < rp->nrows && !ferror(o.fp); i++)
+		write_row(&o, &rp->rows[i], &rp->answers.v[rp->rows[i].answer]);
+	out_flush(&o);
+	if (fflush(o.fp) == EOF || ferror(o.fp))
 		return -1;
 	/* A file report must be on disk before main renames it into place. */
 	if (fd != STDOUT_FILENO && fsync(fd) == -1 && errno != EINVAL)
 		return -1;
 	return 0;
+}
+
+static int
+count_failed(const struct reporter *rp)
+{
+	int failed = 0;
+
+	for (size_t i = 0; i < rp->nrows; i++)
+		if (rp->answers.v[rp->rows[i].answer].status != ST_OK)
+			failed++;
+	return failed;
 }
 
 static void
@@ -406,8 +522,9 @@ reporter_main(const struct reporter_args *args)
 	memset(&rp, 0, sizeof(rp));
 	rp.args = args;
 	collect(&rp);
-	join(&rp);
-	if (write_report(&rp, args->out_fd, &failed) == -1) {
+	finish_rows(&rp);
+	failed = count_failed(&rp);
+	if (write_report(&rp, args->out_fd) == -1) {
 		if (errno == EPIPE)	/* the reader left: not our failure */
 			_exit(failed ? EXIT_LOOKUP : EXIT_OK);
 		warn("%s", args->cfg->output ? args->cfg->output :
