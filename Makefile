@@ -6,12 +6,12 @@ MANDIR	?= $(PREFIX)/share/man
 DESTDIR	?=
 
 CC	?= cc
-PKGS	 = libpcre2-8 libarchive
+PKGS	 = libpcre2-8
 CFLAGS	?= -O2 -g
 CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wno-sign-compare
-CFLAGS	+= $(shell pkg-config --cflags $(PKGS))
-LDLIBS	+= $(shell pkg-config --libs $(PKGS))
+CFLAGS	+= $(shell pkg-config --cflags $(PKGS) libarchive)
+LDLIBS	+= $(shell pkg-config --libs $(PKGS)) -ldl
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 

@@ -3,9 +3,15 @@
  * first bytes, not the name (rotated logs are renamed freely, and stdin
  * has no name); libarchive decodes gzip, bzip2, xz, zstd, lz4, lzip and
  * compress.  Plain files are read with read(2) into the caller's buffer.
+ *
+ * libarchive is loaded on the first compressed input, not at start: with
+ * the libraries it pulls in (libxml2, ICU, libstdc++) it would triple the
+ * start-up time of every run, compressed input or not.
  */
 #include <archive.h>
+#include <dlfcn.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -37,6 +43,70 @@ static const struct {
 	{ "\x1f\x9d", 2 },			/* compress (.Z) */
 };
 
+#define LIBARCHIVE	"libarchive.so.13"
+
+/* The libarchive functions used here, resolved by load_archive(). */
+static struct {
+	struct archive *(*read_new)(void);
+	int	(*support_filter_all)(struct archive *);
+	int	(*support_format_raw)(struct archive *);
+	int	(*read_open)(struct archive *, void *, archive_open_callback *,
+		    archive_read_callback *, archive_close_callback *);
+	int	(*next_header)(struct archive *, struct archive_entry **);
+	la_ssize_t (*read_data)(struct archive *, void *, size_t);
+	const char *(*error_string)(struct archive *);
+	void	(*set_error)(struct archive *, int, const char *, ...);
+	int	(*read_free)(struct archive *);
+} la;
+
+static const struct {
+	const char *name;
+	size_t	 offset;
+} la_symbols[] = {
+	{ "archive_read_new", offsetof(__typeof__(la), read_new) },
+	{ "archive_read_support_filter_all",
+	    offsetof(__typeof__(la), support_filter_all) },
+	{ "archive_read_support_format_raw",
+	    offsetof(__typeof__(la), support_format_raw) },
+	{ "archive_read_open", offsetof(__typeof__(la), read_open) },
+	{ "archive_read_next_header", offsetof(__typeof__(la), next_header) },
+	{ "archive_read_data", offsetof(__typeof__(la), read_data) },
+	{ "archive_error_string", offsetof(__typeof__(la), error_string) },
+	{ "archive_set_error", offsetof(__typeof__(la), set_error) },
+	{ "archive_read_free", offsetof(__typeof__(la), read_free) },
+};
+
+/* 0 once libarchive is loaded; -1 (and a message in err) if it cannot be. */
+static int
+load_archive(char *err, size_t errlen)
+{
+	static void *handle;
+	const char *why;
+
+	if (handle != NULL)
+		return 0;
+	if ((handle = dlopen(LIBARCHIVE, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		why = dlerror();
+		snprintf(err, errlen, "compressed, and %s", why ? why :
+		    "libarchive cannot be loaded");
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(la_symbols) / sizeof(la_symbols[0]);
+	    i++) {
+		void *sym = dlsym(handle, la_symbols[i].name);
+
+		if (sym == NULL) {
+			snprintf(err, errlen, "%s: no %s", LIBARCHIVE,
+			    la_symbols[i].name);
+			dlclose(handle);
+			handle = NULL;
+			return -1;
+		}
+		memcpy((char *)&la + la_symbols[i].offset, &sym, sizeof(sym));
+	}
+	return 0;
+}
+
 static ssize_t
 read_fd(int fd, void *buf, size_t n)
 {
@@ -64,7 +134,7 @@ feed(struct archive *ar, void *arg, const void **buf)
 	}
 	*buf = in->rbuf;
 	if ((n = read_fd(in->fd, in->rbuf, sizeof(in->rbuf))) == -1)
-		archive_set_error(ar, errno, "%s", strerror(errno));
+		la.set_error(ar, errno, "%s", strerror(errno));
 	return n;
 }
 
@@ -83,15 +153,19 @@ open_archive(struct input *in)
 {
 	struct archive_entry *entry;
 
-	if ((in->ar = archive_read_new()) == NULL)
+	if (load_archive(in->err, sizeof(in->err)) == -1)
 		return -1;
-	archive_read_support_filter_all(in->ar);
-	archive_read_support_format_raw(in->ar);
-	if (archive_read_open(in->ar, in, NULL, feed, NULL) != ARCHIVE_OK ||
-	    archive_read_next_header(in->ar, &entry) != ARCHIVE_OK) {
+	if ((in->ar = la.read_new()) == NULL) {
+		snprintf(in->err, sizeof(in->err), "out of memory");
+		return -1;
+	}
+	la.support_filter_all(in->ar);
+	la.support_format_raw(in->ar);
+	if (la.read_open(in->ar, in, NULL, feed, NULL) != ARCHIVE_OK ||
+	    la.next_header(in->ar, &entry) != ARCHIVE_OK) {
 		snprintf(in->err, sizeof(in->err), "%s",
-		    archive_error_string(in->ar) ? archive_error_string(in->ar)
-		    : "cannot decompress");
+		    la.error_string(in->ar) ? la.error_string(in->ar) :
+		    "cannot decompress");
 		return -1;
 	}
 	return 0;
@@ -116,7 +190,8 @@ input_open(int fd)
 		in->peek_len += (size_t)n;
 	}
 	if (is_compressed(in->peek, in->peek_len) && open_archive(in) == -1) {
-		archive_read_free(in->ar);
+		if (in->ar != NULL)
+			la.read_free(in->ar);
 		in->ar = NULL;
 		in->peek_off = in->peek_len;	/* nothing readable */
 	}
@@ -136,11 +211,11 @@ input_read(struct input *in, void *buf, size_t n)
 	if (in->err[0])
 		return -1;
 	if (in->ar != NULL) {
-		r = archive_read_data(in->ar, buf, n);
+		r = la.read_data(in->ar, buf, n);
 		if (r < 0)
 			snprintf(in->err, sizeof(in->err), "%s",
-			    archive_error_string(in->ar) ?
-			    archive_error_string(in->ar) : "damaged data");
+			    la.error_string(in->ar) ? la.error_string(in->ar) :
+			    "damaged data");
 		return r < 0 ? -1 : r;
 	}
 	if (in->peek_off < in->peek_len) {
@@ -167,6 +242,6 @@ void
 input_close(struct input *in)
 {
 	if (in->ar != NULL)
-		archive_read_free(in->ar);
+		la.read_free(in->ar);
 	free(in);
 }

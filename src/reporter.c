@@ -140,12 +140,29 @@ add_result(struct reporter *rp, const struct frame *f)
 	rs->used++;
 }
 
-/* A count from the parser, joined at once with its answer if it came. */
+/* Give a row its answer, if one came and no other row took it. */
+static void
+join_row(struct reporter *rp, struct row *row)
+{
+	struct result *r;
+
+	if (rp->results.slot == NULL)
+		return;
+	r = result_slot(&rp->results, &row->c.ip);
+	if (r->answer != UINT32_MAX && !r->joined) {
+		row->answer = r->answer;
+		r->joined = 1;
+	}
+}
+
+/*
+ * A count from the parser, joined at once with its answer when that came
+ * first (the usual case: it spares a pass over the rows at the end).
+ */
 static void
 add_count(struct reporter *rp, const struct frame *f)
 {
 	struct row *row;
-	struct result *r;
 
 	if (rp->nrows == rp->caprows) {
 		rp->caprows = rp->caprows ? rp->caprows * 2 : 4096;
@@ -154,13 +171,7 @@ add_count(struct reporter *rp, const struct frame *f)
 	row = &rp->rows[rp->nrows++];
 	memcpy(&row->c, f->data, sizeof(struct count));
 	row->answer = UINT32_MAX;
-	if (rp->results.slot == NULL)
-		return;
-	r = result_slot(&rp->results, &row->c.ip);
-	if (r->answer != UINT32_MAX && !r->joined) {
-		row->answer = r->answer;
-		r->joined = 1;
-	}
+	join_row(rp, row);
 }
 
 static void
@@ -330,10 +341,13 @@ finish_rows(struct reporter *rp)
 {
 	struct results *rs = &rp->results;
 
-	for (size_t i = 0; i < rp->nrows; i++)
+	for (size_t i = 0; i < rp->nrows; i++) {
+		if (rp->rows[i].answer == UINT32_MAX)
+			join_row(rp, &rp->rows[i]);
 		if (rp->rows[i].answer == UINT32_MAX)
 			rp->rows[i].answer = missing_answer(rp,
 			    &rp->rows[i].c.ip);
+	}
 	for (size_t i = 0; rs->slot && i <= rs->mask; i++) {
 		struct row *r;
 
