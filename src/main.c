@@ -43,14 +43,8 @@ struct child {
 	int	 reaped;
 };
 
-static volatile sig_atomic_t got_alarm;
-
-static void
-on_alarm(int sig)
-{
-	(void)sig;
-	got_alarm = 1;
-}
+/* The signals main waits for, blocked so that none is missed. */
+static sigset_t waited;
 
 static void
 xpipe(int fds[2])
@@ -97,6 +91,7 @@ static void
 child_setup(const char *comm, pid_t parent)
 {
 	signals_child();
+	sigprocmask(SIG_UNBLOCK, &waited, NULL);
 	prctl(PR_SET_NAME, comm, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
 	if (getppid() != parent)
@@ -247,46 +242,53 @@ signal_children(struct child *ch, int n, int sig)
 			kill(ch[i].pid, sig);
 }
 
+static int
+reap_some(struct child *ch, int n)
+{
+	int status, reaped = 0;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		struct child *c = find_child(ch, n, pid);
+
+		if (c != NULL && !c->reaped) {
+			c->status = status;
+			c->reaped = 1;
+			reaped++;
+		}
+	}
+	return reaped;
+}
+
 /*
- * Wait for every child.  A signal to us is passed on to them; whoever
- * has not ended a second later is killed.
+ * Wait for every child.  The signals are blocked and taken one at a time
+ * with sigwaitinfo(), so none slips between a check and a wait.  A stop
+ * signal is passed on to the children; whoever has not ended a second
+ * later is killed.
  */
-static void
+static int
 reap(struct child *ch, int n)
 {
-	int left = n, forwarded = 0;
+	int left = n, stop = 0;
 
-	while (left > 0) {
-		int status;
-		pid_t pid = waitpid(-1, &status, 0);
-		struct child *c;
+	while ((left -= reap_some(ch, n)) > 0) {
+		int sig = sigwaitinfo(&waited, NULL);
 
-		if (pid == -1) {
-			if (errno == ECHILD)
-				break;
-			if (got_alarm) {
-				signal_children(ch, n, SIGKILL);
-				got_alarm = 0;
-			} else if (got_signal && !forwarded) {
-				struct itimerval it = { { 0, 0 }, { 1, 0 } };
+		if ((sig == SIGINT || sig == SIGTERM) && stop == 0) {
+			struct itimerval it = { { 0, 0 }, { 1, 0 } };
 
-				signal_children(ch, n, got_signal);
-				forwarded = 1;
-				setitimer(ITIMER_REAL, &it, NULL);
-			}
-			continue;
-		}
-		if ((c = find_child(ch, n, pid)) == NULL)
-			continue;
-		c->status = status;
-		c->reaped = 1;
-		left--;
+			stop = sig;
+			signal_children(ch, n, sig);
+			setitimer(ITIMER_REAL, &it, NULL);
+		} else if (sig == SIGALRM)
+			signal_children(ch, n, SIGKILL);
 	}
+	return stop;
 }
 
 /* The run's exit status from how each child ended. */
 static int
-judge(struct child *ch, int n)
+judge(struct child *ch, int n, int stop)
 {
 	int worst = EXIT_OK;
 
@@ -294,7 +296,7 @@ judge(struct child *ch, int n)
 		int st = ch[i].status, code;
 
 		if (WIFSIGNALED(st)) {
-			if (!got_signal)
+			if (!stop)
 				warnx("%s (pid %d) was killed by signal %d "
 				    "(%s)", ch[i].name, (int)ch[i].pid,
 				    WTERMSIG(st), strsignal(WTERMSIG(st)));
@@ -304,19 +306,19 @@ judge(struct child *ch, int n)
 		if (code > worst && code < 128)
 			worst = code;
 	}
-	return got_signal ? 128 + got_signal : worst;
+	return stop ? 128 + stop : worst;
 }
 
 static void
 signals_parent(void)
 {
-	struct sigaction sa;
-
-	signals_child();
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_alarm;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGALRM, &sa, NULL);
+	sigemptyset(&waited);
+	sigaddset(&waited, SIGINT);
+	sigaddset(&waited, SIGTERM);
+	sigaddset(&waited, SIGCHLD);
+	sigaddset(&waited, SIGALRM);
+	sigprocmask(SIG_BLOCK, &waited, NULL);
+	signal(SIGPIPE, SIG_IGN);
 }
 
 int
@@ -371,8 +373,7 @@ main(int argc, char **argv)
 	start_parser(&cfg, &w, &ch[nch - 1]);
 	close_others(&w, NULL, 0);
 
-	reap(ch, nch);
-	status = judge(ch, nch);
+	status = judge(ch, nch, reap(ch, nch));
 	if (tmp != NULL) {
 		if (status < EXIT_INTERNAL && rename(tmp, cfg.output) == -1) {
 			warn("%s", cfg.output);

@@ -230,6 +230,7 @@ read_input(struct parser *ps, int fd, const char *name)
 	for (;;) {
 		check_signal();
 		n = input_read(in, ps->buf + have, READ_SIZE - have);
+		check_signal();
 		if (n < 0) {
 			warnx("%s: %s; read up to there", display_name(name),
 			    input_error(in));
