@@ -150,8 +150,15 @@ enum rir {
 	RIR_MAX
 };
 
+struct rir_info {
+	const char *name;
+	const char *rdap_base;	/* RDAP service URL, ends in '/' */
+	const char *whois_host;
+};
+
 enum rir rir_lookup(const struct ip *);
 const char *rir_name(enum rir);
+const struct rir_info *rir_info(enum rir);	/* NULL for RIR_NONE */
 
 /* answer.c: what a lookup says about an address (one report row's
  * descriptive half). */
