@@ -1,6 +1,11 @@
 /*
- * Per-address counts: an open-addressing hash table keyed by the address,
- * linear probing, grown at 3/4 full.  The parser's per-line lookup lands
+ * Per-address counts: entries in one dense array, found through an index
+ * of 8-byte slots (a 32-bit hash tag and the entry's position), open
+ * addressing with linear probing, grown at 3/4 full.
+ *
+ * Dense entries cost memory only for addresses that exist (the index is
+ * what has empty room), keep insertion order for free, and let the
+ * reporter sort the entries in place.  The parser's per-line lookup lands
  * here, so it allocates only when it grows.
  */
 #include <stdlib.h>
@@ -8,141 +13,156 @@
 
 #include "ipwhois.h"
 
-/* The all-zero address (::) never reaches the table as a key: hits of ::
- * are kept in a slot of their own. */
-static const struct ip empty;
+#define TAG(h)		((uint32_t)((h) >> 32))
+#define SLOT(tag, i)	((uint64_t)(tag) << 32 | (uint64_t)((i) + 1))
+#define SLOT_POS(s)	((size_t)((s) & 0xffffffffu) - 1)	/* 0: empty */
 
 int
 addrtab_init(struct addrtab *t, size_t hint)
 {
 	size_t n = 1024;
 
-	while (n < hint * 2)
+	while (n * 3 < hint * 4)
 		n *= 2;
+	memset(t, 0, sizeof(*t));
 	t->slot = xcalloc(n, sizeof(*t->slot));
 	t->mask = n - 1;
-	t->used = 0;
-	memset(&t->zero, 0, sizeof(t->zero));
-	t->has_zero = 0;
-	t->last = NULL;
+	t->cap = hint > 64 ? hint : 64;
+	t->ent = xmalloc(t->cap * sizeof(*t->ent));
 	return 0;
 }
 
-/* The slot holding ip, or the empty slot where it belongs. */
-static struct count *
-probe_at(struct count *slot, size_t mask, const struct ip *ip, uint64_t hash)
+static int
+same_ip(const struct ip *a, const struct ip *b)
 {
-	size_t i = (size_t)hash & mask;
-	uint64_t hi, lo;
+	uint64_t a0, a1, b0, b1;
 
-	memcpy(&hi, ip->b, 8);
-	memcpy(&lo, ip->b + 8, 8);
-	for (;;) {
-		struct count *c = &slot[i];
-		uint64_t chi, clo;
+	memcpy(&a0, a->b, 8);
+	memcpy(&a1, a->b + 8, 8);
+	memcpy(&b0, b->b, 8);
+	memcpy(&b1, b->b + 8, 8);
+	return a0 == b0 && a1 == b1;
+}
 
-		memcpy(&chi, c->ip.b, 8);
-		memcpy(&clo, c->ip.b + 8, 8);
-		if ((chi == hi && clo == lo) || (chi | clo) == 0)
-			return c;
-		i = (i + 1) & mask;
+/* The slot holding ip, or the empty slot where it belongs. */
+static uint64_t *
+probe(const struct addrtab *t, const struct ip *ip, uint64_t hash)
+{
+	size_t i = (size_t)hash & t->mask;
+	uint32_t tag = TAG(hash);
+
+	for (;; i = (i + 1) & t->mask) {
+		uint64_t s = t->slot[i];
+
+		if (s == 0 || ((uint32_t)(s >> 32) == tag &&
+		    same_ip(&t->ent[SLOT_POS(s)].ip, ip)))
+			return &t->slot[i];
 	}
 }
 
-static struct count *
-probe(struct count *slot, size_t mask, const struct ip *ip)
+static void
+grow_index(struct addrtab *t)
 {
-	return probe_at(slot, mask, ip, ip_hash(ip));
+	size_t n = (t->mask + 1) * 2;
+
+	free(t->slot);
+	t->slot = xcalloc(n, sizeof(*t->slot));
+	t->mask = n - 1;
+	for (size_t k = 0; k < t->used; k++) {
+		uint64_t h = ip_hash(&t->ent[k].ip);
+
+		*probe(t, &t->ent[k].ip, h) = SLOT(TAG(h), k);
+	}
 }
 
 /*
- * Ask the memory for ip's slot now, to use it a line later: the table is
- * larger than the caches, and this hides most of the wait.
+ * Ask the memory for an address's index slot now, to use it a little
+ * later: the table is larger than the caches, and this hides the wait.
  */
 void
 addrtab_prefetch(const struct addrtab *t, uint64_t hash)
 {
-	__builtin_prefetch(&t->slot[(size_t)hash & t->mask], 1);
+	__builtin_prefetch(&t->slot[(size_t)hash & t->mask]);
 }
 
-static void
-grow(struct addrtab *t)
+/* The second step: the slot has arrived, ask for the entry it names. */
+void
+addrtab_prefetch_entry(const struct addrtab *t, uint64_t hash)
 {
-	size_t n = (t->mask + 1) * 2;
-	struct count *slot = xcalloc(n, sizeof(*slot));
+	uint64_t s = t->slot[(size_t)hash & t->mask];
 
-	for (size_t i = 0; i <= t->mask; i++)
-		if (memcmp(t->slot[i].ip.b, empty.b, 16) != 0)
-			*probe(slot, n - 1, &t->slot[i].ip) = t->slot[i];
-	free(t->slot);
-	t->slot = slot;
-	t->mask = n - 1;
-	t->last = NULL;
+	if (s != 0)
+		__builtin_prefetch(&t->ent[SLOT_POS(s)], 1);
 }
 
-/*
- * The counts of ip, created (zeroed, *created = 1) on first sight.
- */
+/* The entry of ip, created (zeroed, *created = 1) on first sight. */
 struct count *
 addrtab_get(struct addrtab *t, const struct ip *ip, int *created)
 {
 	return addrtab_get_hashed(t, ip, ip_hash(ip), created);
 }
 
-/* addrtab_get() with the hash already computed (see addrtab_prefetch). */
+/* addrtab_get() with ip_hash(ip) already computed. */
 struct count *
 addrtab_get_hashed(struct addrtab *t, const struct ip *ip, uint64_t hash,
     int *created)
 {
+	uint64_t *s;
 	struct count *c;
 
 	*created = 0;
 	/* Clients come in bursts: the last one is often the next one. */
-	if (t->last != NULL && memcmp(t->last->ip.b, ip->b, 16) == 0)
-		return t->last;
-	if (memcmp(ip->b, empty.b, 16) == 0) {
-		if (!t->has_zero) {
-			t->has_zero = 1;
-			*created = 1;
-			t->zero.bytes = BYTES_NONE;
-		}
-		return &t->zero;
+	if (t->used > 0 && same_ip(&t->ent[t->last].ip, ip))
+		return &t->ent[t->last];
+	s = probe(t, ip, hash);
+	if (*s != 0) {
+		t->last = SLOT_POS(*s);
+		return &t->ent[t->last];
 	}
-	c = probe_at(t->slot, t->mask, ip, hash);
-	if (memcmp(c->ip.b, empty.b, 16) != 0)
-		return t->last = c;
+	if (t->used == t->cap) {
+		t->cap += t->cap / 2;
+		t->ent = xrealloc(t->ent, t->cap * sizeof(*t->ent));
+	}
 	if ((t->used + 1) * 4 > (t->mask + 1) * 3) {
-		grow(t);
-		c = probe(t->slot, t->mask, ip);
+		grow_index(t);
+		s = probe(t, ip, hash);
 	}
+	*s = SLOT(TAG(hash), t->used);
+	c = &t->ent[t->used];
+	memset(c, 0, sizeof(*c));
 	c->ip = *ip;
 	c->bytes = BYTES_NONE;
-	t->used++;
+	c->answer = UINT32_MAX;
+	t->last = t->used++;
 	*created = 1;
-	return t->last = c;
+	return c;
 }
 
-/* Visit every entry: *pos starts at 0; NULL at the end. */
+/* The entry of ip, or NULL. */
 struct count *
-addrtab_next(struct addrtab *t, size_t *pos)
+addrtab_find(const struct addrtab *t, const struct ip *ip)
 {
-	while (*pos <= t->mask) {
-		struct count *c = &t->slot[(*pos)++];
+	uint64_t *s = probe(t, ip, ip_hash(ip));
 
-		if (memcmp(c->ip.b, empty.b, 16) != 0)
-			return c;
-	}
-	if (*pos == t->mask + 1) {
-		(*pos)++;
-		if (t->has_zero)
-			return &t->zero;
-	}
-	return NULL;
+	return *s ? &t->ent[SLOT_POS(*s)] : NULL;
+}
+
+/*
+ * Drop the index, keeping the entries (in insertion order, t->used of
+ * them), for a caller that only walks or sorts them from now on.
+ */
+void
+addrtab_drop_index(struct addrtab *t)
+{
+	free(t->slot);
+	t->slot = NULL;
+	t->mask = 0;
 }
 
 void
 addrtab_free(struct addrtab *t)
 {
 	free(t->slot);
-	t->slot = NULL;
+	free(t->ent);
+	memset(t, 0, sizeof(*t));
 }

@@ -287,11 +287,17 @@ struct wstats {
 	uint64_t failed;
 };
 
+/*
+ * An address's counts: a parser table entry, an F_COUNT payload, and in
+ * the reporter a report row (with the number of its answer).
+ */
 struct count {
 	struct ip ip;
 	uint64_t hits;
 	uint64_t bytes;		/* BYTES_NONE: no line carried a size */
-	int64_t	 first, last;
+	uint32_t first, last;	/* seconds since the epoch, UTC; 0 unknown */
+	uint32_t answer;	/* reporter: index of the answer, or none */
+	uint32_t spare;
 };
 
 #define BYTES_NONE	UINT64_MAX
@@ -305,23 +311,24 @@ int	 wire_get_result(const struct frame *, struct ip *, struct answer *);
 void	 csv_field(FILE *, const char *);
 int	 csv_needs_quotes(const char *);
 
-/* addrtab.c: per-address counts, open addressing. */
+/* addrtab.c: per-address entries, dense, with a hash index. */
 
 struct addrtab {
-	struct count *slot;
+	uint64_t *slot;		/* hash tag << 32 | position + 1; 0 empty */
 	size_t	 mask;		/* slots - 1 */
-	size_t	 used;
-	struct count zero;	/* the address :: (the empty-slot key) */
-	int	 has_zero;
-	struct count *last;	/* the entry found last */
+	struct count *ent;	/* the entries, in insertion order */
+	size_t	 used, cap;
+	size_t	 last;		/* the entry found last */
 };
 
 int	 addrtab_init(struct addrtab *, size_t);
 struct count *addrtab_get(struct addrtab *, const struct ip *, int *);
 struct count *addrtab_get_hashed(struct addrtab *, const struct ip *,
 	    uint64_t, int *);
+struct count *addrtab_find(const struct addrtab *, const struct ip *);
 void	 addrtab_prefetch(const struct addrtab *, uint64_t);
-struct count *addrtab_next(struct addrtab *, size_t *);
+void	 addrtab_prefetch_entry(const struct addrtab *, uint64_t);
+void	 addrtab_drop_index(struct addrtab *);
 void	 addrtab_free(struct addrtab *);
 
 /* input.c: a log file, plain or compressed, read in large blocks. */

@@ -109,11 +109,13 @@ count(struct parser *ps, const struct pending *pd)
 	if (pd->h.has_bytes)
 		c->bytes = (c->bytes == BYTES_NONE ? 0 : c->bytes) +
 		    pd->h.bytes;
-	if (pd->h.when != 0) {
-		if (c->first == 0 || pd->h.when < c->first)
-			c->first = pd->h.when;
-		if (pd->h.when > c->last)
-			c->last = pd->h.when;
+	if (pd->h.when > 0 && pd->h.when <= UINT32_MAX) {
+		uint32_t when = (uint32_t)pd->h.when;
+
+		if (c->first == 0 || when < c->first)
+			c->first = when;
+		if (when > c->last)
+			c->last = when;
 	}
 	if (created)
 		route(ps, &pd->h.ip);
@@ -122,6 +124,9 @@ count(struct parser *ps, const struct pending *pd)
 static void
 settle(struct parser *ps)
 {
+	/* The index slots have arrived: ask for the entries, then count. */
+	for (int i = 0; i < ps->npending; i++)
+		addrtab_prefetch_entry(&ps->tab, ps->pending[i].hash);
 	for (int i = 0; i < ps->npending; i++)
 		count(ps, &ps->pending[i]);
 	ps->npending = 0;
@@ -328,14 +333,13 @@ send_counts(struct parser *ps)
 {
 	struct frame_buf fb = { 0 };
 	struct sentinel s = { ROLE_PARSER, 0 };
-	struct count *c;
-	size_t pos = 0;
 
-	ps->st.unique = ps->tab.used + (size_t)ps->tab.has_zero;
+	ps->st.unique = ps->tab.used;
 	if (frame_put(&fb, F_PSTATS, &ps->st, sizeof(ps->st)) == -1)
 		err(EXIT_INTERNAL, "out of memory");
-	while ((c = addrtab_next(&ps->tab, &pos)) != NULL) {
-		if (frame_put(&fb, F_COUNT, c, sizeof(*c)) == -1)
+	for (size_t i = 0; i < ps->tab.used; i++) {
+		if (frame_put(&fb, F_COUNT, &ps->tab.ent[i],
+		    sizeof(ps->tab.ent[i])) == -1)
 			err(EXIT_INTERNAL, "out of memory");
 		if (fb.len >= QUEUE_FLUSH)
 			send_or_exit(&fb, ps->rfd);

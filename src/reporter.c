@@ -15,25 +15,6 @@
 
 #include "ipwhois.h"
 
-/* A counted address and the answer it joined (an index into answers). */
-struct row {
-	struct count c;
-	uint32_t answer;
-};
-
-/* An address and its answer, as the workers sent them, hashed by address
- * as they arrive (while the parser is still reading). */
-struct result {
-	struct ip ip;
-	uint32_t answer;	/* UINT32_MAX: empty slot */
-	uint32_t joined;	/* a count row took it */
-};
-
-struct results {
-	struct result *slot;
-	size_t	 mask, used;
-};
-
 /* Answers are few next to addresses (one per network, at most): each is
  * kept once and rows point at it. */
 struct answers {
@@ -43,11 +24,13 @@ struct answers {
 	size_t	 mask;
 };
 
+/*
+ * The report's rows are address table entries: an answer and a count for
+ * one address meet in one entry, whichever comes first.
+ */
 struct reporter {
 	const struct reporter_args *args;
-	struct row	*rows;
-	size_t		 nrows, caprows;
-	struct results	 results;
+	struct addrtab	 rows;
 	struct answers	 answers;
 	struct pstats	 pst;
 	struct wstats	 wst;
@@ -87,102 +70,42 @@ intern(struct answers *as, struct answer *a)
 	return (uint32_t)as->n++;
 }
 
-static struct result *
-result_slot(struct results *rs, const struct ip *ip)
-{
-	size_t i = (size_t)ip_hash(ip) & rs->mask;
-
-	while (rs->slot[i].answer != UINT32_MAX &&
-	    memcmp(rs->slot[i].ip.b, ip->b, 16) != 0)
-		i = (i + 1) & rs->mask;
-	return &rs->slot[i];
-}
-
-static void
-results_grow(struct results *rs)
-{
-	struct results bigger;
-
-	bigger.mask = rs->slot ? rs->mask * 2 + 1 : 4095;
-	bigger.used = rs->used;
-	bigger.slot = xmalloc((bigger.mask + 1) * sizeof(*bigger.slot));
-	for (size_t i = 0; i <= bigger.mask; i++)
-		bigger.slot[i].answer = UINT32_MAX;
-	for (size_t i = 0; rs->slot && i <= rs->mask; i++)
-		if (rs->slot[i].answer != UINT32_MAX)
-			*result_slot(&bigger, &rs->slot[i].ip) = rs->slot[i];
-	free(rs->slot);
-	*rs = bigger;
-}
-
 static void
 add_result(struct reporter *rp, const struct frame *f)
 {
-	struct results *rs = &rp->results;
 	struct answer a;
-	struct result *r;
+	struct count *row;
 	struct ip ip;
+	int created;
 
 	if (wire_get_result(f, &ip, &a) == -1) {
 		warnx("reporter: a malformed answer was dropped");
 		return;
 	}
-	if (rs->slot == NULL || (rs->used + 1) * 4 > (rs->mask + 1) * 3)
-		results_grow(rs);
-	r = result_slot(rs, &ip);
-	if (r->answer != UINT32_MAX) {
+	row = addrtab_get(&rp->rows, &ip, &created);
+	if (row->answer != UINT32_MAX) {
 		answer_clear(&a);	/* answered twice: the first one stays */
 		return;
 	}
-	r->ip = ip;
-	r->joined = 0;
-	r->answer = intern(&rp->answers, &a);
-	rs->used++;
+	row->answer = intern(&rp->answers, &a);
 }
 
-/* Give a row its answer, if one came and no other row took it. */
-static void
-join_row(struct reporter *rp, struct row *row)
-{
-	struct result *r;
-
-	if (rp->results.slot == NULL)
-		return;
-	r = result_slot(&rp->results, &row->c.ip);
-	if (r->answer != UINT32_MAX && !r->joined) {
-		row->answer = r->answer;
-		r->joined = 1;
-	}
-}
-
-/*
- * A count from the parser, joined at once with its answer when that came
- * first (the usual case: it spares a pass over the rows at the end).
- */
 static void
 add_count(struct reporter *rp, const struct frame *f)
 {
-	struct row *row;
+	struct count c, *row;
+	int created;
 
-	if (rp->nrows == rp->caprows) {
-		rp->caprows = rp->caprows ? rp->caprows * 2 : 4096;
-		rp->rows = xrealloc(rp->rows, rp->caprows * sizeof(*rp->rows));
-	}
-	row = &rp->rows[rp->nrows++];
-	memcpy(&row->c, f->data, sizeof(struct count));
-	row->answer = UINT32_MAX;
-	join_row(rp, row);
+	memcpy(&c, f->data, sizeof(c));
+	row = addrtab_get(&rp->rows, &c.ip, &created);
+	c.answer = row->answer;
+	*row = c;
 }
 
 static void
 add_pstats(struct reporter *rp, const struct frame *f)
 {
 	memcpy(&rp->pst, f->data, sizeof(rp->pst));
-	/* The parser says how many counts follow: room for exactly those. */
-	if (rp->pst.unique > rp->caprows && rp->pst.unique < UINT32_MAX) {
-		rp->caprows = (size_t)rp->pst.unique;
-		rp->rows = xrealloc(rp->rows, rp->caprows * sizeof(*rp->rows));
-	}
 }
 
 static void
@@ -298,16 +221,16 @@ be64(const uint8_t *p)
 static int
 cmp_row(const void *a, const void *b)
 {
-	const struct row *x = a, *y = b;
+	const struct count *x = a, *y = b;
 	uint64_t xh, yh, xl, yl;
 	int x6, y6;
 
-	if (x->c.hits != y->c.hits)
-		return x->c.hits > y->c.hits ? -1 : 1;
-	xh = be64(x->c.ip.b);
-	yh = be64(y->c.ip.b);
-	xl = be64(x->c.ip.b + 8);
-	yl = be64(y->c.ip.b + 8);
+	if (x->hits != y->hits)
+		return x->hits > y->hits ? -1 : 1;
+	xh = be64(x->ip.b);
+	yh = be64(y->ip.b);
+	xl = be64(x->ip.b + 8);
+	yl = be64(y->ip.b + 8);
 	x6 = xh != 0 || xl >> 32 != 0xffff;
 	y6 = yh != 0 || yl >> 32 != 0xffff;
 	if (x6 != y6)
@@ -332,41 +255,19 @@ missing_answer(struct reporter *rp, const struct ip *ip)
 }
 
 /*
- * Rows without an answer get an error answer; answers without a row (the
- * parser died before it sent its counts) get a row with no hits, so that
- * no address is lost.  Then the report order.
+ * Rows without an answer (their worker died) get an error answer; rows
+ * without counts (the parser died before it sent them) keep their zero
+ * hits, so that no address is lost.  Then the report order.
  */
 static void
 finish_rows(struct reporter *rp)
 {
-	struct results *rs = &rp->results;
-
-	for (size_t i = 0; i < rp->nrows; i++) {
-		if (rp->rows[i].answer == UINT32_MAX)
-			join_row(rp, &rp->rows[i]);
-		if (rp->rows[i].answer == UINT32_MAX)
-			rp->rows[i].answer = missing_answer(rp,
-			    &rp->rows[i].c.ip);
-	}
-	for (size_t i = 0; rs->slot && i <= rs->mask; i++) {
-		struct row *r;
-
-		if (rs->slot[i].answer == UINT32_MAX || rs->slot[i].joined)
-			continue;
-		if (rp->nrows == rp->caprows) {
-			rp->caprows = rp->caprows * 2 + 16;
-			rp->rows = xrealloc(rp->rows,
-			    rp->caprows * sizeof(*rp->rows));
-		}
-		r = &rp->rows[rp->nrows++];
-		memset(r, 0, sizeof(*r));
-		r->c.ip = rs->slot[i].ip;
-		r->c.bytes = BYTES_NONE;
-		r->answer = rs->slot[i].answer;
-	}
-	free(rs->slot);
-	rs->slot = NULL;
-	qsort(rp->rows, rp->nrows, sizeof(*rp->rows), cmp_row);
+	addrtab_drop_index(&rp->rows);
+	for (size_t i = 0; i < rp->rows.used; i++)
+		if (rp->rows.ent[i].answer == UINT32_MAX)
+			rp->rows.ent[i].answer = missing_answer(rp,
+			    &rp->rows.ent[i].ip);
+	qsort(rp->rows.ent, rp->rows.used, sizeof(*rp->rows.ent), cmp_row);
 }
 
 static const char *const columns[] = {
@@ -446,20 +347,20 @@ out_field(struct out *o, const char *s)
 }
 
 static void
-write_row(struct out *o, const struct row *r, const struct answer *a)
+write_row(struct out *o, const struct count *r, const struct answer *a)
 {
 	char buf[IP_STRLEN];
 
-	out_str(o, buf, ip_format(&r->c.ip, buf));
+	out_str(o, buf, ip_format(&r->ip, buf));
 	out_char(o, ',');
-	out_u64(o, r->c.hits);
+	out_u64(o, r->hits);
 	out_char(o, ',');
-	if (r->c.bytes != BYTES_NONE)
-		out_u64(o, r->c.bytes);
+	if (r->bytes != BYTES_NONE)
+		out_u64(o, r->bytes);
 	out_char(o, ',');
-	out_str(o, buf, time_format(r->c.first, buf));
+	out_str(o, buf, time_format(r->first, buf));
 	out_char(o, ',');
-	out_str(o, buf, time_format(r->c.last, buf));
+	out_str(o, buf, time_format(r->last, buf));
 	out_char(o, ',');
 	out_cstr(o, kind_name(a->kind));
 	out_char(o, ',');
@@ -492,8 +393,9 @@ write_report(struct reporter *rp, int fd)
 		out_cstr(&o, columns[i]);
 	}
 	out_char(&o, '\n');
-	for (size_t i = 0; i < rp->nrows && !ferror(o.fp); i++)
-		write_row(&o, &rp->rows[i], &rp->answers.v[rp->rows[i].answer]);
+	for (size_t i = 0; i < rp->rows.used && !ferror(o.fp); i++)
+		write_row(&o, &rp->rows.ent[i],
+		    &rp->answers.v[rp->rows.ent[i].answer]);
 	out_flush(&o);
 	if (fflush(o.fp) == EOF || ferror(o.fp))
 		return -1;
@@ -508,8 +410,8 @@ count_failed(const struct reporter *rp)
 {
 	int failed = 0;
 
-	for (size_t i = 0; i < rp->nrows; i++)
-		if (rp->answers.v[rp->rows[i].answer].status != ST_OK)
+	for (size_t i = 0; i < rp->rows.used; i++)
+		if (rp->answers.v[rp->rows.ent[i].answer].status != ST_OK)
 			failed++;
 	return failed;
 }
@@ -523,7 +425,7 @@ summary(const struct reporter *rp, int failed)
 	    "%llu unique addresses, %llu lookups, %d failed, %.3f s\n",
 	    (unsigned long long)rp->pst.lines,
 	    (unsigned long long)rp->pst.rejected,
-	    (unsigned long long)rp->nrows,
+	    (unsigned long long)rp->rows.used,
 	    (unsigned long long)rp->wst.lookups, failed, secs);
 }
 
@@ -535,6 +437,7 @@ reporter_main(const struct reporter_args *args)
 
 	memset(&rp, 0, sizeof(rp));
 	rp.args = args;
+	addrtab_init(&rp.rows, 4096);
 	collect(&rp);
 	finish_rows(&rp);
 	failed = count_failed(&rp);
