@@ -219,6 +219,22 @@ struct lookup *lookup_new(const struct config *);
 void	 lookup_free(struct lookup *);
 void	 lookup_addr(struct lookup *, const struct ip *, struct answer *);
 
+/*
+ * rdap.c and whois.c: registry answers into report fields, pure functions.
+ * The network's range comes out too, so that later addresses inside it
+ * can be answered without asking again.
+ */
+
+struct netrange {
+	struct ip lo, hi;	/* first and last address */
+};
+
+int	 rdap_map(const char *, size_t, struct answer *, struct netrange *,
+	    char *, size_t);
+int	 whois_parse(enum rir, const char *, size_t, struct answer *,
+	    struct netrange *, char *, size_t);
+size_t	 ip_range_cidrs(const struct ip *, const struct ip *, char *, size_t);
+
 /* frame.c: the only code that reads or writes a pipe. */
 
 #define FRAME_HDR	8

@@ -1,0 +1,316 @@
+#!/bin/sh
+# Benchmark of ipwhois, run by `make bench` from the project root.
+#
+# Generates one combined log with tests/genlog, then times on that same
+# file, page cache warm: `wc -l` (the floor), `awk '{print $1}' | sort |
+# uniq -c` (the one-liner ipwhois replaces) and `ipwhois --offline -j 2`.
+# Then the peak memory of the ipwhois process tree, and the start-to-exit
+# time on empty input. It reports; it does not judge: a missed target is
+# printed as such and the exit status is still 0. It exits non-zero only
+# when a command fails.
+#
+# Environment:
+#   IPWHOIS     the binary (default ./ipwhois)
+#   GENLOG      the compiled generator (default tests/genlog)
+#   BENCH_SIZE  log size for genlog, k/M/G suffix (default 1G)
+#   BENCH_DIR   where the log goes (default a mktemp -d directory,
+#               removed at the end; files put in a given one are removed)
+#   BENCH_RUNS  runs per timed command, the best is kept (default 3)
+
+# The functions below are called through best() and trap:
+# shellcheck disable=SC2317
+set -eu
+
+IPWHOIS=${IPWHOIS:-./ipwhois}
+GENLOG=${GENLOG:-tests/genlog}
+BENCH_SIZE=${BENCH_SIZE:-1G}
+BENCH_RUNS=${BENCH_RUNS:-3}
+JOBS=2
+STARTUP_RUNS=10
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+case $BENCH_RUNS in
+'' | *[!0-9]* | 0) die "BENCH_RUNS must be a positive integer" ;;
+esac
+[ -x "$IPWHOIS" ] || die "$IPWHOIS: no such executable (IPWHOIS; make first?)"
+[ -x "$GENLOG" ] || die "$GENLOG: no such executable (GENLOG)"
+case $(date +%N) in
+*[!0-9]* | '') die "date +%N does not give nanoseconds (GNU date needed)" ;;
+esac
+
+sampled=
+cleanup() {
+	if [ -n "$sampled" ]; then
+		kill "$sampled" 2>/dev/null || :
+	fi
+	if [ "$own_dir" = 1 ]; then
+		rm -rf "$BENCH_DIR"
+	else
+		rm -f "$LOG" "$UNIQ" "$FAIL" "$STATUS1"
+	fi
+}
+own_dir=0
+if [ -n "${BENCH_DIR:-}" ]; then
+	mkdir -p "$BENCH_DIR"
+else
+	BENCH_DIR=$(mktemp -d "${TMPDIR:-/tmp}/ipwhois-bench.XXXXXX")
+	own_dir=1
+fi
+LOG=$BENCH_DIR/access.log
+UNIQ=$BENCH_DIR/uniq-c.txt
+FAIL=$BENCH_DIR/failed
+STATUS1=$BENCH_DIR/status1
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# Arithmetic on decimals, in awk with the C locale (a '.' decimal point).
+calc() {
+	LC_ALL=C awk "BEGIN { $1 }" </dev/null
+}
+
+now_ns() {
+	date +%s%N
+}
+
+# The one-liner; awk's and sort's failures are noted in $FAIL, since a
+# pipeline's status is only that of its last command.
+one_liner() {
+	{ LC_ALL=C awk '{print $1}' "$LOG" || echo awk >>"$FAIL"; } |
+		{ LC_ALL=C sort || echo sort >>"$FAIL"; } |
+		LC_ALL=C uniq -c >"$1"
+}
+
+# ipwhois's status 1 means some lookups failed, the report being complete:
+# not a failure of the command.
+run_ipwhois() {
+	st=0
+	"$IPWHOIS" --offline "$@" >/dev/null || st=$?
+	case $st in
+	0) return 0 ;;
+	1) : >"$STATUS1"; return 0 ;;
+	*) echo "bench: $IPWHOIS --offline $*: exit status $st" >&2; return 1 ;;
+	esac
+}
+
+# best RUNS MAX_S CMD...: run CMD up to RUNS times, keep the fastest in
+# $best (ns); stop early once a run took more than MAX_S seconds, where
+# one run is precise enough.
+best() {
+	_runs=$1
+	_max=$(($2 * 1000000000))
+	shift 2
+	best=
+	_i=0
+	while [ "$_i" -lt "$_runs" ]; do
+		rm -f "$FAIL"
+		_t0=$(now_ns)
+		if ! "$@"; then
+			die "command failed: $*"
+		fi
+		_t1=$(now_ns)
+		[ ! -e "$FAIL" ] || die "command failed: $(cat "$FAIL") in $*"
+		_d=$((_t1 - _t0))
+		if [ -z "$best" ] || [ "$_d" -lt "$best" ]; then
+			best=$_d
+		fi
+		[ "$_d" -le "$_max" ] || break
+		_i=$((_i + 1))
+	done
+}
+
+run_wc() {
+	wc -l "$LOG" >/dev/null
+}
+
+run_one_liner() {
+	one_liner /dev/null
+}
+
+run_ipwhois_log() {
+	run_ipwhois -j "$JOBS" "$LOG"
+}
+
+run_ipwhois_empty() {
+	: | run_ipwhois
+}
+
+run_nothing() {
+	: | :
+}
+
+# Memory of a process tree: Pss (from /proc/PID/smaps_rollup; it shares
+# each page among the processes mapping it, so what the forked roles share
+# counts once) summed over the root and all its descendants (ps), sampled
+# every 20 ms; the peak sum is kept. VmRSS when smaps_rollup is missing.
+# Prints the sum in kB, and -1 once the root has exited.
+tree_kb() {
+	ps -e -o pid= -o ppid= -o stat= | LC_ALL=C awk -v root="$1" '
+	{ parent[$1] = $2; state[$1] = $3 }
+	END {
+		if (!(root in state) || state[root] ~ /^Z/) {
+			print -1
+			exit
+		}
+		tree[root] = 1
+		for (grew = 1; grew; ) {
+			grew = 0
+			for (p in parent)
+				if (!(p in tree) && (parent[p] in tree)) {
+					tree[p] = 1
+					grew = 1
+				}
+		}
+		kb = 0
+		for (p in tree) {
+			f = "/proc/" p "/smaps_rollup"
+			got = 0
+			while ((getline line < f) > 0)
+				if (line ~ /^Pss:/) {
+					split(line, w, " ")
+					kb += w[2]
+					got = 1
+				}
+			close(f)
+			if (got)
+				continue
+			f = "/proc/" p "/status"
+			while ((getline line < f) > 0)
+				if (line ~ /^VmRSS:/) {
+					split(line, w, " ")
+					kb += w[2]
+				}
+			close(f)
+		}
+		print kb
+	}'
+}
+
+# sample PID: poll the tree of PID until PID exits; peak in $peak_kb, and
+# PID's exit status checked.
+sample() {
+	sampled=$1
+	peak_kb=0
+	while :; do
+		kb=$(tree_kb "$sampled")
+		[ "$kb" -ge 0 ] || break
+		[ "$kb" -le "$peak_kb" ] || peak_kb=$kb
+		sleep 0.02
+	done
+	st=0
+	wait "$sampled" || st=$?
+	sampled=
+	case $st in
+	0) ;;
+	1) : >"$STATUS1" ;;
+	*) die "$IPWHOIS --offline -j $JOBS: exit status $st (memory run)" ;;
+	esac
+}
+
+# ------------------------------------------------------------- the input
+
+t0=$(now_ns)
+"$GENLOG" "$BENCH_SIZE" >"$LOG" || die "$GENLOG $BENCH_SIZE failed"
+t1=$(now_ns)
+bytes=$(wc -c <"$LOG")
+bytes=$((bytes + 0))
+[ "$bytes" -gt 0 ] || die "$GENLOG $BENCH_SIZE wrote nothing"
+cat "$LOG" >/dev/null # warm the page cache
+lines=$(wc -l <"$LOG")
+lines=$((lines + 0))
+rm -f "$FAIL"
+one_liner "$UNIQ"
+[ ! -e "$FAIL" ] || die "$(cat "$FAIL") failed on $LOG"
+unique=$(wc -l <"$UNIQ")
+unique=$((unique + 0))
+rm -f "$UNIQ"
+cpus=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')
+model=$(sed -n 's/^model name[[:space:]]*: *//p' /proc/cpuinfo 2>/dev/null |
+	sed -n 1p)
+
+echo "ipwhois benchmark: $IPWHOIS, $cpus cpus${model:+, $model}"
+echo
+echo "input: $GENLOG $BENCH_SIZE"
+printf '  %-46s %12s\n' bytes "$bytes" lines "$lines" \
+	"distinct first fields (awk|sort|uniq)" "$unique"
+printf '  %-46s %12s\n' "generated in" \
+	"$(calc "printf \"%.2f s\", ($t1 - $t0) / 1e9")"
+
+# ---------------------------------------------------------------- timing
+
+best "$BENCH_RUNS" 60 run_wc
+wc_ns=$best
+best "$BENCH_RUNS" 10 run_one_liner
+awk_ns=$best
+best "$BENCH_RUNS" 60 run_ipwhois_log
+ipw_ns=$best
+
+row() { # row LABEL NS
+	LC_ALL=C awk -v label="$1" -v ns="$2" -v bytes="$bytes" 'BEGIN {
+		printf "  %-46s %8.3f %9.1f\n", label, ns / 1e9, bytes / 1e6 / (ns / 1e9)
+	}' </dev/null
+}
+
+verdict() { # verdict VALUE OP TARGET: met or MISSED
+	LC_ALL=C awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN {
+		ok = op == "<=" ? v + 0 <= t + 0 : op == ">=" ? v + 0 >= t + 0 : v + 0 < t + 0
+		print ok ? "met" : "MISSED"
+	}' </dev/null
+}
+
+echo
+echo "timing: wall clock, page cache warm, best of $BENCH_RUNS (one run if over 10 s)"
+printf '  %-46s %8s %9s\n' command seconds MB/s
+row "wc -l" "$wc_ns"
+row "awk '{print \$1}' | sort | uniq -c  (LC_ALL=C)" "$awk_ns"
+row "ipwhois --offline -j $JOBS" "$ipw_ns"
+
+r1=$(calc "printf \"%.2f\", $ipw_ns / $wc_ns")
+r2=$(calc "printf \"%.2f\", $awk_ns / $ipw_ns")
+echo
+echo "ratios"
+printf '  %-46s %8s   target\n' "" value
+printf '  %-46s %8s   %-6s %s\n' \
+	"ipwhois / wc -l" "$r1" "<= 4" "$(verdict "$r1" "<=" 4)" \
+	"awk|sort|uniq / ipwhois" "$r2" ">= 10" "$(verdict "$r2" ">=" 10)"
+
+# ---------------------------------------------------------------- memory
+
+"$IPWHOIS" --offline -j "$JOBS" "$LOG" >/dev/null &
+sample $!
+full_kb=$peak_kb
+# Empty input, held open for a second so that every role is up and idle.
+sleep 1 | "$IPWHOIS" --offline -j "$JOBS" >/dev/null &
+sample $!
+empty_kb=$peak_kb
+
+echo
+echo "memory: peak PSS of the whole process tree, sampled every 20 ms"
+calc "printf \"  %-46s %8.1f MB\n  %-46s %8.1f MB\n\", \"ipwhois --offline -j $JOBS, the log\", $full_kb / 1024, \"the same, empty input\", $empty_kb / 1024"
+calc "printf \"  %-46s %8.0f bytes\n\", \"(log - empty) / distinct first fields\", ($full_kb - $empty_kb) * 1024 / $unique"
+
+# -------------------------------------------------------------- start-up
+
+best "$STARTUP_RUNS" 60 run_ipwhois_empty
+start_ns=$best
+best "$STARTUP_RUNS" 60 run_nothing
+none_ns=$best
+start_ms=$(calc "printf \"%.2f\", $start_ns / 1e6")
+
+echo
+echo "start-up: ': | ipwhois --offline', start to exit, best of $STARTUP_RUNS"
+printf '  %-46s %8s ms   < 10 ms  %s\n' "ipwhois --offline, empty input" \
+	"$start_ms" "$(verdict "$start_ms" "<" 10)"
+printf '  %-46s %8s ms\n' "(of which shell and date: ': | :')" \
+	"$(calc "printf \"%.2f\", $none_ns / 1e6")"
+
+if [ -e "$STATUS1" ]; then
+	echo
+	echo "note: ipwhois exited with status 1 (some lookups failed) at least once"
+fi
+exit 0
