@@ -246,7 +246,8 @@ wire_put_result(struct frame_buf *fb, const struct ip *ip,
 			len = FIELD_MAX;	/* answer_set() already cut it */
 		len16 = (uint16_t)len;
 		memcpy(buf + n, &len16, 2);
-		memcpy(buf + n + 2, a->field[i], len);
+		if (len)
+			memcpy(buf + n + 2, a->field[i], len);
 		n += 2 + len;
 	}
 	return frame_put(fb, F_RESULT, buf, n);

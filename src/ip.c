@@ -265,11 +265,17 @@ ip_find(const char *p, const char *end, struct ip *ip, const char **tok)
 			continue;
 		if (p < end && word_char((unsigned char)*p))
 			continue;
-		if (ip_token(start, (size_t)(next - start), ip) == 0) {
-			if (tok)
-				*tok = start;
-			return p;
+		/* "from 1.2.3.4: 11: Bye": a colon may end it, too. */
+		if (ip_token(start, (size_t)(next - start), ip) != 0) {
+			if (next - start < 3 || next[-1] != ':' ||
+			    next[-2] == ':' ||
+			    ip_token(start, (size_t)(next - start - 1), ip) != 0)
+				continue;
+			p = next - 1;
 		}
+		if (tok)
+			*tok = start;
+		return p;
 	}
 	return NULL;
 }

@@ -58,15 +58,15 @@ size_t	 ip_net_format(const struct ip *, unsigned, char *);
 
 struct syslog_clock {
 	int	 year;		/* year of the reference time */
-	int	 ref_mon;	/* month (0-11) of the reference time */
-	int	 ref_mday;
+	int64_t	 ref_local;	/* the reference, local time read as UTC */
 	long	 hour_key;	/* cache of the last local hour converted */
 	int64_t	 hour_utc;
 };
 
 int64_t	 time_clf(const char *, size_t);
 int64_t	 time_iso(const char *, size_t, size_t *, struct syslog_clock *);
-int64_t	 time_syslog(const char *, size_t, struct syslog_clock *);
+int64_t	 time_syslog(const char *, size_t, struct syslog_clock *,
+	    size_t *);
 int64_t	 time_any(const char *, size_t, struct syslog_clock *);
 void	 syslog_clock_init(struct syslog_clock *, time_t);
 int64_t	 days_from_civil(int, unsigned, unsigned);

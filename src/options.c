@@ -84,7 +84,7 @@ config_parse(struct config *cfg, int argc, char **argv, char *err,
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->jobs = DEFAULT_JOBS;
 	cfg->fmt = FMT_AUTO;
-	optind = 1;
+	optind = 0;	/* glibc: a full reset, even mid-way through "-xv" */
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":j:f:o:vqhV", longopts,
 	    NULL)) != -1) {
@@ -132,12 +132,20 @@ config_parse(struct config *cfg, int argc, char **argv, char *err,
 			printf("ipwhois %s\n", IPWHOIS_VERSION);
 			return 1;
 		case ':':
-			snprintf(err, errlen, "option '%s' needs a value",
-			    argv[optind - 1]);
+			if (strncmp(argv[optind - 1], "--", 2) == 0)
+				snprintf(err, errlen, "option '%s' needs a "
+				    "value", argv[optind - 1]);
+			else
+				snprintf(err, errlen, "option '-%c' needs a "
+				    "value", optopt);
 			return -1;
 		default:
-			snprintf(err, errlen, "unknown option '%s'",
-			    argv[optind - 1]);
+			if (optopt != 0)
+				snprintf(err, errlen, "unknown option '-%c'",
+				    optopt);
+			else
+				snprintf(err, errlen, "unknown option '%s'",
+				    argv[optind - 1]);
 			return -1;
 		}
 	}

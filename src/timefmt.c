@@ -203,30 +203,44 @@ syslog_clock_init(struct syslog_clock *c, time_t ref)
 	localtime_r(&ref, &tm);
 	memset(c, 0, sizeof(*c));
 	c->year = tm.tm_year + 1900;
-	c->ref_mon = tm.tm_mon;
-	c->ref_mday = tm.tm_mday;
+	/* The reference as local wall-clock seconds, comparable with a
+	 * syslog time read as if it were UTC. */
+	c->ref_local = utc_seconds(c->year, tm.tm_mon + 1, tm.tm_mday,
+	    tm.tm_hour, tm.tm_min, tm.tm_sec);
 	c->hour_key = -1;
 }
 
-/* "Mar 27 13:06:56" or "Mar  7 13:06:56" (local time, no year), or 0. */
+/*
+ * "Mar 27 13:06:56", "Mar  7 13:06:56" or "Mar 7 13:06:56" (local time,
+ * no year).  *used gets the length.  0 when it is not one.
+ */
 int64_t
-time_syslog(const char *s, size_t n, struct syslog_clock *c)
+time_syslog(const char *s, size_t n, struct syslog_clock *c, size_t *used)
 {
 	int mon, d, H, M, S, y;
+	const char *t;
 
-	if (n < 15 || s[3] != ' ' || s[6] != ' ' || s[9] != ':' ||
-	    s[12] != ':' || (mon = month_index(s)) < 0)
+	if (n < 14 || s[3] != ' ' || (mon = month_index(s)) < 0)
 		return 0;
-	d = s[4] == ' ' ? digits(s + 5, 1) : digits(s + 4, 2);
-	H = digits(s + 7, 2);
-	M = digits(s + 10, 2);
-	S = digits(s + 13, 2);
+	if (s[4] == ' ')
+		d = digits(s + 5, 1), t = s + 6;
+	else if (s[5] == ' ')
+		d = digits(s + 4, 1), t = s + 5;
+	else
+		d = digits(s + 4, 2), t = s + 6;
+	if (t + 9 > s + n || t[0] != ' ' || t[3] != ':' || t[6] != ':')
+		return 0;
+	H = digits(t + 1, 2);
+	M = digits(t + 4, 2);
+	S = digits(t + 7, 2);
 	if (d < 1 || d > 31 || !valid_hms(H, M, S))
 		return 0;
 	y = c->year;
 	/* A day of slack for clocks and zones around the reference. */
-	if (mon > c->ref_mon || (mon == c->ref_mon && d > c->ref_mday + 1))
+	if (utc_seconds(y, mon + 1, d, H, M, S) > c->ref_local + 86400)
 		y--;
+	if (used)
+		*used = (size_t)(t + 9 - s);
 	return local_seconds(c, y, mon + 1, d, H, M, S);
 }
 
@@ -244,8 +258,8 @@ time_any(const char *s, size_t n, struct syslog_clock *c)
 		return time_clf(s, n);
 	if (n >= 19 && s[4] == '-')
 		return time_iso(s, n, &used, c);
-	if (n >= 15 && s[3] == ' ')
-		return time_syslog(s, n, c);
+	if (n >= 14 && s[3] == ' ')
+		return time_syslog(s, n, c, NULL);
 	for (i = 0, t = 0; i < n && i < 12 && s[i] >= '0' && s[i] <= '9'; i++)
 		t = t * 10 + (s[i] - '0');
 	if (i < 9 || i > 11 || (i < n && s[i] != '.'))
