@@ -70,15 +70,27 @@ close_quote(const char *start, const char *end)
 	return NULL;
 }
 
-/* The CLF timestamp at p ("[10/Oct/2000:13:55:36 -0700]"), remembered. */
+/*
+ * The CLF timestamp at p ("10/Oct/2000:13:55:36 -0700").  Lines follow
+ * each other within a minute: the minute and zone are remembered, and only
+ * the seconds are read anew.
+ */
 static int64_t
 clf_time(struct logctx *ctx, const char *p)
 {
-	if (memcmp(p, ctx->last_clf, 26) != 0) {
-		ctx->last_clf_time = time_clf(p, 26);
+	unsigned s1 = (unsigned)(p[18] - '0'), s2 = (unsigned)(p[19] - '0');
+
+	if (memcmp(p, ctx->last_clf, 17) != 0 ||
+	    memcmp(p + 20, ctx->last_clf + 20, 6) != 0 || s1 > 5 || s2 > 9 ||
+	    p[17] != ':') {
+		int64_t t = time_clf(p, 26);
+
+		if (t == 0)
+			return 0;
 		memcpy(ctx->last_clf, p, 26);
+		ctx->last_clf_time = t - (p[18] - '0') * 10 - (p[19] - '0');
 	}
-	return ctx->last_clf_time;
+	return ctx->last_clf_time + s1 * 10 + s2;
 }
 
 /*
