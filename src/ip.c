@@ -505,3 +505,131 @@ ip_net_format(const struct ip *net, unsigned plen, char *buf)
 	*p = '\0';
 	return (size_t)(p - buf);
 }
+
+/*
+ * Ranges into prefixes.  Registries give a network as first..last address
+ * (RDAP startAddress/endAddress, whois "inetnum: a - b"), which is often
+ * not one prefix.  The arithmetic is on 128-bit numbers, two halves.
+ */
+struct u128 {
+	uint64_t hi, lo;
+};
+
+static struct u128
+u128_of(const struct ip *ip)
+{
+	struct u128 v = { be64(ip->b), be64(ip->b + 8) };
+
+	return v;
+}
+
+static void
+u128_to_ip(struct u128 v, struct ip *ip)
+{
+	for (int i = 0; i < 8; i++) {
+		ip->b[i] = (uint8_t)(v.hi >> (56 - 8 * i));
+		ip->b[8 + i] = (uint8_t)(v.lo >> (56 - 8 * i));
+	}
+}
+
+static int
+u128_lt(struct u128 a, struct u128 b)
+{
+	return a.hi != b.hi ? a.hi < b.hi : a.lo < b.lo;
+}
+
+static struct u128
+u128_sub(struct u128 a, struct u128 b)
+{
+	struct u128 d = { a.hi - b.hi - (a.lo < b.lo), a.lo - b.lo };
+
+	return d;
+}
+
+/* 2^k - 1 for k in 0..128: the host part of a block of 2^k addresses. */
+static struct u128
+u128_mask(unsigned k)
+{
+	struct u128 m = { 0, 0 };
+
+	if (k >= 128)
+		m.hi = m.lo = ~0ULL;
+	else if (k >= 64) {
+		m.lo = ~0ULL;
+		m.hi = k == 64 ? 0 : ~0ULL >> (128 - k);
+	} else
+		m.lo = k == 0 ? 0 : ~0ULL >> (64 - k);
+	return m;
+}
+
+/* Trailing zero bits: how large an aligned block may start at v. */
+static unsigned
+u128_ctz(struct u128 v)
+{
+	if (v.lo)
+		return (unsigned)__builtin_ctzll(v.lo);
+	if (v.hi)
+		return 64 + (unsigned)__builtin_ctzll(v.hi);
+	return 128;
+}
+
+/* The largest k with 2^k - 1 <= d: how large a block fits in d + 1. */
+static unsigned
+u128_fit(struct u128 d)
+{
+	if (d.hi == ~0ULL && d.lo == ~0ULL)
+		return 128;
+	/* d + 1 has no overflow now; its highest bit is the answer. */
+	if (++d.lo == 0)
+		d.hi++;
+	if (d.hi)
+		return 127 - (unsigned)__builtin_clzll(d.hi);
+	return 63 - (unsigned)__builtin_clzll(d.lo);
+}
+
+/*
+ * The fewest prefixes that cover lo..hi exactly, space-separated into buf
+ * (cut after the last whole prefix that fits).  Greedy from the bottom:
+ * each step takes the largest block aligned at lo that ends by hi, which
+ * is optimal (at most 2 * 128 - 2 prefixes).  Returns the length.
+ */
+size_t
+ip_range_cidrs(const struct ip *lo, const struct ip *hi, char *buf,
+    size_t len)
+{
+	struct u128 cur = u128_of(lo), last = u128_of(hi);
+	size_t out = 0;
+
+	if (len > 0)
+		buf[0] = '\0';
+	if (ip_is_v4(lo) != ip_is_v4(hi) || u128_lt(last, cur))
+		return 0;
+	for (;;) {
+		unsigned k = u128_fit(u128_sub(last, cur)), tz = u128_ctz(cur);
+		struct u128 end;
+		struct ip net;
+		char tmp[IP_STRLEN + 5];
+		size_t n;
+
+		if (k > tz)
+			k = tz;
+		u128_to_ip(cur, &net);
+		n = ip_net_format(&net, 128 - k, tmp);
+		if (out + (out > 0) + n + 1 > len)
+			break;
+		if (out > 0)
+			buf[out++] = ' ';
+		memcpy(buf + out, tmp, n + 1);
+		out += n;
+		/* Stop on reaching hi, before cur + 2^k can wrap past ~0. */
+		end = u128_mask(k);
+		end.lo |= cur.lo;
+		end.hi |= cur.hi;
+		if (end.hi == last.hi && end.lo == last.lo)
+			break;
+		if (++end.lo == 0)
+			end.hi++;
+		cur = end;
+	}
+	return out;
+}
