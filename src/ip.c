@@ -222,6 +222,14 @@ word_char(int c)
 	    c == '\\';
 }
 
+static int
+only_colons(const char *p, const char *end)
+{
+	while (p < end && *p == ':')
+		p++;
+	return p == end;
+}
+
 /*
  * The first address-looking token in [p, end).  A token is a run of hex
  * digits, colons and dots standing on its own: "1.2.3.4" in "from 1.2.3.4"
@@ -264,6 +272,9 @@ ip_find(const char *p, const char *end, struct ip *ip, const char **tok)
 		if (stop - start < 2)
 			continue;
 		if (p < end && word_char((unsigned char)*p))
+			continue;
+		/* "::" alone is punctuation in prose, never a client. */
+		if (only_colons(start, stop))
 			continue;
 		/* "from 1.2.3.4: 11: Bye": a colon may end it, too. */
 		if (ip_token(start, (size_t)(next - start), ip) != 0) {
