@@ -26,6 +26,8 @@ struct input {
 	uint8_t		 peek[PEEK];	/* first bytes, read to recognise it */
 	size_t		 peek_len, peek_off;
 	char		 rbuf[64 * 1024];	/* libarchive's read buffer */
+	const char	*block;			/* decoded, not yet taken */
+	size_t		 block_len;
 	char		 err[256];
 };
 
@@ -53,7 +55,8 @@ static struct {
 	int	(*read_open)(struct archive *, void *, archive_open_callback *,
 		    archive_read_callback *, archive_close_callback *);
 	int	(*next_header)(struct archive *, struct archive_entry **);
-	la_ssize_t (*read_data)(struct archive *, void *, size_t);
+	int	(*data_block)(struct archive *, const void **, size_t *,
+		    la_int64_t *);
 	const char *(*error_string)(struct archive *);
 	void	(*set_error)(struct archive *, int, const char *, ...);
 	int	(*read_free)(struct archive *);
@@ -70,7 +73,7 @@ static const struct {
 	    offsetof(__typeof__(la), support_format_raw) },
 	{ "archive_read_open", offsetof(__typeof__(la), read_open) },
 	{ "archive_read_next_header", offsetof(__typeof__(la), next_header) },
-	{ "archive_read_data", offsetof(__typeof__(la), read_data) },
+	{ "archive_read_data_block", offsetof(__typeof__(la), data_block) },
 	{ "archive_error_string", offsetof(__typeof__(la), error_string) },
 	{ "archive_set_error", offsetof(__typeof__(la), set_error) },
 	{ "archive_read_free", offsetof(__typeof__(la), read_free) },
@@ -199,6 +202,39 @@ input_open(int fd)
 }
 
 /*
+ * Decoded bytes block by block, as libarchive produces them: a damaged
+ * stream then costs only what follows the damage (archive_read_data()
+ * would drop a part-filled buffer with it).
+ */
+static ssize_t
+archive_read(struct input *in, void *buf, size_t n)
+{
+	if (in->block_len == 0) {
+		const void *block;
+		size_t len;
+		la_int64_t offset;
+		int r = la.data_block(in->ar, &block, &len, &offset);
+
+		if (r == ARCHIVE_EOF)
+			return 0;
+		if (r != ARCHIVE_OK) {
+			snprintf(in->err, sizeof(in->err), "%s",
+			    la.error_string(in->ar) ? la.error_string(in->ar) :
+			    "damaged data");
+			return -1;
+		}
+		in->block = block;
+		in->block_len = len;
+	}
+	if (n > in->block_len)
+		n = in->block_len;
+	memcpy(buf, in->block, n);
+	in->block += n;
+	in->block_len -= n;
+	return (ssize_t)n;
+}
+
+/*
  * Up to n bytes of log text.  >0: bytes; 0: the end; -1: the input is
  * damaged or unreadable (input_error() says why); what came before it
  * is good.
@@ -210,14 +246,8 @@ input_read(struct input *in, void *buf, size_t n)
 
 	if (in->err[0])
 		return -1;
-	if (in->ar != NULL) {
-		r = la.read_data(in->ar, buf, n);
-		if (r < 0)
-			snprintf(in->err, sizeof(in->err), "%s",
-			    la.error_string(in->ar) ? la.error_string(in->ar) :
-			    "damaged data");
-		return r < 0 ? -1 : r;
-	}
+	if (in->ar != NULL)
+		return archive_read(in, buf, n);
 	if (in->peek_off < in->peek_len) {
 		size_t k = in->peek_len - in->peek_off;
 

@@ -348,12 +348,14 @@ main(int argc, char **argv)
 	memset(&w, 0, sizeof(w));
 	w.ninputs = cfg.ninputs;
 	w.in_fds = xcalloc((size_t)cfg.ninputs, sizeof(int));
-	if (open_inputs(&cfg, w.in_fds) == -1)
-		return EXIT_USAGE;
 	w.out_fd = STDOUT_FILENO;
-	if (cfg.output != NULL && (w.out_fd = open_output(cfg.output,
-	    &tmp)) == -1)
+	if (open_inputs(&cfg, w.in_fds) == -1 || (cfg.output != NULL &&
+	    (w.out_fd = open_output(cfg.output, &tmp)) == -1)) {
+		free(tmp);
+		free(w.in_fds);
+		logfmt_regex_free(cfg.compiled);
 		return EXIT_USAGE;
+	}
 
 	signals_parent();
 	w.nworkers = cfg.jobs;
@@ -382,5 +384,11 @@ main(int argc, char **argv)
 		if (status >= EXIT_INTERNAL)
 			unlink(tmp);
 	}
+	free(tmp);
+	free(ch);
+	free(w.to_worker);
+	free(w.from_worker);
+	free(w.in_fds);
+	logfmt_regex_free(cfg.compiled);
 	return status;
 }
