@@ -7,7 +7,7 @@ DESTDIR	?=
 
 CC	?= cc
 PKGS	 = libpcre2-8 jansson
-CFLAGS	?= -O2 -g
+CFLAGS	?= -O3 -g
 CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wno-sign-compare
 CFLAGS	+= $(shell pkg-config --cflags $(PKGS) libarchive)
@@ -46,9 +46,10 @@ $(B)/libipwhois.a: $(LIBOBJS)
 	rm -f $@
 	ar rcs $@ $(LIBOBJS)
 
-$(B)/check_%: tests/check_%.c $(B)/libipwhois.a
-	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Isrc -o $@ $< $(B)/libipwhois.a \
-		$(LDLIBS) $(CHECK_LIBS)
+$(B)/check_%: tests/check_%.c tests/testutil.c tests/testutil.h \
+		$(B)/libipwhois.a
+	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Isrc -Itests -o $@ $< tests/testutil.c \
+		$(B)/libipwhois.a $(LDLIBS) $(CHECK_LIBS)
 
 $(B)/genlog: tests/genlog.c | $(B)
 	$(CC) -std=c11 -O2 -Wall -Wextra -o $@ $<

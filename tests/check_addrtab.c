@@ -4,12 +4,10 @@
  * order, with :: (all zero bits) as a key like any other.
  */
 #include <check.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "ipwhois.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 
 /*
  * Address number i of a fixed, repeatable set: 3 in 5 IPv4 (spread over
@@ -329,11 +327,5 @@ addrtab_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(addrtab_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(addrtab_suite());
 }

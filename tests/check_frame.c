@@ -12,8 +12,7 @@
 #include <unistd.h>
 
 #include "ipwhois.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 
 /* F_RESULT: the address, four enums, seven length-prefixed fields. */
 #define RESULT_MIN	(16 + 4 + FLD_MAX * 2)
@@ -808,11 +807,5 @@ frame_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(frame_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(frame_suite());
 }

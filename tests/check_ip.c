@@ -9,31 +9,9 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "ipwhois.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* s[0..n) at the end of a readable page; valid until the next call. */
-static const char *
-guarded(const char *s, size_t n)
-{
-	static char *page;
-	static size_t psz;
-
-	if (page == NULL) {
-		psz = (size_t)sysconf(_SC_PAGESIZE);
-		page = mmap(NULL, 2 * psz, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		ck_assert_ptr_ne(page, MAP_FAILED);
-		ck_assert_int_eq(mprotect(page + psz, psz, PROT_NONE), 0);
-	}
-	ck_assert_uint_le(n, psz);
-	memcpy(page + psz - n, s, n);
-	return page + psz - n;
-}
+#include "testutil.h"
 
 static struct ip
 addr(const char *s)
@@ -139,7 +117,7 @@ START_TEST(test_parse)
 	size_t n = strlen(in);
 	struct ip ip;
 	char buf[IP_STRLEN];
-	int r = ip_parse(guarded(in, n), n, &ip);
+	int r = ip_parse(tu_guarded(in, n), n, &ip);
 
 	if (want == NULL) {
 		ck_assert_msg(r == -1, "ip_parse(\"%s\") accepted it", in);
@@ -156,7 +134,7 @@ START_TEST(test_parse)
 		ck_assert_int_eq(ip_cmp(&ip, &again), 0);
 	}
 	/* A bare address is a valid token too. */
-	ck_assert_int_eq(ip_token(guarded(in, n), n, &ip), 0);
+	ck_assert_int_eq(ip_token(tu_guarded(in, n), n, &ip), 0);
 	ip_format(&ip, buf);
 	ck_assert_str_eq(buf, want);
 }
@@ -260,7 +238,7 @@ START_TEST(test_token)
 	size_t n = strlen(in);
 	struct ip ip;
 	char buf[IP_STRLEN];
-	int r = ip_token(guarded(in, n), n, &ip);
+	int r = ip_token(tu_guarded(in, n), n, &ip);
 
 	if (want == NULL) {
 		ck_assert_msg(r == -1, "ip_token(\"%s\") accepted it", in);
@@ -335,7 +313,7 @@ START_TEST(test_find)
 	const char *line = find_cases[_i].line, *want = find_cases[_i].want;
 	const char *span = find_cases[_i].tok;
 	size_t n = strlen(line);
-	const char *p = guarded(line, n), *tok = NULL, *end;
+	const char *p = tu_guarded(line, n), *tok = NULL, *end;
 	struct ip ip;
 	char buf[IP_STRLEN];
 
@@ -646,11 +624,5 @@ ip_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(ip_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(ip_suite());
 }

@@ -14,34 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "ipwhois.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 
 #define REF_2024_03_28_NOON	1711627200
 #define NO_BYTES	(-1)
-
-static const char *
-guarded(const char *s, size_t n)
-{
-	static char *page;
-	static size_t psz;
-
-	if (page == NULL) {
-		psz = (size_t)sysconf(_SC_PAGESIZE);
-		page = mmap(NULL, 2 * psz, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		ck_assert_ptr_ne(page, MAP_FAILED);
-		ck_assert_int_eq(mprotect(page + psz, psz, PROT_NONE), 0);
-	}
-	ck_assert_uint_le(n, psz);
-	memcpy(page + psz - n, s, n);
-	return page + psz - n;
-}
 
 static void
 ctx_init(struct logctx *ctx, enum logfmt fmt)
@@ -266,7 +245,7 @@ check_line(const struct line_case *lc, const char *line, size_t n,
 	int r;
 
 	memset(&h, 0x55, sizeof(h));
-	r = logfmt_parse(ctx, guarded(line, n), n, &h);
+	r = logfmt_parse(ctx, tu_guarded(line, n), n, &h);
 	if (lc->ip == NULL) {
 		ck_assert_msg(r == 0, "%s: accepted \"%s\"",
 		    logfmt_name(lc->fmt), lc->line);
@@ -330,9 +309,9 @@ START_TEST(test_lines_one_context)
 			memset(&a, 0, sizeof(a));
 			memset(&b, 0, sizeof(b));
 			ctx_init(&fresh, lines[i].fmt);
-			ra = logfmt_parse(&fresh, guarded(line, n), n, &a);
+			ra = logfmt_parse(&fresh, tu_guarded(line, n), n, &a);
 			rb = logfmt_parse(&shared[lines[i].fmt],
-			    guarded(line, n), n, &b);
+			    tu_guarded(line, n), n, &b);
 			ck_assert_int_eq(ra, rb);
 			if (ra == 0)
 				continue;
@@ -360,8 +339,8 @@ START_TEST(test_sshd_time_only)
 		size_t n = strlen(cut[i]);
 
 		ctx_init(&ctx, FMT_SSHD);
-		ck_assert_int_eq(logfmt_parse(&ctx, guarded(cut[i], n), n, &h),
-		    0);
+		ck_assert_int_eq(logfmt_parse(&ctx, tu_guarded(cut[i], n), n,
+		    &h), 0);
 	}
 }
 END_TEST
@@ -540,7 +519,7 @@ START_TEST(test_detect)
 	enum logfmt got;
 
 	syslog_clock_init(&clock, REF_2024_03_28_NOON);
-	got = logfmt_detect(guarded(buf, n), n, &clock);
+	got = logfmt_detect(tu_guarded(buf, n), n, &clock);
 	ck_assert_msg(got == detect_cases[_i].want, "%s: detected %s, not %s",
 	    detect_cases[_i].what, logfmt_name(got),
 	    logfmt_name(detect_cases[_i].want));
@@ -596,14 +575,6 @@ END_TEST
  * those; they are listed, counted apart, and left out of the 90% rule.
  */
 
-static const char *
-realdata_dir(void)
-{
-	const char *d = getenv("IPWHOIS_REALDATA");
-
-	return d && *d ? d : "../shared/realdata";
-}
-
 /* The string value of "key" in a one-line JSON object, into buf. */
 static int
 json_string(const char *json, const char *key, char *buf, size_t size)
@@ -642,7 +613,7 @@ failjson(const char *file, enum logfmt fmt)
 	ssize_t n;
 	FILE *fp;
 
-	snprintf(path, sizeof(path), "%s/logs/%s", realdata_dir(), file);
+	snprintf(path, sizeof(path), "%s/logs/%s", tu_realdata(), file);
 	if ((fp = fopen(path, "r")) == NULL) {
 		printf("%s: skipped: realdata not found (%s)\n", file, path);
 		return;
@@ -754,15 +725,8 @@ logfmt_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
 	/* Syslog times are local: make local UTC. */
 	setenv("TZ", "UTC", 1);
 	tzset();
-	sr = srunner_create(logfmt_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(logfmt_suite());
 }

@@ -10,8 +10,7 @@
 #include <unistd.h>
 
 #include "ipwhois.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 
 #define MAXARGS	8
 
@@ -305,11 +304,5 @@ options_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(options_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(options_suite());
 }

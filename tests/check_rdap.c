@@ -16,8 +16,7 @@
 #include <sys/stat.h>
 
 #include "ipwhois.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 
 /* JSON written as JSON: the preprocessor makes the string literal. */
 #define J(...)		#__VA_ARGS__
@@ -1010,41 +1009,12 @@ END_TEST
 /* ------------------------------------------------------------------ */
 /* Real answers, when the real-data folder is there. */
 
-static const char *
-realdata_dir(void)
-{
-	const char *d = getenv("IPWHOIS_REALDATA");
-
-	return d && *d ? d : "../shared/realdata";
-}
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	ck_assert(fseek(f, 0, SEEK_END) == 0);
-	n = ftell(f);
-	ck_assert(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert(fread(buf, 1, (size_t)n, f) == (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 static int
 rdap_dir(char *path, size_t size)
 {
 	struct stat st;
 
-	snprintf(path, size, "%s/rdap", realdata_dir());
+	snprintf(path, size, "%s/rdap", tu_realdata());
 	if (stat(path, &st) == -1 || !S_ISDIR(st.st_mode)) {
 		printf("skipped: realdata not found (%s)\n", path);
 		fflush(stdout);
@@ -1143,7 +1113,7 @@ START_TEST(test_real)
 		return;
 	snprintf(path + strlen(path), sizeof(path) - strlen(path), "/%s",
 	    rl->file);
-	json = read_file(path, &len);
+	json = tu_slurp(path, &len);
 	ck_assert_msg(json != NULL, "%s: cannot read", path);
 	memset(&a, 0, sizeof(a));
 	ck_assert_msg(rdap_map(json, len, &a, &r, err, sizeof(err)) == 0,
@@ -1172,7 +1142,7 @@ map_real_file(const char *path, int is_error)
 	struct netrange r;
 	char err[128];
 	size_t len;
-	char *json = read_file(path, &len);
+	char *json = tu_slurp(path, &len);
 	int rc;
 
 	ck_assert_msg(json != NULL, "%s: cannot read", path);
@@ -1252,7 +1222,7 @@ START_TEST(test_real_error)
 		return;
 	strncat(path, "/errors/ripe_501_not_implemented.json",
 	    sizeof(path) - strlen(path) - 1);
-	json = read_file(path, &len);
+	json = tu_slurp(path, &len);
 	ck_assert_msg(json != NULL, "%s: cannot read", path);
 	memset(&a, 0, sizeof(a));
 	ck_assert_int_eq(rdap_map(json, len, &a, NULL, err, sizeof(err)), -1);
@@ -1299,11 +1269,5 @@ rdap_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(rdap_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(rdap_suite());
 }

@@ -11,8 +11,7 @@
 #include <string.h>
 
 #include "ipwhois.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 
 static const struct {
 	const char *addr;
@@ -186,35 +185,6 @@ END_TEST
 
 /* The IANA files, when present. */
 
-static char *
-realdata_file(const char *name)
-{
-	const char *dir = getenv("IPWHOIS_REALDATA");
-	char path[4096];
-	FILE *f;
-	char *buf;
-	long n;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "../shared/realdata";
-	snprintf(path, sizeof(path), "%s/iana/%s", dir, name);
-	if ((f = fopen(path, "rb")) == NULL) {
-		printf("skipped: realdata not found (%s)\n", path);
-		fflush(stdout);
-		return NULL;
-	}
-	ck_assert(fseek(f, 0, SEEK_END) == 0);
-	n = ftell(f);
-	ck_assert(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert(fread(buf, 1, (size_t)n, f) == (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 #define CSV_FIELDS	8
 #define CSV_FIELD_MAX	512
 
@@ -330,7 +300,7 @@ rir_by(const char *word)
 START_TEST(test_iana_v4)
 {
 	char f[CSV_FIELDS][CSV_FIELD_MAX], cidr[32];
-	char *csv = realdata_file("ipv4-address-space.csv");
+	char *csv = tu_realdata_file("iana/ipv4-address-space.csv", NULL);
 	const char *p = csv;
 	int rows = 0, n;
 
@@ -364,7 +334,8 @@ END_TEST
 START_TEST(test_iana_v6)
 {
 	char f[CSV_FIELDS][CSV_FIELD_MAX];
-	char *csv = realdata_file("ipv6-unicast-address-assignments.csv");
+	char *csv = tu_realdata_file(
+	    "iana/ipv6-unicast-address-assignments.csv", NULL);
 	const char *p = csv;
 	int rows = 0, rirs = 0, n;
 
@@ -408,11 +379,5 @@ rir_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(rir_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(rir_suite());
 }

@@ -11,8 +11,7 @@
 #include <string.h>
 
 #include "ipwhois.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 
 /* name NULL: an ordinary address, special_lookup() gives NULL. */
 static const struct {
@@ -278,35 +277,6 @@ END_TEST
 
 /* The IANA files, when present. */
 
-static char *
-realdata_file(const char *name)
-{
-	const char *dir = getenv("IPWHOIS_REALDATA");
-	char path[4096];
-	FILE *f;
-	char *buf;
-	long n;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "../shared/realdata";
-	snprintf(path, sizeof(path), "%s/iana/%s", dir, name);
-	if ((f = fopen(path, "rb")) == NULL) {
-		printf("skipped: realdata not found (%s)\n", path);
-		fflush(stdout);
-		return NULL;
-	}
-	ck_assert(fseek(f, 0, SEEK_END) == 0);
-	n = ftell(f);
-	ck_assert(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert(fread(buf, 1, (size_t)n, f) == (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* The last address of net/plen. */
 static struct ip
 last_of(const struct ip *net, unsigned plen)
@@ -389,7 +359,8 @@ each_block(const char *xml, const char *tag, const char *skip)
 
 START_TEST(test_iana_v4_special)
 {
-	char *xml = realdata_file("iana-ipv4-special-registry.xml");
+	char *xml = tu_realdata_file("iana/iana-ipv4-special-registry.xml",
+	    NULL);
 
 	if (xml == NULL)
 		return;
@@ -400,7 +371,8 @@ END_TEST
 
 START_TEST(test_iana_v6_special)
 {
-	char *xml = realdata_file("iana-ipv6-special-registry.xml");
+	char *xml = tu_realdata_file("iana/iana-ipv6-special-registry.xml",
+	    NULL);
 
 	if (xml == NULL)
 		return;
@@ -413,7 +385,7 @@ END_TEST
 /* Everything outside 2000::/3 has a row, named as the registry names it. */
 START_TEST(test_iana_v6_space)
 {
-	char *xml = realdata_file("ipv6-address-space.xml");
+	char *xml = tu_realdata_file("iana/ipv6-address-space.xml", NULL);
 
 	if (xml == NULL)
 		return;
@@ -444,11 +416,5 @@ special_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(special_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(special_suite());
 }

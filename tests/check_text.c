@@ -9,8 +9,7 @@
 #include <string.h>
 
 #include "ipwhois.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 
 #define FFFD	"\xef\xbf\xbd"	/* U+FFFD REPLACEMENT CHARACTER */
 
@@ -393,11 +392,5 @@ text_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(text_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(text_suite());
 }

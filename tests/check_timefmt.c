@@ -10,33 +10,12 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "ipwhois.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 
 #define REF_2024_03_28_NOON	1711627200	/* 2024-03-28T12:00:00Z */
-
-static const char *
-guarded(const char *s, size_t n)
-{
-	static char *page;
-	static size_t psz;
-
-	if (page == NULL) {
-		psz = (size_t)sysconf(_SC_PAGESIZE);
-		page = mmap(NULL, 2 * psz, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		ck_assert_ptr_ne(page, MAP_FAILED);
-		ck_assert_int_eq(mprotect(page + psz, psz, PROT_NONE), 0);
-	}
-	ck_assert_uint_le(n, psz);
-	memcpy(page + psz - n, s, n);
-	return page + psz - n;
-}
 
 /* "10/Oct/2000:13:55:36 -0700"; 0: refused. */
 static const struct {
@@ -80,7 +59,7 @@ START_TEST(test_clf)
 	const char *in = clf_cases[_i].in;
 	size_t n = strlen(in);
 
-	ck_assert_int_eq(time_clf(guarded(in, n), n), clf_cases[_i].want);
+	ck_assert_int_eq(time_clf(tu_guarded(in, n), n), clf_cases[_i].want);
 }
 END_TEST
 
@@ -132,12 +111,12 @@ START_TEST(test_iso)
 	int64_t t;
 
 	syslog_clock_init(&c, REF_2024_03_28_NOON);
-	t = time_iso(guarded(in, n), n, &used, &c);
+	t = time_iso(tu_guarded(in, n), n, &used, &c);
 	ck_assert_int_eq(t, iso_cases[_i].want);
 	if (iso_cases[_i].want != 0)
 		ck_assert_uint_eq(used, iso_cases[_i].used);
 	/* No clock: zone-less times are taken as UTC; the same here. */
-	ck_assert_int_eq(time_iso(guarded(in, n), n, NULL, NULL),
+	ck_assert_int_eq(time_iso(tu_guarded(in, n), n, NULL, NULL),
 	    iso_cases[_i].want);
 }
 END_TEST
@@ -195,7 +174,7 @@ START_TEST(test_syslog)
 	struct syslog_clock c;
 
 	syslog_clock_init(&c, REF_2024_03_28_NOON);
-	ck_assert_int_eq(time_syslog(guarded(in, n), n, &c, NULL),
+	ck_assert_int_eq(time_syslog(tu_guarded(in, n), n, &c, NULL),
 	    syslog_cases[_i].want);
 }
 END_TEST
@@ -265,7 +244,8 @@ START_TEST(test_any)
 	struct syslog_clock c;
 
 	syslog_clock_init(&c, 1433116800);	/* 2015-06-01T00:00:00Z */
-	ck_assert_int_eq(time_any(guarded(in, n), n, &c), any_cases[_i].want);
+	ck_assert_int_eq(time_any(tu_guarded(in, n), n, &c),
+	    any_cases[_i].want);
 }
 END_TEST
 
@@ -385,15 +365,8 @@ timefmt_suite(void)
 int
 main(void)
 {
-	SRunner *sr;
-	int failed;
-
 	/* Syslog and zone-less times are local: make local UTC. */
 	setenv("TZ", "UTC", 1);
 	tzset();
-	sr = srunner_create(timefmt_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(timefmt_suite());
 }

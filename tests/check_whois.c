@@ -17,8 +17,7 @@
 #include <string.h>
 
 #include "ipwhois.h"
-
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#include "testutil.h"
 
 #define FFFD	"\xef\xbf\xbd"	/* U+FFFD REPLACEMENT CHARACTER */
 
@@ -1109,35 +1108,6 @@ static const struct real {
 	    "2001:43f8:7b0:ffff:ffff:ffff:ffff:ffff" },
 };
 
-static const char *
-realdata_dir(void)
-{
-	const char *dir = getenv("IPWHOIS_REALDATA");
-
-	return dir == NULL || *dir == '\0' ? "../shared/realdata" : dir;
-}
-
-static char *
-read_file(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (f == NULL)
-		return NULL;
-	ck_assert(fseek(f, 0, SEEK_END) == 0);
-	n = ftell(f);
-	ck_assert(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert(fread(buf, 1, (size_t)n, f) == (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
 START_TEST(test_real)
 {
 	const struct real *w = &reals[_i];
@@ -1148,9 +1118,9 @@ START_TEST(test_real)
 	char *text;
 	struct ip q, lo, hi;
 
-	snprintf(path, sizeof(path), "%s/whois/ipwhois-2015/%s", realdata_dir(),
+	snprintf(path, sizeof(path), "%s/whois/ipwhois-2015/%s", tu_realdata(),
 	    w->file);
-	if ((text = read_file(path, &len)) == NULL) {
+	if ((text = tu_slurp(path, &len)) == NULL) {
 		printf("%s: skipped: realdata not found (%s)\n", w->file, path);
 		return;
 	}
@@ -1179,7 +1149,7 @@ START_TEST(test_real_any_parser)
 		DIR *dp;
 		struct dirent *de;
 
-		snprintf(path, sizeof(path), "%s/%s", realdata_dir(), dirs[d]);
+		snprintf(path, sizeof(path), "%s/%s", tu_realdata(), dirs[d]);
 		if ((dp = opendir(path)) == NULL)
 			continue;
 		while ((de = readdir(dp)) != NULL) {
@@ -1190,7 +1160,7 @@ START_TEST(test_real_any_parser)
 			if (de->d_name[0] == '.')
 				continue;
 			snprintf(file, sizeof(file), "%s/%s", path, de->d_name);
-			if ((text = read_file(file, &len)) == NULL)
+			if ((text = tu_slurp(file, &len)) == NULL)
 				continue;
 			for (int r = RIR_NONE; r <= RIR_MAX; r++)
 				parse_any((enum rir)r, text, len);
@@ -1201,7 +1171,7 @@ START_TEST(test_real_any_parser)
 	}
 	if (files == 0)
 		printf("skipped: realdata not found (%s/whois)\n",
-		    realdata_dir());
+		    tu_realdata());
 }
 END_TEST
 
@@ -1234,11 +1204,5 @@ whois_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(whois_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return tu_run(whois_suite());
 }
