@@ -29,7 +29,7 @@ BIN	?= ipwhois
 TOOLS	 = $(B)/genlog $(B)/testserver
 
 .PHONY: all check test unit integration sanitize clean install uninstall \
-	bench lint
+	bench lint data
 
 all: $(BIN)
 
@@ -74,6 +74,11 @@ sanitize:
 
 lint: $(BIN)
 	mandoc -Tlint -W warning man/ipwhois.1
+
+# The IP database for offline answers, from the ip-location-db packages
+# (npm pack); into ${XDG_DATA_HOME:-~/.local/share}/ipwhois/ip.db.
+data: $(BIN)
+	IPWHOIS=./$(BIN) sh scripts/make-data
 
 bench: $(BIN) $(B)/genlog
 	IPWHOIS=./$(BIN) GENLOG=$(B)/genlog sh tests/bench.sh

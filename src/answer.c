@@ -22,6 +22,7 @@ static const char *const source_names[SRC_MAX] = {
 	[SRC_WHOIS] = "whois",
 	[SRC_CACHE] = "cache",
 	[SRC_BUILTIN] = "builtin",
+	[SRC_DB] = "db",
 };
 
 const char *

@@ -178,6 +178,7 @@ enum source {
 	SRC_WHOIS,
 	SRC_CACHE,
 	SRC_BUILTIN,
+	SRC_DB,		/* the local IP database (ipdb.c) */
 	SRC_MAX
 };
 
@@ -234,6 +235,29 @@ int	 rdap_map(const char *, size_t, struct answer *, struct netrange *,
 int	 whois_parse(enum rir, const char *, size_t, struct answer *,
 	    struct netrange *, char *, size_t);
 size_t	 ip_range_cidrs(const struct ip *, const struct ip *, char *, size_t);
+
+/*
+ * ipdb.c: the local IP database, ASN and country for offline answers.
+ * Built once from ip-location-db CSVs into one file that workers map
+ * read-only and search in place.  ipdb_build returns 0 (err: a summary)
+ * or -1 (err: why); malformed rows are skipped, each named on stderr.
+ */
+
+struct ipdb;
+
+struct ipdb_answer {
+	uint32_t asn;		/* 0: none */
+	const char *as_name;	/* inside the mapping, not NUL-terminated; NULL: none */
+	size_t	 as_name_len;
+	char	 country[3];	/* "" when none */
+};
+
+int	 ipdb_build(const char *out, char *const *csv, int ncsv, char *err,
+	    size_t errlen);
+struct ipdb *ipdb_open(const char *path, char *err, size_t errlen);
+int	 ipdb_lookup(const struct ipdb *, const struct ip *,
+	    struct ipdb_answer *);
+void	 ipdb_close(struct ipdb *);
 
 /* frame.c: the only code that reads or writes a pipe. */
 
@@ -369,6 +393,9 @@ struct config {
 	int	 verbose;
 	int	 quiet;
 	const char *output;	/* NULL: stdout */
+	const char *db;		/* --db FILE, or NULL: the default place */
+	const char *build_db;	/* --build-db OUT: import the inputs (CSV) */
+	void	*ipdb;		/* the database, mapped once by main */
 	char	**inputs;	/* "-" is standard input */
 	int	 ninputs;
 };

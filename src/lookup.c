@@ -2,7 +2,8 @@
  * The worker's lookup chain: the place every source of answers plugs in.
  * Special-purpose addresses are answered from IANA's registries and never
  * looked up; public ones get their Regional Internet Registry from the
- * built-in allocation tables.
+ * built-in allocation tables, and AS and country from the local IP
+ * database when there is one.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -46,10 +47,31 @@ lookup_builtin(const struct ip *ip, struct answer *a)
 	a->registry = (uint8_t)rir_lookup(ip);
 }
 
+/* AS and country from the local database (mapped by main, shared). */
+static void
+lookup_db(const struct ipdb *db, const struct ip *ip, struct answer *a)
+{
+	struct ipdb_answer d;
+	char asn[16];
+
+	if (db == NULL || ipdb_lookup(db, ip, &d) != 1)
+		return;
+	if (d.asn != 0) {
+		snprintf(asn, sizeof(asn), "%u", d.asn);
+		answer_set(a, FLD_ASN, asn, strlen(asn));
+	}
+	if (d.as_name != NULL)
+		answer_set(a, FLD_AS_NAME, d.as_name, d.as_name_len);
+	if (d.country[0] != '\0')
+		answer_set(a, FLD_COUNTRY, d.country, strlen(d.country));
+	a->source = SRC_DB;
+}
+
 void
 lookup_addr(struct lookup *lk, const struct ip *ip, struct answer *a)
 {
-	(void)lk;
 	memset(a, 0, sizeof(*a));
 	lookup_builtin(ip, a);
+	if (a->kind == KIND_PUBLIC)
+		lookup_db(lk->cfg->ipdb, ip, a);
 }

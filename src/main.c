@@ -309,6 +309,75 @@ judge(struct child *ch, int n, int stop)
 	return stop ? 128 + stop : worst;
 }
 
+/* --build-db OUT CSV...: import and exit, forking nothing. */
+static int
+build_db(const struct config *cfg)
+{
+	char msg[512];
+
+	/* Its message names the file. */
+	if (ipdb_build(cfg->build_db, cfg->inputs, cfg->ninputs, msg,
+	    sizeof(msg)) == -1) {
+		warnx("%s", msg);
+		return EXIT_USAGE;
+	}
+	if (!cfg->quiet)
+		fprintf(stderr, "ipwhois: %s\n", msg);
+	return EXIT_OK;
+}
+
+/* ${XDG_DATA_HOME:-$HOME/.local/share}/ipwhois/ip.db, or NULL. */
+static char *
+default_db(void)
+{
+	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	char *path;
+
+	if (xdg != NULL && *xdg == '/') {
+		if (asprintf(&path, "%s/ipwhois/ip.db", xdg) == -1)
+			return NULL;
+	} else if (home != NULL && *home == '/') {
+		if (asprintf(&path, "%s/.local/share/ipwhois/ip.db",
+		    home) == -1)
+			return NULL;
+	} else
+		return NULL;
+	return path;
+}
+
+/*
+ * The IP database, mapped here once: the workers inherit the mapping and
+ * share its pages.  A --db that cannot be used is an error; a damaged one
+ * in the default place is a warning (the run goes on without it), and a
+ * missing one a hint, for people at a terminal or asking with -v.
+ */
+static int
+open_db(struct config *cfg)
+{
+	char msg[512], *path = cfg->db ? NULL : default_db();
+	const char *name = cfg->db ? cfg->db : path;
+
+	if (name == NULL)
+		return 0;
+	if (cfg->db == NULL && access(name, F_OK) == -1) {
+		if (!cfg->quiet && (cfg->verbose || isatty(STDERR_FILENO)))
+			fprintf(stderr, "ipwhois: no IP database at %s: the "
+			    "asn, as_name and country columns stay empty; "
+			    "'make data' builds it\n", name);
+		free(path);
+		return 0;
+	}
+	if ((cfg->ipdb = ipdb_open(name, msg, sizeof(msg))) == NULL) {
+		if (cfg->db != NULL || !cfg->quiet)
+			warnx("%s%s", msg, cfg->db ? "" :
+			    "; going on without it");
+		free(path);
+		return cfg->db != NULL ? -1 : 0;
+	}
+	free(path);
+	return 0;
+}
+
 static void
 signals_parent(void)
 {
@@ -339,10 +408,16 @@ main(int argc, char **argv)
 		fprintf(stderr, "Try 'ipwhois --help' for more information.\n");
 		return EXIT_USAGE;
 	}
+	if (cfg.build_db != NULL)
+		return build_db(&cfg);
 	if (cfg.regex != NULL &&
 	    (cfg.compiled = logfmt_regex_compile(cfg.regex, msg,
 	    sizeof(msg))) == NULL) {
 		warnx("--regex: %s", msg);
+		return EXIT_USAGE;
+	}
+	if (open_db(&cfg) == -1) {
+		logfmt_regex_free(cfg.compiled);
 		return EXIT_USAGE;
 	}
 	memset(&w, 0, sizeof(w));
@@ -354,6 +429,7 @@ main(int argc, char **argv)
 		free(tmp);
 		free(w.in_fds);
 		logfmt_regex_free(cfg.compiled);
+		ipdb_close(cfg.ipdb);
 		return EXIT_USAGE;
 	}
 
@@ -390,5 +466,6 @@ main(int argc, char **argv)
 	free(w.from_worker);
 	free(w.in_fds);
 	logfmt_regex_free(cfg.compiled);
+	ipdb_close(cfg.ipdb);
 	return status;
 }

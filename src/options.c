@@ -13,6 +13,8 @@ enum {
 	OPT_REGEX = 256,
 	OPT_LIVE,
 	OPT_OFFLINE,
+	OPT_DB,
+	OPT_BUILD_DB,
 };
 
 static const struct option longopts[] = {
@@ -21,6 +23,8 @@ static const struct option longopts[] = {
 	{ "regex",	required_argument,	NULL, OPT_REGEX },
 	{ "live",	no_argument,		NULL, OPT_LIVE },
 	{ "offline",	no_argument,		NULL, OPT_OFFLINE },
+	{ "db",		required_argument,	NULL, OPT_DB },
+	{ "build-db",	required_argument,	NULL, OPT_BUILD_DB },
 	{ "output",	required_argument,	NULL, 'o' },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "quiet",	no_argument,		NULL, 'q' },
@@ -45,7 +49,11 @@ usage(FILE *fp)
 "                      (?<ip>...) and optionally (?<time>...), (?<bytes>...)\n"
 "      --live          look addresses up in the registries (default; this\n"
 "                      version answers from its built-in tables)\n"
-"      --offline       use no network: built-in tables only\n"
+"      --offline       use no network: built-in tables and the IP database\n"
+"      --db FILE       the IP database (default\n"
+"                      ${XDG_DATA_HOME:-~/.local/share}/ipwhois/ip.db)\n"
+"      --build-db FILE build the IP database FILE from the ip-location-db\n"
+"                      CSV files given as arguments, and exit\n"
 "  -o, --output FILE   write the report to FILE (replaced atomically)\n"
 "  -v, --verbose       print a summary on standard error at the end\n"
 "  -q, --quiet         print nothing but errors\n"
@@ -115,6 +123,12 @@ config_parse(struct config *cfg, int argc, char **argv, char *err,
 		case OPT_OFFLINE:
 			cfg->offline = 1;
 			break;
+		case OPT_DB:
+			cfg->db = optarg;
+			break;
+		case OPT_BUILD_DB:
+			cfg->build_db = optarg;
+			break;
 		case 'o':
 			cfg->output = optarg;
 			break;
@@ -154,6 +168,10 @@ config_parse(struct config *cfg, int argc, char **argv, char *err,
 		cfg->fmt = FMT_REGEX;
 	if (cfg->output != NULL && cfg->output[0] == '\0') {
 		snprintf(err, errlen, "-o needs a file name");
+		return -1;
+	}
+	if (cfg->build_db != NULL && argc == optind) {
+		snprintf(err, errlen, "--build-db needs the CSV files to read");
 		return -1;
 	}
 	cfg->inputs = argc > optind ? argv + optind : stdin_only;
