@@ -21,6 +21,10 @@ export TZ LC_ALL
 
 case $IPWHOIS in /*) ;; *) IPWHOIS=$(pwd)/$IPWHOIS ;; esac
 W=$(mktemp -d "${TMPDIR:-/tmp}/ipwhois-test.XXXXXX") || exit 1
+# No IP database but the ones the tests build: the results do not depend
+# on what the machine has installed.
+XDG_DATA_HOME=$W/xdg
+export XDG_DATA_HOME
 trap 'pkill -P $$ 2>/dev/null; rm -rf "$W"' EXIT
 trap 'exit 1' INT TERM
 
@@ -153,9 +157,11 @@ fi
 if want "verbose-summary"; then
 	run --offline -v "$DATA/sample.log"
 	if expect_status 0; then
-		first=$(sed -n 1p "$W/err")
-		last=$(sed -n 2p "$W/err")
-		if [ "$first" = "ipwhois: $DATA/sample.log: format combined" ] &&
+		hint=$(sed -n 1p "$W/err")
+		first=$(sed -n 2p "$W/err")
+		last=$(sed -n 3p "$W/err")
+		if [ "$hint" = "ipwhois: no IP database at $W/xdg/ipwhois/ip.db: the asn, as_name and country columns stay empty; 'make data' builds it" ] &&
+		    [ "$first" = "ipwhois: $DATA/sample.log: format combined" ] &&
 		    echo "$last" | grep -Eq '^ipwhois: 29 lines read, 1 rejected, 13 unique addresses, 13 lookups, 0 failed, [0-9]+\.[0-9]{3} s$'
 		then
 			ok
@@ -281,6 +287,47 @@ if want "garbage"; then
 	if expect_status 0; then
 		got=$(grep -c -E '^(192\.0\.2\.10,2,3369|192\.0\.2\.99,1,0|2001:db8::1,1,100),' "$W/out")
 		[ "$got" -eq 3 ] && ok || fail "good lines lost: $(cat "$W/out")"
+	fi
+fi
+
+# --- the IP database ------------------------------------------------------
+
+if want "ipdb"; then
+	D=$DATA/ipdb
+	run --build-db "$W/ip.db" "$D/asn-ipv4.csv" "$D/country-ipv4.csv" \
+	    "$D/asn-ipv6.csv" "$D/country-ipv6.csv"
+	expect_status 0 && [ "$(cat "$W/err")" = "ipwhois: $W/ip.db: 19 rows from 4 files (0 malformed skipped): 19 IPv4 and 9 IPv6 intervals, 18 answers, 525568 bytes" ] &&
+	    ok "--build-db" || fail "--build-db: $(cat "$W/err")"
+	run --offline --db "$W/ip.db" "$DATA/dblookup.log"
+	expect_status 0 && expect_quiet &&
+	    same "$EXPECTED/dblookup.csv" "$W/out" "--db"
+	# In the default place, found without --db.
+	mkdir -p "$W/xdg/ipwhois"
+	cp "$W/ip.db" "$W/xdg/ipwhois/ip.db"
+	run --offline "$DATA/dblookup.log"
+	expect_status 0 && same "$EXPECTED/dblookup.csv" "$W/out" "default place"
+	# Damaged in the default place: one warning, the run goes on.
+	head -c 4000 "$W/ip.db" >"$W/xdg/ipwhois/ip.db"
+	run --offline "$DATA/common.log"
+	expect_status 0 && grep -q "^ipwhois: $W/xdg/ipwhois/ip.db: .*; going on without it$" "$W/err" &&
+	    [ "$(wc -l <"$W/err")" -eq 1 ] && same "$EXPECTED/common.csv" "$W/out" "damaged, default place" ||
+	    fail "damaged default: $(cat "$W/err")"
+	rm -rf "$W/xdg/ipwhois"
+	# Asked for by name: an error.
+	run --offline --db "$W/missing.db" "$DATA/common.log"
+	expect_status 2 && [ ! -s "$W/out" ] && ok "--db missing" ||
+	    fail "--db missing: $(cat "$W/err")"
+	run --build-db "$W/x.db" "$D/allbad.csv"
+	expect_status 2 && ok "--build-db without a valid row"
+	# Offline means no network at all: not one socket.
+	if command -v strace >/dev/null 2>&1; then
+		timeout 30 strace -f -qq -e trace=socket,connect -o "$W/trace" \
+		    "$IPWHOIS" --offline --db "$W/ip.db" "$DATA/dblookup.log" \
+		    >/dev/null 2>&1
+		[ ! -s "$W/trace" ] && ok "no socket" ||
+		    fail "offline run used the network: $(head -3 "$W/trace")"
+	else
+		skip "strace not installed"
 	fi
 fi
 
