@@ -352,7 +352,8 @@ static const struct {
 	{ 2, "timeout", "whois" },
 	{ 3, "rate-limited", "cache" },
 	{ 4, "error", "builtin" },
-	{ 5, "error", "" },		/* out of range: ST_MAX, SRC_MAX */
+	{ 5, "error", "db" },		/* out of range: ST_MAX */
+	{ 6, "error", "" },		/* out of range: SRC_MAX */
 	{ 200, "error", "" },
 };
 
