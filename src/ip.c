@@ -323,6 +323,15 @@ be64(const uint8_t *p)
 	return __builtin_bswap64(v);
 }
 
+/* The address as two numbers, high and low: their order is the
+ * addresses' numeric order. */
+void
+ip_words(const struct ip *ip, uint64_t *hi, uint64_t *lo)
+{
+	*hi = be64(ip->b);
+	*lo = be64(ip->b + 8);
+}
+
 /* Report order: IPv4 before IPv6, each numerically. */
 int
 ip_cmp(const struct ip *a, const struct ip *b)

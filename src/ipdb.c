@@ -104,18 +104,6 @@ struct ipdb {
 	uint32_t n4, n6, nrec, names_size;
 };
 
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /*
  * A Fletcher-style checksum of 8-byte words in four independent lanes:
  * it catches flipped bits and swapped words, and runs at memory speed, so
@@ -152,16 +140,6 @@ sum_words(const uint8_t *p, size_t n)
 }
 
 /* ---- lookup ---- */
-
-static uint64_t
-load_be64(const uint8_t *p)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | p[i];
-	return v;
-}
 
 static int
 answer_from(const struct ipdb *db, uint32_t r, struct ipdb_answer *ans)
@@ -212,7 +190,9 @@ ipdb_lookup(const struct ipdb *db, const struct ip *ip,
 		return answer_from(db, lo > 0 && lo <= db->n4 ?
 		    db->rec4[lo - 1] : 0, ans);
 	} else {
-		uint64_t ah = load_be64(ip->b), al = load_be64(ip->b + 8);
+		uint64_t ah, al;
+
+		ip_words(ip, &ah, &al);
 
 		t = (uint32_t)(ah >> 48);
 		lo = db->jump6[t];
@@ -737,7 +717,7 @@ u128_of(const struct ip *ip, int v6)
 	if (!v6)
 		v.lo = ip_v4(ip);
 	else
-		v.hi = load_be64(ip->b), v.lo = load_be64(ip->b + 8);
+		ip_words(ip, &v.hi, &v.lo);
 	return v;
 }
 

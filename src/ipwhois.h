@@ -50,6 +50,7 @@ uint64_t ip_hash(const struct ip *);
 uint64_t ip_route_hash(const struct ip *);
 void	 ip_from_v4(struct ip *, uint32_t);
 uint32_t ip_v4(const struct ip *);
+void	 ip_words(const struct ip *, uint64_t *, uint64_t *);
 int	 ip_in_net(const struct ip *, const struct ip *, unsigned);
 int	 ip_net_parse(const char *, struct ip *, unsigned *);
 size_t	 ip_net_format(const struct ip *, unsigned, char *);
@@ -445,5 +446,7 @@ void	*xcalloc(size_t, size_t);
 void	*xrealloc(void *, size_t);
 char	*xstrndup(const char *, size_t);
 int64_t	 now_ns(void);
+void	 seterr(char *, size_t, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
 
 #endif /* IPWHOIS_H */

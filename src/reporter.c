@@ -239,15 +239,6 @@ collect(struct reporter *rp)
 	free(pfd);
 }
 
-static uint64_t
-be64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return __builtin_bswap64(v);
-}
-
 /*
  * Report order: hits descending, then the address, IPv4 before IPv6.
  * Each row gets a key of three words that compare in that order, and the
@@ -332,8 +323,7 @@ sort_rows(struct addrtab *rows)
 		const struct count *c = &rows->ent[i];
 
 		k[i].hits = ~c->hits;
-		k[i].hi = be64(c->ip.b);
-		k[i].lo = be64(c->ip.b + 8);
+		ip_words(&c->ip, &k[i].hi, &k[i].lo);
 		k[i].v6 = !ip_is_v4(&c->ip);
 		k[i].row = (uint32_t)i;
 	}

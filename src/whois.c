@@ -320,16 +320,6 @@ object_next(struct objects *it, struct span *obj, struct span *abuse)
 
 /* Networks. */
 
-static uint64_t
-be64(const uint8_t *b)
-{
-	uint64_t v = 0;
-
-	for (int i = 0; i < 8; i++)
-		v = v << 8 | b[i];
-	return v;
-}
-
 /* Is a a narrower range than b?  Both are of one family. */
 static int
 narrower(const struct netrange *a, const struct netrange *b)
@@ -338,9 +328,10 @@ narrower(const struct netrange *a, const struct netrange *b)
 	const struct netrange *r[2] = { a, b };
 
 	for (int i = 0; i < 2; i++) {
-		uint64_t hh = be64(r[i]->hi.b), hl = be64(r[i]->hi.b + 8);
-		uint64_t lh = be64(r[i]->lo.b), ll = be64(r[i]->lo.b + 8);
+		uint64_t hh, hl, lh, ll;
 
+		ip_words(&r[i]->hi, &hh, &hl);
+		ip_words(&r[i]->lo, &lh, &ll);
 		w[i][1] = hl - ll;
 		w[i][0] = hh - lh - (hl < ll);
 	}
