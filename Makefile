@@ -6,7 +6,7 @@ MANDIR	?= $(PREFIX)/share/man
 DESTDIR	?=
 
 CC	?= cc
-PKGS	 = libpcre2-8 jansson
+PKGS	 = libpcre2-8 jansson zlib
 CFLAGS	?= -O3 -g
 CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wno-sign-compare
@@ -28,7 +28,7 @@ UNITS	 = $(patsubst tests/%.c,%,$(wildcard tests/check_*.c))
 BIN	?= ipwhois
 TOOLS	 = $(B)/genlog $(B)/testserver
 
-.PHONY: all check test unit integration sanitize clean install uninstall \
+.PHONY: all check test unit testserver integration sanitize clean install uninstall \
 	bench lint data
 
 all: $(BIN)
@@ -54,18 +54,26 @@ $(B)/check_%: tests/check_%.c tests/testutil.c tests/testutil.h \
 $(B)/genlog: tests/genlog.c | $(B)
 	$(CC) -std=c11 -O2 -Wall -Wextra -o $@ $<
 
+# The loopback RDAP and whois server the live tests talk to.
+$(B)/testserver: tests/testserver.c | $(B)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
 # The whole suite: unit and integration tests, then both again under
 # AddressSanitizer and UndefinedBehaviorSanitizer.
 check: test sanitize
 
-test: unit integration
+test: unit testserver integration
 
 unit: $(UNITS:%=$(B)/%)
 	@set -e; for t in $(UNITS:%=$(B)/%); do \
 		IPWHOIS_TESTDATA=tests/data ./$$t; done
 
-integration: $(BIN) $(B)/genlog
-	IPWHOIS=./$(BIN) GENLOG=$(B)/genlog sh tests/integration.sh
+testserver: $(B)/testserver
+	TESTSERVER=$(B)/testserver sh tests/testserver-smoke.sh
+
+integration: $(BIN) $(TOOLS)
+	IPWHOIS=./$(BIN) GENLOG=$(B)/genlog TESTSERVER=$(B)/testserver \
+		sh tests/integration.sh
 
 sanitize:
 	$(MAKE) B=build/san BIN=build/san/ipwhois \

@@ -1,7 +1,10 @@
 /*
  * A log input, plain or compressed.  Compression is recognised by the
  * first bytes, not the name (rotated logs are renamed freely, and stdin
- * has no name); libarchive decodes gzip, bzip2, xz, zstd, lz4, lzip and
+ * has no name).  gzip, by far the most common, is decoded with zlib,
+ * which hands over every byte as soon as it is inflated: a truncated
+ * .gz (a log still being written, a full disk) loses only its damaged
+ * tail.  libarchive decodes the rest: bzip2, xz, zstd, lz4, lzip and
  * compress.  Plain files are read with read(2) into the caller's buffer.
  *
  * libarchive is loaded on the first compressed input, not at start: with
@@ -15,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "ipwhois.h"
 
@@ -22,7 +26,9 @@
 
 struct input {
 	int		 fd;
-	struct archive	*ar;		/* NULL: a plain file */
+	struct archive	*ar;		/* libarchive's decoder, or NULL */
+	z_stream	*gz;		/* zlib's, for gzip, or NULL */
+	int		 gz_end;	/* the last member ended cleanly */
 	uint8_t		 peek[PEEK];	/* first bytes, read to recognise it */
 	size_t		 peek_len, peek_off;
 	char		 rbuf[64 * 1024];	/* libarchive's read buffer */
@@ -36,7 +42,6 @@ static const struct {
 	const char *magic;
 	size_t len;
 } compressed[] = {
-	{ "\x1f\x8b", 2 },			/* gzip (RFC 1952) */
 	{ "BZh", 3 },				/* bzip2 */
 	{ "\xfd" "7zXZ\x00", 6 },		/* xz */
 	{ "\x28\xb5\x2f\xfd", 4 },		/* zstd (RFC 8878) */
@@ -152,6 +157,21 @@ is_compressed(const uint8_t *p, size_t n)
 }
 
 static int
+open_gzip(struct input *in)
+{
+	in->gz = xcalloc(1, sizeof(*in->gz));
+	/* 16 + MAX_WBITS: a gzip wrapper, not zlib's own. */
+	if (inflateInit2(in->gz, 16 + MAX_WBITS) != Z_OK) {
+		snprintf(in->err, sizeof(in->err), "out of memory");
+		return -1;
+	}
+	in->gz->next_in = in->peek;
+	in->gz->avail_in = (uInt)in->peek_len;
+	in->peek_off = in->peek_len;
+	return 0;
+}
+
+static int
 open_archive(struct input *in)
 {
 	struct archive_entry *entry;
@@ -192,7 +212,10 @@ input_open(int fd)
 			break;
 		in->peek_len += (size_t)n;
 	}
-	if (is_compressed(in->peek, in->peek_len) && open_archive(in) == -1) {
+	if (in->peek_len >= 2 && in->peek[0] == 0x1f && in->peek[1] == 0x8b)
+		open_gzip(in);
+	else if (is_compressed(in->peek, in->peek_len) &&
+	    open_archive(in) == -1) {
 		if (in->ar != NULL)
 			la.read_free(in->ar);
 		in->ar = NULL;
@@ -234,6 +257,68 @@ archive_read(struct input *in, void *buf, size_t n)
 	return (ssize_t)n;
 }
 
+/* More compressed bytes for zlib; 0 at the end of the file. */
+static int
+gzip_refill(struct input *in)
+{
+	ssize_t r = read_fd(in->fd, in->rbuf, sizeof(in->rbuf));
+
+	if (r == -1) {
+		snprintf(in->err, sizeof(in->err), "%s", strerror(errno));
+		return -1;
+	}
+	in->gz->next_in = (Bytef *)in->rbuf;
+	in->gz->avail_in = (uInt)r;
+	return r > 0;
+}
+
+/*
+ * Inflated bytes as they come.  Members follow one another (gzip -c a b,
+ * logrotate's delaycompress + cat); anything after the last member that
+ * is not another gzip header is ignored, as gzip -d does.
+ */
+static ssize_t
+gzip_read(struct input *in, void *buf, size_t n)
+{
+	z_stream *z = in->gz;
+	int r;
+
+	if (n > 1u << 30)
+		n = 1u << 30;
+	z->next_out = buf;
+	z->avail_out = (uInt)n;
+	while (z->avail_out == n) {	/* until something comes out */
+		if (z->avail_in == 0) {
+			if ((r = gzip_refill(in)) == -1)
+				return -1;
+			if (r == 0) {
+				if (in->gz_end)
+					return 0;
+				snprintf(in->err, sizeof(in->err),
+				    "truncated gzip data");
+				return -1;
+			}
+		}
+		if (in->gz_end) {
+			if (z->avail_in >= 1 && z->next_in[0] != 0x1f)
+				return 0;	/* trailing garbage */
+			in->gz_end = 0;
+			inflateReset(z);
+		}
+		r = inflate(z, Z_NO_FLUSH);
+		if (r == Z_STREAM_END)
+			in->gz_end = 1;
+		else if (r != Z_OK && r != Z_BUF_ERROR) {
+			snprintf(in->err, sizeof(in->err), "damaged gzip data: %s",
+			    z->msg ? z->msg : "inflate failed");
+			if (z->avail_out != (uInt)n)
+				break;	/* hand over what came first */
+			return -1;
+		}
+	}
+	return (ssize_t)(n - z->avail_out);
+}
+
 /*
  * Up to n bytes of log text.  >0: bytes; 0: the end; -1: the input is
  * damaged or unreadable (input_error() says why); what came before it
@@ -246,6 +331,8 @@ input_read(struct input *in, void *buf, size_t n)
 
 	if (in->err[0])
 		return -1;
+	if (in->gz != NULL)
+		return gzip_read(in, buf, n);
 	if (in->ar != NULL)
 		return archive_read(in, buf, n);
 	if (in->peek_off < in->peek_len) {
@@ -273,5 +360,9 @@ input_close(struct input *in)
 {
 	if (in->ar != NULL)
 		la.read_free(in->ar);
+	if (in->gz != NULL) {
+		inflateEnd(in->gz);
+		free(in->gz);
+	}
 	free(in);
 }
