@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -51,6 +52,14 @@ xpipe(int fds[2])
 {
 	if (pipe(fds) == -1)
 		err(EXIT_INTERNAL, "pipe");
+}
+
+/* In main: a pipe end now held by the child it was made for. */
+static void
+close_given(int *fd)
+{
+	close(*fd);
+	*fd = -1;
 }
 
 static int
@@ -301,12 +310,82 @@ judge(struct child *ch, int n, int stop)
 				    "(%s)", ch[i].name, (int)ch[i].pid,
 				    WTERMSIG(st), strsignal(WTERMSIG(st)));
 			code = EXIT_INTERNAL;
-		} else
-			code = WEXITSTATUS(st);
+		} else if ((code = WEXITSTATUS(st)) >= 128 && !stop) {
+			/* Stopped by a signal nobody passed on: a bug. */
+			warnx("%s (pid %d) was stopped by signal %d (%s)",
+			    ch[i].name, (int)ch[i].pid, code - 128,
+			    strsignal(code - 128));
+			code = EXIT_INTERNAL;
+		}
 		if (code > worst && code < 128)
 			worst = code;
 	}
 	return stop ? 128 + stop : worst;
+}
+
+/* A closed stdin that is to be read, or stdout to be written: refuse. */
+static int
+check_std_fds(const struct config *cfg, unsigned closed)
+{
+	for (int i = 0; i < cfg->ninputs; i++)
+		if ((closed & 1u) && strcmp(cfg->inputs[i], "-") == 0) {
+			warnx("standard input: it is closed");
+			return -1;
+		}
+	if ((closed & 2u) && cfg->output == NULL) {
+		warnx("standard output: it is closed; use -o FILE");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+usage_error(const char *prefix, const char *msg)
+{
+	warnx("%s%s", prefix, msg);
+	fprintf(stderr, "Try 'ipwhois --help' for more information.\n");
+	return EXIT_USAGE;
+}
+
+/*
+ * Descriptors 0, 1 and 2 opened on /dev/null where they are closed, so
+ * that no pipe or file takes their place; returns which were closed.
+ */
+static unsigned
+plug_std_fds(void)
+{
+	unsigned closed = 0;
+
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+			closed |= 1u << fd;
+			if (open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) !=
+			    fd)
+				_exit(EXIT_INTERNAL);
+		}
+	return closed;
+}
+
+/*
+ * The parent, parser and reporter each hold up to 2 pipe ends per
+ * worker; raise the soft limit on descriptors when -j needs more.
+ */
+static int
+enough_fds(int jobs, int ninputs)
+{
+	rlim_t need = (rlim_t)jobs * 2 + (rlim_t)ninputs + 16;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= need)
+		return 0;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need) {
+		warnx("-j %d needs %llu open files, and the limit is %llu "
+		    "(ulimit -n)", jobs, (unsigned long long)need,
+		    (unsigned long long)rl.rlim_max);
+		return -1;
+	}
+	rl.rlim_cur = need;
+	return setrlimit(RLIMIT_NOFILE, &rl);
 }
 
 /* --build-db OUT CSV...: import and exit, forking nothing. */
@@ -398,22 +477,24 @@ main(int argc, char **argv)
 	struct child *ch;
 	char msg[512], *tmp = NULL;
 	int64_t started = now_ns();
+	unsigned closed = plug_std_fds();
 	int nch, status;
 
 	switch (config_parse(&cfg, argc, argv, msg, sizeof(msg))) {
 	case 1:
 		return EXIT_OK;
 	case -1:
-		warnx("%s", msg);
-		fprintf(stderr, "Try 'ipwhois --help' for more information.\n");
-		return EXIT_USAGE;
+		return usage_error("", msg);
 	}
 	if (cfg.build_db != NULL)
 		return build_db(&cfg);
 	if (cfg.regex != NULL &&
 	    (cfg.compiled = logfmt_regex_compile(cfg.regex, msg,
-	    sizeof(msg))) == NULL) {
-		warnx("--regex: %s", msg);
+	    sizeof(msg))) == NULL)
+		return usage_error("--regex: ", msg);
+	if (check_std_fds(&cfg, closed) == -1 ||
+	    enough_fds(cfg.jobs, cfg.ninputs) == -1) {
+		logfmt_regex_free(cfg.compiled);
 		return EXIT_USAGE;
 	}
 	if (open_db(&cfg) == -1) {
@@ -438,26 +519,42 @@ main(int argc, char **argv)
 	w.to_worker = xcalloc((size_t)w.nworkers, sizeof(*w.to_worker));
 	w.from_worker = xcalloc((size_t)w.nworkers, sizeof(*w.from_worker));
 	for (int i = 0; i < w.nworkers; i++) {
-		xpipe(w.to_worker[i]);
+		w.to_worker[i][0] = w.to_worker[i][1] = -1;
 		xpipe(w.from_worker[i]);
 	}
 	xpipe(w.to_reporter);
 
+	/*
+	 * Pipe ends are closed here as soon as their owner has them, so
+	 * main holds about 2 per worker at most, not 4.
+	 */
 	nch = w.nworkers + 2;
 	ch = xcalloc((size_t)nch, sizeof(*ch));
 	start_reporter(&cfg, &w, &ch[0], started);
+	close_given(&w.to_reporter[0]);
 	for (int i = 0; i < w.nworkers; i++)
+		close_given(&w.from_worker[i][0]);
+	for (int i = 0; i < w.nworkers; i++) {
+		xpipe(w.to_worker[i]);
 		start_worker(&cfg, &w, &ch[1 + i], i);
+		close_given(&w.to_worker[i][0]);
+		close_given(&w.from_worker[i][1]);
+	}
 	start_parser(&cfg, &w, &ch[nch - 1]);
 	close_others(&w, NULL, 0);
 
 	status = judge(ch, nch, reap(ch, nch));
+	/*
+	 * Replace the report only when the run completed: 0, 1, or 2 for
+	 * an input damaged part way, whose readable part is counted.  A
+	 * crash or a stop leaves the old file alone.
+	 */
 	if (tmp != NULL) {
-		if (status < EXIT_INTERNAL && rename(tmp, cfg.output) == -1) {
+		if (status <= EXIT_USAGE && rename(tmp, cfg.output) == -1) {
 			warn("%s", cfg.output);
 			status = EXIT_INTERNAL;
 		}
-		if (status >= EXIT_INTERNAL)
+		if (status > EXIT_USAGE)
 			unlink(tmp);
 	}
 	free(tmp);

@@ -106,9 +106,13 @@ count(struct parser *ps, const struct pending *pd)
 
 	c = addrtab_get_hashed(&ps->tab, &pd->h.ip, pd->hash, &created);
 	c->hits++;
-	if (pd->h.has_bytes)
-		c->bytes = (c->bytes == BYTES_NONE ? 0 : c->bytes) +
-		    pd->h.bytes;
+	if (pd->h.has_bytes) {
+		uint64_t was = c->bytes == BYTES_NONE ? 0 : c->bytes;
+
+		/* Saturate below BYTES_NONE rather than wrap around. */
+		c->bytes = pd->h.bytes >= BYTES_NONE - 1 - was ?
+		    BYTES_NONE - 1 : was + pd->h.bytes;
+	}
 	if (pd->h.when > 0 && pd->h.when <= UINT32_MAX) {
 		uint32_t when = (uint32_t)pd->h.when;
 
