@@ -4,8 +4,18 @@
 #
 #	IPWHOIS=./ipwhois GENLOG=build/genlog sh tests/integration.sh [FILTER]
 #
-# Only tests whose name contains FILTER run when it is given.  Ends with
-# the line "N passed, N failed".
+# Run from the top of the tree (make integration does).  With FILTER, only
+# the tests whose name contains it run.  Every assertion prints "ok NAME" or
+# "FAIL NAME: why" (with a diff of expected and got for reports); the last
+# line is "N passed, N failed", and the status is 1 if any failed.
+#
+# The expected reports in tests/expected were checked by hand, line by line,
+# against the logs in tests/data: they are claims, not snapshots.  Every run
+# is --offline: the suite makes no network traffic, whatever the version.
+#
+# Nothing may hang the suite: foreground runs are wrapped in timeout(1), and
+# background runs (the ones the tests signal) have a deadline after which
+# they are killed and the test fails.
 
 set -u
 
@@ -14,534 +24,1111 @@ GENLOG=${GENLOG:-build/genlog}
 REALDATA=${IPWHOIS_REALDATA:-../shared/realdata}
 FILTER=${1:-}
 DATA=tests/data
-EXPECTED=tests/expected
+EXP=tests/expected
+T=20				# seconds any single run may take
 TZ=UTC
 LC_ALL=C
 export TZ LC_ALL
 
 case $IPWHOIS in /*) ;; *) IPWHOIS=$(pwd)/$IPWHOIS ;; esac
+case $GENLOG in /*) ;; *) GENLOG=$(pwd)/$GENLOG ;; esac
+HEADER=ip,hits,bytes,first_seen,last_seen,kind,registry,network,net_name,org,country,asn,as_name,abuse_email,source,status
+REGEX='ts=(?<time>\S+) ip=(?<ip>\S+) size=(?<bytes>\d+)'
+
 W=$(mktemp -d "${TMPDIR:-/tmp}/ipwhois-test.XXXXXX") || exit 1
 # No IP database but the ones the tests build: the results do not depend
 # on what the machine has installed.
 XDG_DATA_HOME=$W/xdg
 export XDG_DATA_HOME
-trap 'pkill -P $$ 2>/dev/null; rm -rf "$W"' EXIT
-trap 'exit 1' INT TERM
+NODB="ipwhois: no IP database at $W/xdg/ipwhois/ip.db: the asn, as_name and country columns stay empty; 'make data' builds it"
+BG=				# pids of the runs started in the background
+cleanup() {
+	for p in $BG; do
+		kill -9 $(pgrep -P "$p" 2>/dev/null) "$p" 2>/dev/null
+	done
+	rm -rf "$W"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
 
 passed=0
 failed=0
-current=
 
-# Does this test run?
-want() {
-	current=$1
-	case $1 in *"$FILTER"*) return 0 ;; esac
-	return 1
-}
+# --- helpers ----------------------------------------------------------------
 
 ok() {
 	passed=$((passed + 1))
-	echo "ok: $current${1:+ ($1)}"
+	echo "ok $1"
 }
 
+# fail NAME MESSAGE [EXPECTED_FILE GOT_FILE]
 fail() {
 	failed=$((failed + 1))
-	echo "FAIL: $current: $1"
+	echo "FAIL $1: $2"
+	if [ $# -ge 4 ]; then
+		diff -u "$3" "$4" | sed -n '1,40s/^/    /p'
+	fi
 }
 
 skip() {
-	echo "skip: $current: $1"
+	echo "skip: $1"
 }
 
-# Compare a file with what was expected; a diff on failure.
+# check STATUS NAME MESSAGE: ok when STATUS (that of the assertion just
+# made: "check $? ...") is 0, else fail.
+check() {
+	if [ "$1" -eq 0 ]; then ok "$2"; else fail "$2" "$3"; fi
+}
+
+# same NAME EXPECTED_FILE GOT_FILE
 same() {
-	if cmp -s "$1" "$2"; then
-		ok "${3:-}"
+	if cmp -s "$2" "$3"; then
+		ok "$1"
 	else
-		fail "${3:-report}: output differs"
-		diff -u "$1" "$2" | head -20
+		fail "$1" "report differs from $2 (- expected, + got)" "$2" "$3"
 	fi
 }
 
-# run [ipwhois args...]: stdout to $W/out, stderr to $W/err, status to $st.
+# report_is NAME EXPECTED_FILE [quiet]: the last run exited 0 (with nothing
+# on stderr, if quiet) and its report is EXPECTED_FILE.
+report_is() {
+	if [ "$st" != 0 ]; then
+		fail "$1" "exit status $st, wanted 0; stderr: $(errline)"
+	elif [ "${3:-}" = quiet ] && [ -s "$W/err" ]; then
+		fail "$1" "unexpected stderr: $(errline)"
+	else
+		same "$1" "$2" "$W/out"
+	fi
+}
+
+# run ARGS...: the binary on ARGS; stdout in $W/out, stderr in $W/err,
+# status in $st.
 run() {
-	timeout 30 "$IPWHOIS" "$@" >"$W/out" 2>"$W/err"
+	timeout $T "$IPWHOIS" "$@" >"$W/out" 2>"$W/err"
 	st=$?
 }
 
-expect_status() {
-	if [ "$st" -eq "$1" ]; then
-		return 0
-	fi
-	fail "exit status $st, wanted $1; stderr: $(head -3 "$W/err")"
-	return 1
+# run_stdin FILE ARGS...: the same, FILE on standard input.
+run_stdin() {
+	in=$1
+	shift
+	timeout $T "$IPWHOIS" "$@" <"$in" >"$W/out" 2>"$W/err"
+	st=$?
 }
 
-expect_quiet() {
-	if [ -s "$W/err" ]; then
-		fail "unexpected stderr: $(head -3 "$W/err")"
-		return 1
-	fi
+stderr_empty() {
+	[ ! -s "$W/err" ]
+}
+
+# One line of stderr for messages.
+errline() {
+	head -c 300 "$W/err" | tr '\n' '|'
+}
+
+now_ms() {
+	echo $(($(date +%s%N) / 1000000))
+}
+
+# Is process $1 alive (a zombie is not)?
+alive() {
+	case $(ps -o stat= -p "$1" 2>/dev/null) in
+	"" | Z*) return 1 ;;
+	esac
 	return 0
 }
 
-# Children of a process, by parent pid.
-children() {
-	ps -o pid= --ppid "$1" 2>/dev/null | tr -d ' '
+# Those of the pids in $1 that still run.
+still_alive() {
+	for q in $1; do
+		alive "$q" && printf '%s ' "$q"
+	done
 }
 
-# Wait until process $1 has at least $2 children (up to 5 s).
-wait_children() {
-	i=0
-	while [ "$(children "$1" | wc -l)" -lt "$2" ] && [ $i -lt 100 ]; do
+# wait_kids PID N: wait up to 5 s until PID has N children.
+wait_kids() {
+	dl=$(($(now_ms) + 5000))
+	while [ "$(pgrep -P "$1" | wc -l)" -lt "$2" ]; do
+		[ "$(now_ms)" -gt $dl ] && return 1
 		sleep 0.05
-		i=$((i + 1))
 	done
+	return 0
 }
 
-# Wait up to $2 tenths of a second for process $1 to end; its status in $st.
+# wait_end PID MS: wait up to MS milliseconds for PID to end; its status in
+# $st, the time taken in $took.  Past the deadline it is killed, st=hung.
 wait_end() {
-	i=0
-	while kill -0 "$1" 2>/dev/null && [ $i -lt "$2" ]; do
-		sleep 0.1
-		i=$((i + 1))
+	t0=$(now_ms)
+	while alive "$1"; do
+		if [ "$(now_ms)" -gt $((t0 + $2)) ]; then
+			kill -9 $(pgrep -P "$1") "$1" 2>/dev/null
+			wait "$1" 2>/dev/null
+			st=hung
+			took=$(($(now_ms) - t0))
+			return 1
+		fi
+		sleep 0.05
 	done
-	if kill -0 "$1" 2>/dev/null; then
-		st=timeout
-		kill -9 "$1" 2>/dev/null
-		return 1
-	fi
+	took=$(($(now_ms) - t0))
 	wait "$1"
 	st=$?
 	return 0
 }
 
-HEADER=ip,hits,bytes,first_seen,last_seen,kind,registry,network,net_name,org,country,asn,as_name,abuse_email,source,status
+# start_fifo ARGS...: the binary in the background on ARGS and a FIFO that
+# this shell keeps open for writing on fd 3 (so the run lasts until fd 3 is
+# closed); its pid in $pid.  The child must not inherit fd 3, or it would
+# never see the end of its input.
+start_fifo() {
+	rm -f "$W/fifo"
+	mkfifo "$W/fifo"
+	exec 3<>"$W/fifo"
+	"$IPWHOIS" --offline "$@" "$W/fifo" >"$W/out" 2>"$W/err" 3>&- &
+	pid=$!
+	BG="$BG $pid"
+}
 
-# --- fixtures with exact reports ----------------------------------------
+# The client column of a report, sorted.
+clients() {
+	tail -n +2 "$1" | cut -d, -f1 | sort
+}
 
-for name in sample common vhost app v6forms; do
-	if want "fixture-$name"; then
+# Rows of a report, not counting the header.
+rows() {
+	echo $(($(wc -l <"$1") - 1))
+}
+
+# The valid client addresses in field 1 of a log as genlog writes them
+# (dotted quads, lower-case IPv6 in canonical form), one per line.  An
+# independent reading of the log, to count against.
+valid_clients() {
+	awk '
+	function v4(s,   n, o, i) {
+		if (s !~ /^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$/)
+			return 0
+		n = split(s, o, ".")
+		for (i = 1; i <= n; i++)
+			if (length(o[i]) > 3 || o[i] + 0 > 255)
+				return 0
+		return 1
+	}
+	function v6(s,   n, g, i, dbl, t) {
+		if (s !~ /^[0-9a-f:]+$/ || s ~ /:::/)
+			return 0
+		t = s
+		dbl = gsub(/::/, ":", t)
+		if (dbl > 1 || s ~ /^:[^:]/ || s ~ /[^:]:$/)
+			return 0
+		sub(/^:/, "", t)
+		sub(/:$/, "", t)
+		n = t == "" ? 0 : split(t, g, ":")
+		for (i = 1; i <= n; i++)
+			if (length(g[i]) < 1 || length(g[i]) > 4)
+				return 0
+		return dbl ? n <= 7 : n == 8
+	}
+	v4($1) || v6($1) { print $1 }' "$1"
+}
+
+# The generated 5 MB combined log, made once.
+gen5m() {
+	[ -s "$W/gen.log" ] || "$GENLOG" -u 20000 5M >"$W/gen.log"
+}
+
+# Deterministic binary junk: $1 bytes.
+junk() {
+	if command -v openssl >/dev/null 2>&1; then
+		head -c "$1" /dev/zero | openssl enc -aes-128-ctr -nosalt \
+		    -K 000102030405060708090a0b0c0d0e0f \
+		    -iv 00000000000000000000000000000000
+	else
+		awk -v n="$1" 'BEGIN { srand(7); for (i = 0; i < n; i++)
+		    printf "%c", int(rand() * 255) + 1 }'
+	fi
+}
+
+# Standard input with CRLF line ends.
+crlf() {
+	awk '{ printf "%s\r\n", $0 }'
+}
+
+# The sshd fixture with its year reference: syslog lines have no year, so
+# it comes from the file's modification time.
+auth_log() {
+	cp "$DATA/auth.log" "$W/auth.log"
+	touch -d "${1:-2024-12-31 12:00 UTC}" "$W/auth.log"
+}
+
+# --- 1. fixtures: exact reports ---------------------------------------------
+
+t_fixtures() {
+	for pair in sample:combined common:common vhost:vhost_combined \
+	    app:first-ip v6forms:combined; do
+		name=${pair%%:*}
+		fmt=${pair#*:}
 		run --offline "$DATA/$name.log"
-		expect_status 0 && expect_quiet &&
-		    same "$EXPECTED/$name.csv" "$W/out" "auto format"
-	fi
-done
-
-for pair in sample:combined common:common vhost:vhost_combined \
-    app:first-ip v6forms:combined; do
-	name=${pair%%:*}
-	fmt=${pair#*:}
-	if want "format-$fmt"; then
+		report_is "fixtures: $name (auto)" "$EXP/$name.csv" quiet
 		run --offline -f "$fmt" "$DATA/$name.log"
-		expect_status 0 && same "$EXPECTED/$name.csv" "$W/out" "-f $fmt"
-	fi
-done
-
-if want "fixture-sshd"; then
-	# Syslog has no year: it comes from the file's modification time.
-	cp "$DATA/auth.log" "$W/auth.log"
-	touch -d '2025-01-02 12:00 UTC' "$W/auth.log"
-	run --offline "$W/auth.log"
-	expect_status 0 && same "$EXPECTED/auth.csv" "$W/out" "auto"
-	run --offline -f sshd "$W/auth.log"
-	expect_status 0 && same "$EXPECTED/auth.csv" "$W/out" "-f sshd"
-fi
-
-if want "fixture-regex"; then
-	run --offline --regex 'ts=(?<time>\S+) ip=(?<ip>\S+) size=(?<bytes>\d+)' \
-	    "$DATA/regex.log"
-	expect_status 0 && same "$EXPECTED/regex.csv" "$W/out" "--regex"
-fi
-
-if want "verbose-summary"; then
-	run --offline -v "$DATA/sample.log"
-	if expect_status 0; then
-		hint=$(sed -n 1p "$W/err")
-		first=$(sed -n 2p "$W/err")
-		last=$(sed -n 3p "$W/err")
-		if [ "$hint" = "ipwhois: no IP database at $W/xdg/ipwhois/ip.db: the asn, as_name and country columns stay empty; 'make data' builds it" ] &&
-		    [ "$first" = "ipwhois: $DATA/sample.log: format combined" ] &&
-		    echo "$last" | grep -Eq '^ipwhois: 29 lines read, 1 rejected, 13 unique addresses, 13 lookups, 0 failed, [0-9]+\.[0-9]{3} s$'
-		then
-			ok
-		else
-			fail "summary was: $first / $last"
-		fi
-	fi
-fi
-
-if want "several-files"; then
-	# The counts add up over files, in order, whatever each one's format.
-	cp "$DATA/auth.log" "$W/auth.log"
-	touch -d '2025-01-02 12:00 UTC' "$W/auth.log"
-	run --offline "$DATA/common.log" "$W/auth.log" "$DATA/common.log"
-	if expect_status 0; then
-		row=$(grep '^192.0.2.10,' "$W/out")
-		[ "$row" = "192.0.2.10,4,6738,2023-10-10T20:55:36Z,2023-10-10T20:55:40Z,documentation,,192.0.2.0/24,Documentation (TEST-NET-1),,,,,,builtin,ok" ] &&
-		    [ "$(wc -l <"$W/out")" -eq 9 ] && ok || fail "got $row"
-	fi
-fi
-
-# --- inputs: compressed, stdin, line endings, garbage ---------------------
-
-if want "compressed"; then
-	for codec in gzip bzip2 xz zstd lz4; do
-		if ! command -v $codec >/dev/null 2>&1; then
-			skip "$codec not installed"
-			continue
-		fi
-		$codec -c <"$DATA/sample.log" >"$W/access.log.2"
-		run --offline "$W/access.log.2"
-		expect_status 0 && same "$EXPECTED/sample.csv" "$W/out" "$codec"
+		report_is "fixtures: $name (-f $fmt)" "$EXP/$name.csv" quiet
 	done
-fi
 
-if want "stdin"; then
-	timeout 30 "$IPWHOIS" --offline <"$DATA/sample.log" >"$W/out" 2>"$W/err"
-	st=$?
-	expect_status 0 && same "$EXPECTED/sample.csv" "$W/out" "plain"
-	gzip -c <"$DATA/sample.log" | timeout 30 "$IPWHOIS" --offline - \
+	auth_log
+	run --offline "$W/auth.log"
+	report_is "fixtures: auth (auto)" "$EXP/auth.csv" quiet
+	run --offline --format=sshd "$W/auth.log"
+	report_is "fixtures: auth (-f sshd)" "$EXP/auth.csv" quiet
+	# A file written on New Year's night: every December line is of the
+	# year before its modification time.
+	auth_log '2025-01-01 00:30 UTC'
+	run --offline "$W/auth.log"
+	report_is "fixtures: auth (year before the mtime)" "$EXP/auth.csv" quiet
+
+	run --offline --regex "$REGEX" "$DATA/regex.log"
+	report_is "fixtures: regex" "$EXP/regex.csv" quiet
+}
+
+# Several inputs: counts add up over the files, each read in its format.
+t_several_files() {
+	auth_log
+	run --offline "$DATA/common.log" "$W/auth.log" "$DATA/common.log"
+	got=$(grep '^192\.0\.2\.10,' "$W/out")
+	[ "$st" = 0 ] && [ "$(rows "$W/out")" -eq 11 ] &&
+	    [ "$got" = "192.0.2.10,4,6738,2023-10-10T20:55:36Z,2023-10-10T20:55:40Z,documentation,,192.0.2.0/24,Documentation (TEST-NET-1),,,,,,builtin,ok" ]
+	check $? "several-files: counts add up" "status $st, rows $(rows "$W/out"), 192.0.2.10: $got"
+
+	# "-" among files is standard input, read in its place.
+	timeout $T "$IPWHOIS" --offline "$DATA/common.log" - <"$DATA/common.log" \
 	    >"$W/out" 2>"$W/err"
 	st=$?
-	expect_status 0 && same "$EXPECTED/sample.csv" "$W/out" "gzip on -"
-fi
+	[ "$st" = 0 ] && grep -q '^203\.0\.113\.9,4,1095298,' "$W/out"
+	check $? "several-files: - is stdin" "status $st: $(errline)"
+}
 
-if want "truncated-gzip"; then
-	"$GENLOG" -u 2000 2M | gzip -c >"$W/full.gz"
-	size=$(wc -c <"$W/full.gz")
-	head -c $((size / 2)) "$W/full.gz" >"$W/cut.gz"
-	run --offline "$W/cut.gz"
-	rows=$(($(wc -l <"$W/out") - 1))
-	if expect_status 2; then
-		# What decodes before the damage is counted (the last block
-		# before it may be lost): most of the clients zcat recovers.
-		zrows=$(zcat "$W/cut.gz" 2>/dev/null | awk '{ print $1 }' |
-		    sort -u | wc -l)
-		if grep -q "^ipwhois: $W/cut.gz: .*; read up to there$" "$W/err" &&
-		    [ "$(head -1 "$W/out")" = "$HEADER" ] &&
-		    [ $((rows * 10)) -ge $((zrows * 8)) ]
-		then
-			ok "$rows of $zrows clients before the damage"
-		else
-			fail "stderr: $(cat "$W/err"); rows: $rows"
-		fi
+# --- 2. the number of workers does not change the report ---------------------
+
+t_jobs() {
+	gen5m
+	run --offline -j 1 "$W/gen.log"
+	if [ "$st" != 0 ]; then
+		fail "jobs: -j 1" "status $st: $(errline)"
+		return
 	fi
-fi
+	mv "$W/out" "$W/j1.csv"
+	for j in 2 12 256; do
+		run --offline -j $j "$W/gen.log"
+		report_is "jobs: -j $j = -j 1" "$W/j1.csv" quiet
+	done
+	run --offline "$W/gen.log"
+	report_is "jobs: default = -j 1" "$W/j1.csv" quiet
 
-if want "crlf"; then
-	sed 's/$/\r/' "$DATA/sample.log" >"$W/crlf.log"
-	run --offline "$W/crlf.log"
-	expect_status 0 && same "$EXPECTED/sample.csv" "$W/out"
-fi
+	# -j 256 under the usual limit of 1024 open files (Debian's default
+	# soft limit): the documented range holds where users run it.
+	if (ulimit -n 1024) 2>/dev/null; then
+		(ulimit -n 1024 && exec timeout $T "$IPWHOIS" --offline -j 256 \
+		    "$DATA/sample.log") >"$W/out" 2>"$W/err"
+		st=$?
+		report_is "jobs: -j 256 under ulimit -n 1024" "$EXP/sample.csv" quiet
+	else
+		skip "jobs: -j 256 under ulimit -n 1024 (cannot set it)"
+	fi
 
-if want "empty"; then
+	# One row per valid client address in field 1, as awk reads it.  The
+	# generator's malformed lines (999.1.2.3, 1.2.3, garbage, binary) have
+	# no valid client and count for nothing; its truncated lines keep
+	# theirs when the cut falls after it, and ipwhois counts those (a
+	# line need not be whole to name its client), so awk reads every
+	# line, not only the complete ones.  Compared as sets, not counts.
+	valid_clients "$W/gen.log" | sort -u >"$W/awk.ips"
+	clients "$W/j1.csv" >"$W/bin.ips"
+	same "jobs: rows = distinct valid clients ($(wc -l <"$W/awk.ips"))" \
+	    "$W/awk.ips" "$W/bin.ips"
+}
+
+# --- 3. compressed input ------------------------------------------------------
+
+t_compressed() {
+	for c in gzip:gz bzip2:bz2 xz:xz zstd:zst lz4:lz4; do
+		tool=${c%%:*}
+		if ! command -v "$tool" >/dev/null 2>&1; then
+			skip "compressed: $tool not installed"
+			continue
+		fi
+		"$tool" -c <"$DATA/sample.log" >"$W/sample.log.${c#*:}"
+		run --offline "$W/sample.log.${c#*:}"
+		report_is "compressed: $tool" "$EXP/sample.csv" quiet
+	done
+
+	# Recognised by content, not by name.
+	gzip -c <"$DATA/sample.log" >"$W/access.log.2"
+	run --offline "$W/access.log.2"
+	report_is "compressed: gzip named access.log.2" "$EXP/sample.csv" quiet
+
+	run_stdin "$W/access.log.2" --offline
+	report_is "compressed: gzip on stdin" "$EXP/sample.csv" quiet
+
+	run_stdin "$W/access.log.2" --offline -
+	report_is "compressed: gzip on -" "$EXP/sample.csv" quiet
+
+	# Two gzip members one after the other (cat a.gz b.gz), as gzip(1)
+	# itself reads them: both are counted.
+	{ gzip -c <"$DATA/common.log"; gzip -c <"$DATA/common.log"; } \
+	    >"$W/twice.gz"
+	run --offline "$W/twice.gz"
+	[ "$st" = 0 ] && [ "$(cut -d, -f1-3 "$W/out" | tr '\n' ' ')" = \
+	    "ip,hits,bytes 192.0.2.10,4,6738 192.0.2.99,4,0 203.0.113.9,4,1095298 2001:db8::1,2,200 " ]
+	check $? "compressed: two gzip members" "status $st: $(cut -d, -f1-3 "$W/out" | tr '\n' ' ')"
+}
+
+# --- 4. a damaged compressed file -------------------------------------------
+
+t_truncated() {
+	"$GENLOG" -u 2000 2M >"$W/big.log"
+	gzip -c <"$W/big.log" >"$W/big.gz"
+	size=$(wc -c <"$W/big.gz")
+	head -c $((size / 2)) "$W/big.gz" >"$W/cut.gz"
+	run --offline "$W/cut.gz"
+	[ "$st" = 2 ]
+	check $? "truncated: exit 2" "status $st"
+	grep -q "^ipwhois: $W/cut.gz: .*; read up to there\$" "$W/err"
+	check $? "truncated: stderr names the file" "stderr: $(errline)"
+	[ "$(head -1 "$W/out")" = "$HEADER" ] && [ "$(rows "$W/out")" -ge 1 ]
+	check $? "truncated: header and the rows before the damage" \
+	    "$(rows "$W/out") rows: $(head -2 "$W/out" | tr '\n' '|')"
+	# What it reports is in what gzip -d recovers (a cut last line
+	# included, whose client may be cut too).
+	gzip -dc <"$W/cut.gz" 2>/dev/null >"$W/recovered.log"
+	valid_clients "$W/recovered.log" | sort -u >"$W/cut-awk.ips"
+	clients "$W/out" >"$W/cut.ips"
+	[ -z "$(comm -23 "$W/cut.ips" "$W/cut-awk.ips")" ]
+	check $? "truncated: only clients of the log" \
+	    "not in the log: $(comm -23 "$W/cut.ips" "$W/cut-awk.ips" | head -3)"
+
+	# Every whole line before the damage is counted, as the manual says
+	# ("read up to the damage"): the clients of the complete lines that
+	# gzip -d recovers must all be in the report.  Checked on the big log
+	# and on a small one, where a decoder that drops its last block before
+	# the damage loses everything.
+	for c in cut:"$W/cut.gz" small:"$W/small.gz"; do
+		f=${c#*:}
+		[ "${c%%:*}" = small ] &&
+		    gzip -c <"$DATA/sample.log" | head -c 1000 >"$f"
+		gzip -dc <"$f" 2>/dev/null | sed '$d' >"$W/recovered.log"
+		timeout $T "$IPWHOIS" --offline -f combined "$W/recovered.log" \
+		    >"$W/rec.csv" 2>/dev/null
+		run --offline "$f"
+		clients "$W/rec.csv" >"$W/rec.ips"
+		clients "$W/out" >"$W/got.ips"
+		lost=$(comm -23 "$W/rec.ips" "$W/got.ips" | wc -l)
+		[ "$st" = 2 ] && [ "$lost" -eq 0 ]
+		check $? "truncated: nothing before the damage lost (${c%%:*})" \
+		    "status $st; $lost of the $(wc -l <"$W/rec.ips") clients of the $(wc -l <"$W/recovered.log") whole lines gzip -d recovers are missing ($(rows "$W/out") rows)"
+	done
+}
+
+# --- 5. inputs that cannot be read: checked before anything runs -------------
+
+t_missing() {
+	run --offline /nonexistent/x.log
+	[ "$st" = 2 ] && [ ! -s "$W/out" ] &&
+	    [ "$(cat "$W/err")" = "ipwhois: /nonexistent/x.log: No such file or directory" ]
+	check $? "missing: a missing file" "status $st, stderr: $(errline)"
+
+	run --offline "$DATA"
+	[ "$st" = 2 ] && [ ! -s "$W/out" ] &&
+	    [ "$(cat "$W/err")" = "ipwhois: $DATA: is a directory" ]
+	check $? "missing: a directory" "status $st, stderr: $(errline)"
+
+	run --offline "$DATA/sample.log" /nonexistent/x.log "$DATA/common.log"
+	[ "$st" = 2 ] && [ ! -s "$W/out" ] &&
+	    [ "$(cat "$W/err")" = "ipwhois: /nonexistent/x.log: No such file or directory" ]
+	check $? "missing: among good ones, no output at all" \
+	    "status $st, $(wc -c <"$W/out") bytes out, stderr: $(errline)"
+}
+
+# --- 6. empty input -----------------------------------------------------------
+
+t_empty() {
 	: >"$W/empty.log"
 	run --offline "$W/empty.log"
-	expect_status 0 && expect_quiet &&
-	    [ "$(cat "$W/out")" = "$HEADER" ] && ok "file"
-	timeout 10 "$IPWHOIS" --offline </dev/null >"$W/out" 2>"$W/err"
-	st=$?
-	expect_status 0 && expect_quiet &&
-	    [ "$(cat "$W/out")" = "$HEADER" ] && ok "stdin"
-fi
+	[ "$st" = 0 ] && [ "$(cat "$W/out")" = "$HEADER" ] && stderr_empty
+	check $? "empty: file" "status $st, stderr: $(errline)"
 
-if want "long-line"; then
-	# 10 MB on one line, between two good lines: both are counted, the
-	# long one is read by its start only, and memory stays small.
+	run_stdin /dev/null --offline
+	[ "$st" = 0 ] && [ "$(cat "$W/out")" = "$HEADER" ] && stderr_empty
+	check $? "empty: stdin" "status $st, stderr: $(errline)"
+
+	gzip -c </dev/null >"$W/empty.gz"
+	run --offline "$W/empty.gz"
+	[ "$st" = 0 ] && [ "$(cat "$W/out")" = "$HEADER" ] && stderr_empty
+	check $? "empty: gzip of nothing" "status $st, stderr: $(errline)"
+}
+
+# --- 7. a very long line ------------------------------------------------------
+
+t_long_line() {
+	# 10 MB lines between good ones: one with a client at its start (read
+	# by its first 64 KiB, so counted, without a size), one without.
 	{
-		sed -n 1p "$DATA/common.log"
-		printf '192.0.2.200 - - [10/Oct/2023:13:55:36 +0000] "GET /'
-		head -c 10000000 /dev/zero | tr '\0' 'a'
-		printf ' HTTP/1.1" 200 1\n'
-		sed -n 3p "$DATA/common.log"
+		sed -n 1p "$DATA/sample.log"
+		printf '192.0.2.200 - - [12/Mar/2024:06:25:13 +0000] "GET /'
+		head -c 10000000 /dev/zero | tr '\0' a
+		printf ' HTTP/1.1" 414 0 "-" "-"\n'
+		head -c 10000000 /dev/zero | tr '\0' b
+		printf '\n'
+		sed -n 5p "$DATA/sample.log"
 	} >"$W/long.log"
+	# Memory stays small: under a 400 MB address space limit per process
+	# (not under AddressSanitizer, whose shadow memory needs terabytes).
 	case $IPWHOIS in
-	*san*) run --offline "$W/long.log" ;;
-	*)	(ulimit -v 200000; exec timeout 30 "$IPWHOIS" --offline \
+	*san*)	run --offline "$W/long.log" ;;
+	*)	(ulimit -v 400000; exec timeout $T "$IPWHOIS" --offline \
 		    "$W/long.log") >"$W/out" 2>"$W/err"
 		st=$? ;;
 	esac
-	if expect_status 0; then
-		if [ "$(cut -d, -f1,2 "$W/out" | tr '\n' ' ')" = "ip,hits 192.0.2.10,1 192.0.2.99,1 192.0.2.200,1 " ] &&
-		    [ "$(cat "$W/err")" = "ipwhois: $W/long.log: 1 lines longer than 65536 bytes; their first 65536 bytes were read" ]
-		then
-			ok
-		else
-			fail "got $(cut -d, -f1,2 "$W/out" | tr '\n' ' '); stderr: $(cat "$W/err")"
-		fi
-	fi
-fi
+	cat >"$W/want" <<-EOF
+	$HEADER
+	66.249.66.1,1,68,2024-03-12T06:26:40Z,2024-03-12T06:26:40Z,public,ARIN,,,,,,,,builtin,ok
+	192.0.2.200,1,,2024-03-12T06:25:13Z,2024-03-12T06:25:13Z,documentation,,192.0.2.0/24,Documentation (TEST-NET-1),,,,,,builtin,ok
+	203.0.113.7,1,5321,2024-03-12T06:25:11Z,2024-03-12T06:25:11Z,documentation,,203.0.113.0/24,Documentation (TEST-NET-3),,,,,,builtin,ok
+	EOF
+	report_is "long-line: report" "$W/want"
+	[ "$(cat "$W/err")" = "ipwhois: $W/long.log: 2 lines longer than 65536 bytes; their first 65536 bytes were read" ]
+	check $? "long-line: one warning naming the file" "stderr: $(errline)"
 
-if want "garbage"; then
-	# Deterministic binary junk around three good lines.
-	awk 'BEGIN { srand(7); for (i = 0; i < 200000; i++)
-	    printf "%c", int(rand() * 256) }' >"$W/junk"
-	{
-		cat "$W/junk"
-		printf '\n'
-		cat "$DATA/common.log"
-		cat "$W/junk"
-	} >"$W/garbage.log"
-	run --offline -f common "$W/garbage.log"
-	if expect_status 0; then
-		got=$(grep -c -E '^(192\.0\.2\.10,2,3369|192\.0\.2\.99,1,0|2001:db8::1,1,100),' "$W/out")
-		[ "$got" -eq 3 ] && ok || fail "good lines lost: $(cat "$W/out")"
-	fi
-fi
-
-# --- the IP database ------------------------------------------------------
-
-if want "ipdb"; then
-	D=$DATA/ipdb
-	run --build-db "$W/ip.db" "$D/asn-ipv4.csv" "$D/country-ipv4.csv" \
-	    "$D/asn-ipv6.csv" "$D/country-ipv6.csv"
-	expect_status 0 && [ "$(cat "$W/err")" = "ipwhois: $W/ip.db: 19 rows from 4 files (0 malformed skipped): 19 IPv4 and 9 IPv6 intervals, 18 answers, 525568 bytes" ] &&
-	    ok "--build-db" || fail "--build-db: $(cat "$W/err")"
-	run --offline --db "$W/ip.db" "$DATA/dblookup.log"
-	expect_status 0 && expect_quiet &&
-	    same "$EXPECTED/dblookup.csv" "$W/out" "--db"
-	# In the default place, found without --db.
-	mkdir -p "$W/xdg/ipwhois"
-	cp "$W/ip.db" "$W/xdg/ipwhois/ip.db"
-	run --offline "$DATA/dblookup.log"
-	expect_status 0 && same "$EXPECTED/dblookup.csv" "$W/out" "default place"
-	# Damaged in the default place: one warning, the run goes on.
-	head -c 4000 "$W/ip.db" >"$W/xdg/ipwhois/ip.db"
-	run --offline "$DATA/common.log"
-	expect_status 0 && grep -q "^ipwhois: $W/xdg/ipwhois/ip.db: .*; going on without it$" "$W/err" &&
-	    [ "$(wc -l <"$W/err")" -eq 1 ] && same "$EXPECTED/common.csv" "$W/out" "damaged, default place" ||
-	    fail "damaged default: $(cat "$W/err")"
-	rm -rf "$W/xdg/ipwhois"
-	# Asked for by name: an error.
-	run --offline --db "$W/missing.db" "$DATA/common.log"
-	expect_status 2 && [ ! -s "$W/out" ] && ok "--db missing" ||
-	    fail "--db missing: $(cat "$W/err")"
-	run --build-db "$W/x.db" "$D/allbad.csv"
-	expect_status 2 && ok "--build-db without a valid row"
-	# Offline means no network at all: not one socket.
-	if command -v strace >/dev/null 2>&1; then
-		timeout 30 strace -f -qq -e trace=socket,connect -o "$W/trace" \
-		    "$IPWHOIS" --offline --db "$W/ip.db" "$DATA/dblookup.log" \
-		    >/dev/null 2>&1
-		[ ! -s "$W/trace" ] && ok "no socket" ||
-		    fail "offline run used the network: $(head -3 "$W/trace")"
-	else
-		skip "strace not installed"
-	fi
-fi
-
-# --- errors at the start --------------------------------------------------
-
-if want "missing-file"; then
-	run --offline /nonexistent/x.log
-	expect_status 2 && [ ! -s "$W/out" ] &&
-	    [ "$(cat "$W/err")" = "ipwhois: /nonexistent/x.log: No such file or directory" ] &&
-	    ok || fail "stderr: $(cat "$W/err")"
-	run --offline "$DATA/sample.log" /nonexistent/x.log
-	expect_status 2 && [ ! -s "$W/out" ] && ok "among good ones" ||
-	    fail "wrote output before checking inputs"
-	run --offline "$DATA"
-	expect_status 2 && [ "$(cat "$W/err")" = "ipwhois: $DATA: is a directory" ] &&
-	    ok "directory" || fail "stderr: $(cat "$W/err")"
-fi
-
-if want "usage"; then
-	for args in "-j 0|ipwhois: -j takes a number of workers from 1 to 256, not '0'" \
-	    "-j 257|ipwhois: -j takes a number of workers from 1 to 256, not '257'" \
-	    "-j x|ipwhois: -j takes a number of workers from 1 to 256, not 'x'" \
-	    "-f nope|ipwhois: unknown log format 'nope' (auto, combined, common, vhost_combined, sshd, first-ip)" \
-	    "--bogus|ipwhois: unknown option '--bogus'" \
-	    "-x|ipwhois: unknown option '-x'" \
-	    "-f|ipwhois: option '-f' needs a value" \
-	    "--regex no-ip-group|ipwhois: --regex: it needs a named group (?<ip>...)" \
-	    "--regex (|ipwhois: --regex: at offset 1: missing closing parenthesis"; do
-		a=${args%%|*}
-		msg=${args#*|}
-		# The log goes first: an option missing its value comes last.
-		# shellcheck disable=SC2086
-		run "$DATA/sample.log" $a
-		if [ "$st" -eq 2 ] && [ ! -s "$W/out" ] &&
-		    [ "$(sed -n 1p "$W/err")" = "$msg" ]; then
-			ok "$a"
-		else
-			fail "$a: status $st, stderr: $(sed -n 1p "$W/err")"
-		fi
-	done
-	run -j 1 --offline "$DATA/sample.log"
-	expect_status 0 && ok "-j 1"
-	run -j 256 --offline "$DATA/sample.log"
-	expect_status 0 && same "$EXPECTED/sample.csv" "$W/out" "-j 256"
-fi
-
-if want "help-version"; then
-	run --help
-	expect_status 0 && [ "$(head -c 14 "$W/out")" = "usage: ipwhois" ] &&
-	    ok "--help" || fail "--help: $(head -1 "$W/out")"
-	run --version
-	expect_status 0 && grep -Eq '^ipwhois [0-9]+\.[0-9]+\.[0-9]+$' "$W/out" &&
-	    ok "--version" || fail "--version: $(cat "$W/out")"
-fi
-
-# --- output ----------------------------------------------------------------
-
-if want "output-file"; then
-	mkdir "$W/o"
-	echo old >"$W/o/report.csv"
-	run --offline -o "$W/o/report.csv" "$DATA/sample.log"
-	if expect_status 0 && expect_quiet; then
-		[ ! -s "$W/out" ] && [ "$(ls "$W/o")" = "report.csv" ] &&
-		    same "$EXPECTED/sample.csv" "$W/o/report.csv" "written" ||
-		    fail "left: $(ls "$W/o")"
-	fi
-	echo old >"$W/o/report.csv"
-	run --offline -o "$W/o/report.csv" "$DATA/sample.log" /nonexistent
-	expect_status 2 && [ "$(cat "$W/o/report.csv")" = old ] &&
-	    [ "$(ls "$W/o")" = "report.csv" ] && ok "kept on failure" ||
-	    fail "old report replaced or temp left: $(ls "$W/o")"
-	run --offline -o /nonexistent-dir/x.csv "$DATA/sample.log"
-	expect_status 2 && grep -q '^ipwhois: /nonexistent-dir/x.csv: ' "$W/err" &&
-	    ok "bad directory" || fail "stderr: $(cat "$W/err")"
-fi
-
-# --- the pipeline: workers, ordering, ends ------------------------------
-
-if want "jobs-identical"; then
-	"$GENLOG" -u 20000 5M >"$W/gen.log"
-	run --offline -j 1 "$W/gen.log"
-	mv "$W/out" "$W/j1"
-	for j in 2 12 256; do
-		run --offline -j $j "$W/gen.log"
-		expect_status 0 && same "$W/j1" "$W/out" "-j $j"
-	done
-	# One row per distinct client of a well-formed line, as awk sees it.
-	want_rows=$(grep -a -E '^[0-9a-f:.]+ - [^ ]+ \[[0-9]{2}/[A-Z][a-z]{2}/[0-9]{4}:' \
-	    "$W/gen.log" | awk '
-		$1 ~ /:/ { print $1; next }	# the generator writes IPv6 canonically
-		{ n = split($1, o, "."); bad = n != 4
-		  for (i = 1; i <= n; i++) if (o[i] + 0 > 255) bad = 1
-		  if (!bad) print $1 }' | sort -u | wc -l)
-	got_rows=$(($(wc -l <"$W/j1") - 1))
-	[ "$want_rows" -eq "$got_rows" ] && ok "$got_rows rows" ||
-	    fail "$got_rows rows, awk finds $want_rows clients"
-fi
-
-# A log that keeps the run going until the test closes it: a FIFO.
-start_fifo_run() {
-	rm -f "$W/fifo"
-	mkfifo "$W/fifo"
-	"$IPWHOIS" --offline "$@" "$W/fifo" >"$W/out" 2>"$W/err" &
-	pid=$!
-	exec 3>"$W/fifo"
-	wait_children "$pid" 3
+	gzip -c <"$W/long.log" >"$W/long.gz"
+	run --offline "$W/long.gz"
+	report_is "long-line: the same compressed" "$W/want"
 }
 
-if want "sigint"; then
-	for sig in INT:130 TERM:143; do
-		start_fifo_run -j 4 -o "$W/sig.csv"
-		head -5 "$DATA/sample.log" >&3
-		kids=$(children "$pid")
-		kill -"${sig%%:*}" "$pid"
-		wait_end "$pid" 20
-		exec 3>&-
-		left=0
-		for k in $kids; do
-			kill -0 "$k" 2>/dev/null && left=$((left + 1))
-		done
-		if [ "$st" = "${sig#*:}" ] && [ $left -eq 0 ] &&
-		    [ -z "$(ls "$W" | grep 'sig.csv')" ]; then
-			ok "SIG${sig%%:*}: exit $st, no process or file left"
-		else
-			fail "SIG${sig%%:*}: status $st, $left children left, files: $(ls "$W" | grep sig)"
-		fi
-	done
-fi
+# --- 8. binary garbage --------------------------------------------------------
 
-if want "worker-killed"; then
-	# A worker that dies with work in hand: stopped, given addresses,
-	# then killed.  The run must end, lose no address, and say so.
-	start_fifo_run -j 4
-	worker=$(ps -o pid=,comm= --ppid "$pid" | awk '$2 == "ipwhois-worker" { print $1; exit }')
-	kill -STOP "$worker"
+t_garbage() {
+	{
+		sed -n 18p "$DATA/sample.log"	# 8.8.8.8
+		junk 100000
+		printf '\n'
+		sed -n 26p "$DATA/sample.log"	# 41.203.72.10
+		junk 100000
+		printf '\n'
+		sed -n 31p "$DATA/sample.log"	# 172.16.5.4
+	} >"$W/garbage.log"
+	cat >"$W/want" <<-EOF
+	$HEADER
+	8.8.8.8,1,5321,2024-03-12T06:46:02Z,2024-03-12T06:46:02Z,public,ARIN,,,,,,,,builtin,ok
+	41.203.72.10,1,3120,2024-03-12T07:10:00Z,2024-03-12T07:10:00Z,public,AFRINIC,,,,,,,,builtin,ok
+	172.16.5.4,1,41,2024-03-12T08:02:13Z,2024-03-12T08:02:13Z,private,,172.16.0.0/12,Private-Use,,,,,,builtin,ok
+	EOF
+	for f in "" combined; do
+		run --offline ${f:+-f $f} "$W/garbage.log"
+		report_is "garbage: 3 good lines in 200 KB of junk (${f:-auto})" "$W/want"
+	done
+}
+
+# --- 9. CRLF line ends --------------------------------------------------------
+
+t_crlf() {
+	for name in sample common app; do
+		crlf <"$DATA/$name.log" >"$W/crlf.log"
+		run --offline "$W/crlf.log"
+		report_is "crlf: $name" "$EXP/$name.csv" quiet
+	done
+	crlf <"$DATA/auth.log" >"$W/auth.log"
+	touch -d '2024-12-31 12:00 UTC' "$W/auth.log"
+	run --offline "$W/auth.log"
+	report_is "crlf: auth" "$EXP/auth.csv" quiet
+}
+
+# --- 10. -o FILE --------------------------------------------------------------
+
+t_output() {
+	mkdir "$W/o"
+	(umask 022 && exec timeout $T "$IPWHOIS" --offline \
+	    -o "$W/o/report.csv" "$DATA/sample.log") >"$W/out" 2>"$W/err"
+	st=$?
+	[ "$st" = 0 ] && [ ! -s "$W/out" ] && stderr_empty
+	check $? "output: exit 0, nothing on stdout or stderr" "status $st: $(errline)"
+	same "output: the report in FILE" "$EXP/sample.csv" "$W/o/report.csv"
+	[ "$(ls -A "$W/o")" = report.csv ]
+	check $? "output: no temporary file left" "left: $(ls -A "$W/o" | tr '\n' ' ')"
+	[ "$(stat -c %a "$W/o/report.csv")" = 644 ]
+	check $? "output: mode 0666 less the umask" \
+	    "mode $(stat -c %a "$W/o/report.csv") under umask 022"
+
+	echo old >"$W/o/report.csv"
+	run --offline --output "$W/o/report.csv" "$DATA/common.log"
+	if [ "$st" = 0 ]; then
+		same "output: an old FILE replaced" "$EXP/common.csv" \
+		    "$W/o/report.csv"
+	else
+		fail "output: an old FILE replaced" "status $st: $(errline)"
+	fi
+
+	run --offline -o /nonexistent-dir/x.csv "$DATA/sample.log"
+	[ "$st" = 2 ] && [ ! -s "$W/out" ] &&
+	    [ "$(cat "$W/err")" = "ipwhois: /nonexistent-dir/x.csv: No such file or directory" ]
+	check $? "output: into a missing directory" "status $st, stderr: $(errline)"
+
+	# A directory is no report file: the run fails and leaves no
+	# temporary file beside it.
+	mkdir "$W/o/dir.csv"
+	run --offline -o "$W/o/dir.csv" "$DATA/sample.log"
+	[ "$st" != 0 ] && [ ! -s "$W/out" ] &&
+	    grep -q "^ipwhois: $W/o/dir.csv: " "$W/err" &&
+	    [ "$(ls -A "$W/o" | tr '\n' ' ')" = "dir.csv report.csv " ]
+	check $? "output: -o DIR fails, no temporary file left" \
+	    "status $st, stderr: $(errline), files: $(ls -A "$W/o" | tr '\n' ' ')"
+	rmdir "$W/o/dir.csv"
+
+	# The report cannot be written: exit 3, and the reason.
+	if [ -w /dev/full ]; then
+		timeout $T "$IPWHOIS" --offline "$DATA/sample.log" >/dev/full \
+		    2>"$W/err"
+		st=$?
+		[ "$st" = 3 ] && [ "$(cat "$W/err")" = "ipwhois: standard output: No space left on device" ]
+		check $? "output: a full disk (/dev/full): exit 3" \
+		    "status $st, stderr: $(errline)"
+	fi
+
+	# Replaced only when the run completes (ipwhois(1), -o): a missing
+	# input stops it before it starts.
+	echo old >"$W/o/report.csv"
+	run --offline -o "$W/o/report.csv" "$DATA/sample.log" /nonexistent/x.log
+	[ "$st" = 2 ] && [ "$(cat "$W/o/report.csv")" = old ] &&
+	    [ "$(ls -A "$W/o")" = report.csv ]
+	check $? "output: kept when an input is missing" \
+	    "status $st, files: $(ls -A "$W/o" | tr '\n' ' ')"
+
+	gzip -c <"$DATA/sample.log" | head -c 1000 >"$W/damaged.gz"
+	run --offline "$DATA/common.log" "$W/damaged.gz"
+	cp "$W/out" "$W/damaged-stdout.csv"
+	run --offline -o "$W/o/report.csv" "$DATA/common.log" "$W/damaged.gz"
+	[ "$st" = 2 ] && cmp -s "$W/o/report.csv" "$W/damaged-stdout.csv" &&
+	    [ "$(ls -A "$W/o")" = report.csv ] && [ "$(rows "$W/o/report.csv")" -gt 1 ]
+	check $? "output: written when an input is damaged part way (exit 2)" \
+	    "status $st, FILE now holds $(rows "$W/o/report.csv") rows; files: $(ls -A "$W/o" | tr '\n' ' ')"
+}
+
+# --- 11. the reader leaves early ----------------------------------------------
+
+t_reader_gone() {
+	gen5m		# a report of about 1 MB, far more than a pipe holds
+	for reader in "head -1" "true"; do
+		rm -f "$W/st"
+		(
+			timeout $T "$IPWHOIS" --offline "$W/gen.log" 2>"$W/err"
+			echo $? >"$W/st"
+		) | $reader >"$W/out"
+		# No process of this run left: they all carry its log's name.
+		dl=$(($(now_ms) + 2000))
+		while left=$(pgrep -f "$W/gen.log") && [ "$(now_ms)" -lt $dl ]; do
+			sleep 0.1
+		done
+		if [ "$reader" = "head -1" ]; then
+			[ "$(cat "$W/out")" = "$HEADER" ]
+			check $? "reader-gone: | head -1 prints the header" \
+			    "got: $(head -c 200 "$W/out")"
+		fi
+		[ "$(cat "$W/st")" = 0 ] && stderr_empty && [ -z "$left" ]
+		check $? "reader-gone: | $reader: exit 0, quiet, nothing left" \
+		    "status $(cat "$W/st"), stderr: $(errline), left: $left"
+	done
+}
+
+# --- 12. SIGINT and SIGTERM ---------------------------------------------------
+
+t_signals() {
+	for sig in INT:130 TERM:143; do
+		name=${sig%%:*}
+		mkdir -p "$W/s"
+		echo old >"$W/s/r.csv"
+		start_fifo -j 4 -o "$W/s/r.csv"
+		if ! wait_kids "$pid" 6; then
+			fail "signals: SIG$name" "no children after 5 s"
+			exec 3>&-
+			wait_end "$pid" 3000
+			continue
+		fi
+		head -5 "$DATA/sample.log" >&3
+		kids=$(pgrep -P "$pid")
+		kill -s "$name" "$pid"
+		wait_end "$pid" 2000
+		exec 3>&-
+		left=$(still_alive "$kids")
+		[ "$st" = "${sig#*:}" ]
+		check $? "signals: SIG$name: exit ${sig#*:} within 2 s" \
+		    "status $st after $took ms"
+		[ -z "$left" ]
+		check $? "signals: SIG$name: no child left" "left: $left"
+		[ "$(ls -A "$W/s")" = r.csv ] && [ "$(cat "$W/s/r.csv")" = old ]
+		check $? "signals: SIG$name: FILE kept, no temporary file" \
+		    "files: $(ls -A "$W/s" | tr '\n' ' ')"
+	done
+
+	# Ctrl-C at a terminal: SIGINT to the whole process group at once.
+	if ! command -v setsid >/dev/null 2>&1; then
+		skip "signals: process group (no setsid)"
+	else
+		rm -f "$W/fifo" "$W/sid"
+		mkfifo "$W/fifo"
+		exec 3<>"$W/fifo"
+		setsid -w sh -c 'echo $$ >"$0"; exec "$@"' "$W/sid" \
+		    "$IPWHOIS" --offline -j 4 "$W/fifo" >"$W/out" 2>"$W/err" 3>&- &
+		pid=$!
+		BG="$BG $pid"
+		dl=$(($(now_ms) + 5000))
+		while [ ! -s "$W/sid" ] && [ "$(now_ms)" -lt $dl ]; do
+			sleep 0.05
+		done
+		sid=$(cat "$W/sid" 2>/dev/null)
+		if [ -n "$sid" ] && wait_kids "$sid" 6; then
+			BG="$BG $sid"
+			head -5 "$DATA/sample.log" >&3
+			kill -s INT -- "-$sid"
+			wait_end "$pid" 2000
+			exec 3>&-
+			left=$(pgrep -s "$sid" | tr '\n' ' ')
+			[ "$st" = 130 ] && [ -z "$left" ]
+			check $? "signals: SIGINT to the process group" \
+			    "status $st after $took ms, left: $left"
+		else
+			exec 3>&-
+			wait_end "$pid" 3000
+			fail "signals: SIGINT to the process group" "did not start"
+		fi
+	fi
+
+	# A stop while the report is being written to a reader that does
+	# not read: the reporter is blocked in write(2).
+	gen5m
+	rm -f "$W/ofifo"
+	mkfifo "$W/ofifo"
+	exec 4<>"$W/ofifo"
+	"$IPWHOIS" --offline "$W/gen.log" >"$W/ofifo" 2>"$W/err" 4>&- &
+	pid=$!
+	BG="$BG $pid"
+	# The parser and workers end; the reporter stays, writing the report
+	# (and soon blocked: the pipe holds 64 KiB, the report is 1 MB).
+	dl=$(($(now_ms) + 10000))
+	while alive "$pid" && [ "$(now_ms)" -lt $dl ]; do
+		kids=$(pgrep -P "$pid")
+		if [ "$(echo $kids | wc -w)" -eq 1 ]; then
+			written=$(awk '$1 == "wchar:" { print $2 }' \
+			    "/proc/$kids/io" 2>/dev/null)
+			[ "${written:-4096}" -ge 4096 ] && break
+		fi
+		sleep 0.05
+	done
+	sleep 0.3
+	kill -s INT "$pid"
+	wait_end "$pid" 2000
+	exec 4>&-
+	left=$(still_alive "$kids")
+	[ "$st" = 130 ] && [ -z "$left" ]
+	check $? "signals: SIGINT while blocked writing the report" \
+	    "status $st after $took ms, left: $left"
+}
+
+# --- 13. a worker killed with work in hand -------------------------------------
+
+# worker_dies NAME SIGNAL: a run with -j 4 on a FIFO; one worker is stopped,
+# given work (200 addresses), sent SIGNAL, then the run is given more and
+# its input closed.  The run's pid in $pid, the worker's in $worker.
+# Returns 1 (the failure said) if the run did not start.
+worker_dies() {
+	start_fifo -j 4
+	if ! wait_kids "$pid" 6; then
+		exec 3>&-
+		wait_end "$pid" 3000
+		fail "$1" "no children after 5 s"
+		return 1
+	fi
+	parser=$(pgrep -P "$pid" -x ipwhois-parser)
+	worker=$(pgrep -P "$pid" -x ipwhois-worker | head -1)
+	kill -s STOP "$worker"
+	read0=$(awk '$1 == "rchar:" { print $2 }' "/proc/$parser/io" 2>/dev/null)
+	# 200 addresses in distinct /24s: about a quarter are the stopped
+	# worker's.  Half public (8/8, ARIN), half benchmarking (198.18/15).
 	i=0
-	while [ $i -lt 200 ]; do
+	while [ $i -lt 100 ]; do
 		printf '198.18.%d.7 - - [02/Mar/2024:06:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "a"\n' $i
+		printf '8.%d.7.1 - - [02/Mar/2024:06:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "a"\n' $i
 		i=$((i + 1))
-	done >&3
+	done >"$W/part1"
+	cat "$W/part1" >&3
+	# Until the parser has read them (and so sent them to the workers).
+	want=$(($(wc -c <"$W/part1") + ${read0:-0}))
+	dl=$(($(now_ms) + 5000))
+	while [ -n "$read0" ] && [ "$(now_ms)" -lt $dl ] &&
+	    [ "$(awk '$1 == "rchar:" { print $2 }' "/proc/$parser/io")" -lt $want ]; do
+		sleep 0.05
+	done
 	sleep 0.5
-	kill -KILL "$worker"
+	kill -s "$2" "$worker"
+	kill -s CONT "$worker" 2>/dev/null
 	i=0
 	while [ $i -lt 50 ]; do
 		printf '198.19.%d.7 - - [02/Mar/2024:06:00:01 +0000] "GET / HTTP/1.1" 200 1 "-" "a"\n' $i
 		i=$((i + 1))
-	done >&3
+	done >"$W/part2"
+	# Two of the first addresses again (the same lines): their hits count
+	# whatever their worker's fate.
+	grep -E '^(198\.18\.0\.7|8\.0\.7\.1) ' "$W/part1" >>"$W/part2"
+	cat "$W/part2" >&3
 	exec 3>&-
-	if wait_end "$pid" 100; then
-		rows=$(($(wc -l <"$W/out") - 1))
-		errors=$(grep -c ',error$' "$W/out")
-		oks=$(grep -c ',builtin,ok$' "$W/out")
-		if [ "$st" -eq 3 ] && [ "$rows" -eq 250 ] && [ "$errors" -gt 0 ] &&
-		    [ $((errors + oks)) -eq 250 ] &&
-		    grep -q "^ipwhois: worker [0-9]* (pid $worker) was killed by signal 9" "$W/err"
-		then
-			ok "$errors of 250 rows marked error"
-		else
-			fail "status $st, $rows rows, $errors errors; stderr: $(cat "$W/err")"
-		fi
-	else
-		fail "the run did not end"
-	fi
-fi
+	return 0
+}
 
-if want "reader-gone"; then
-	"$GENLOG" -u 50000 10M >"$W/big.log"
-	( timeout 30 "$IPWHOIS" --offline "$W/big.log" 2>"$W/err"
-	  echo $? >"$W/st" ) | head -1 >"$W/out"
-	sleep 0.2
-	if [ "$(cat "$W/st")" = 0 ] && [ ! -s "$W/err" ] &&
-	    [ "$(cat "$W/out")" = "$HEADER" ] &&
-	    ! pgrep -f "$IPWHOIS --offline $W/big.log" >/dev/null; then
-		ok
-	else
-		fail "status $(cat "$W/st"), stderr: $(cat "$W/err")"
-	fi
-fi
-
-# --- real logs, where they are -------------------------------------------
-
-if want "realdata"; then
-	if [ ! -d "$REALDATA/logs" ]; then
-		skip "realdata not found"
-	else
-		L=$REALDATA/logs
-		for c in elastic_apache_logs.log:combined:1753 \
-		    loghub_OpenSSH_2k.log:sshd:30; do
-			f=${c%%:*}
-			rest=${c#*:}
-			run --offline -v "$L/$f"
-			rows=$(($(wc -l <"$W/out") - 1))
-			expect_status 0 && [ "$rows" -eq "${rest#*:}" ] &&
-			    grep -q "format ${rest%%:*}\$" "$W/err" &&
-			    ok "$f: $rows rows" || fail "$f: $rows rows; $(head -1 "$W/err")"
+# The rows worker_dies must give, fields 1 to 5, sorted.
+worker_dies_rows() {
+	ts0=2024-03-02T06:00:00Z
+	ts1=2024-03-02T06:00:01Z
+	i=0
+	while [ $i -lt 100 ]; do
+		for a in 198.18.$i.7 8.$i.7.1; do
+			case $a in
+			198.18.0.7 | 8.0.7.1) echo "$a,2,2,$ts0,$ts0" ;;
+			*) echo "$a,1,1,$ts0,$ts0" ;;
+			esac
 		done
-		run --offline -v "$L/elastic_suspicious_login_auth.log"
-		expect_status 0 && grep -q 'format sshd$' "$W/err" &&
-		    ! grep -q -E '^(0\.0\.0\.0|::),' "$W/out" &&
-		    ok "auth.log: no listening addresses" || fail "auth.log"
-		for f in "$L"/*.log "$L"/edge/*.log; do
-			run --offline "$f"
-			cp "$W/out" "$W/plain"
-			gzip -c <"$f" | timeout 30 "$IPWHOIS" --offline \
-			    >"$W/out" 2>/dev/null
-			[ "$st" -eq 0 ] && cmp -s "$W/plain" "$W/out" ||
-			    fail "$(basename "$f"): status $st or gzip differs"
-		done
-		ok "every real log, plain and gzip on stdin"
-	fi
-fi
+		[ $i -lt 50 ] && echo "198.19.$i.7,1,1,$ts1,$ts1"
+		i=$((i + 1))
+	done | sort
+}
 
-# Exit status 1 (some lookups failed) needs live lookups, which come with
-# the RDAP and whois clients; it is tested there.
+t_worker_killed() {
+	worker_dies worker-killed KILL || return
+	if ! wait_end "$pid" 10000; then
+		fail "worker-killed: the run ends" "still running after 10 s"
+		return
+	fi
+	ok "worker-killed: the run ends ($took ms)"
+	[ "$st" = 3 ]
+	check $? "worker-killed: exit 3" "status $st"
+	grep -Eq "^ipwhois: worker [0-9]+ \\(pid $worker\\) was killed by signal 9 \\(Killed\\)\$" "$W/err"
+	check $? "worker-killed: stderr names the worker and signal 9" "stderr: $(errline)"
+
+	# Every address has its row, with its counts, whatever its worker.
+	worker_dies_rows >"$W/want"
+	tail -n +2 "$W/out" | cut -d, -f1-5 | sort >"$W/got"
+	same "worker-killed: one row per address, nothing lost (250)" "$W/want" "$W/got"
+
+	errors=$(grep -c ',error$' "$W/out")
+	oks=$(grep -c ',builtin,ok$' "$W/out")
+	[ "$errors" -gt 0 ] && [ $((errors + oks)) -eq 250 ]
+	check $? "worker-killed: $errors rows error (the dead worker's), the rest ok" \
+	    "$errors error, $oks ok, of $(rows "$W/out") rows"
+	# A row whose lookup was lost still says what the tables know.
+	bad=$(grep ',error$' "$W/out" | grep -Ev '^(198\.1[89]\.[0-9]+\.7,[0-9]+,[0-9]+,[^,]*,[^,]*,benchmarking,|8\.[0-9]+\.7\.1,[0-9]+,[0-9]+,[^,]*,[^,]*,public,ARIN,)' | head -3)
+	[ -z "$bad" ]
+	check $? "worker-killed: error rows keep kind and registry" "rows: $bad"
+	# Sorted: hits, then addresses numerically.
+	tail -n +2 "$W/out" | cut -d, -f1,2 >"$W/order"
+	sort -t. -k1,1n -k2,2n -k3,3n -k4,4n "$W/order" |
+	    sort -s -t, -k2,2nr >"$W/sorted"
+	same "worker-killed: rows in order" "$W/sorted" "$W/order"
+}
+
+# A worker ended by a plain SIGTERM (an administrator's kill, a service
+# manager) has died just as much: ipwhois(1), PROCESSES: "A worker that
+# dies costs only the answers it held ... and the exit status is 3".
+t_worker_terminated() {
+	worker_dies worker-terminated TERM || return
+	if ! wait_end "$pid" 10000; then
+		fail "worker-terminated: the run ends" "still running after 10 s"
+		return
+	fi
+	worker_dies_rows >"$W/want"
+	tail -n +2 "$W/out" | cut -d, -f1-5 | sort >"$W/got"
+	same "worker-terminated: one row per address, nothing lost (250)" \
+	    "$W/want" "$W/got"
+	[ "$st" = 3 ] && grep -q "worker [0-9]* (pid $worker)" "$W/err"
+	check $? "worker-terminated: exit 3, stderr names the worker" \
+	    "status $st, stderr: $(errline)"
+}
+
+# --- 14. usage errors, --help, --version ---------------------------------------
+
+t_usage() {
+	# The log goes first (options are permuted): an option that lacks its
+	# value can then come last.
+	while IFS='|' read -r args msg; do
+		# shellcheck disable=SC2086
+		run "$DATA/sample.log" $args </dev/null
+		[ "$st" = 2 ] && [ ! -s "$W/out" ] &&
+		    [ "$(sed -n 1p "$W/err")" = "$msg" ]
+		check $? "usage: $args" "status $st, stderr: $(errline)"
+	done <<-'EOF'
+	-j 0|ipwhois: -j takes a number of workers from 1 to 256, not '0'
+	-j 257|ipwhois: -j takes a number of workers from 1 to 256, not '257'
+	-j x|ipwhois: -j takes a number of workers from 1 to 256, not 'x'
+	-j 2x|ipwhois: -j takes a number of workers from 1 to 256, not '2x'
+	--jobs=-1|ipwhois: -j takes a number of workers from 1 to 256, not '-1'
+	-f nope|ipwhois: unknown log format 'nope' (auto, combined, common, vhost_combined, sshd, first-ip)
+	--regex (|ipwhois: --regex: at offset 1: missing closing parenthesis
+	--regex no-ip-group|ipwhois: --regex: it needs a named group (?<ip>...)
+	--bogus|ipwhois: unknown option '--bogus'
+	-x|ipwhois: unknown option '-x'
+	-j|ipwhois: option '-j' needs a value
+	-o|ipwhois: option '-o' needs a value
+	--output=|ipwhois: -o needs a file name
+	EOF
+
+	# Every usage error points at --help, as the option errors do.
+	for args in "-j 0" "--bogus" "--regex (" "--regex no-ip-group"; do
+		# shellcheck disable=SC2086
+		run "$DATA/sample.log" $args </dev/null
+		[ "$(sed -n 2p "$W/err")" = "Try 'ipwhois --help' for more information." ]
+		check $? "usage: $args: a second line pointing at --help" \
+		    "stderr: $(errline)"
+	done
+
+	for j in 1 256; do
+		run --offline --jobs=$j "$DATA/sample.log"
+		report_is "usage: --jobs=$j accepted" "$EXP/sample.csv" quiet
+	done
+
+	for h in --help -h; do
+		run $h
+		[ "$st" = 0 ] && [ "$(head -c 14 "$W/out")" = "usage: ipwhois" ] &&
+		    stderr_empty
+		check $? "usage: $h" "status $st: $(head -1 "$W/out")"
+	done
+	for v in --version -V; do
+		run $v
+		[ "$st" = 0 ] && [ "$(cat "$W/out")" = "ipwhois 0.1.0" ] && stderr_empty
+		check $? "usage: $v" "status $st: $(cat "$W/out")"
+	done
+}
+
+# --- 15. -v and -q ------------------------------------------------------------
+
+t_verbose() {
+	# With -v, and no IP database: a hint first, then the format of each
+	# file, then the summary.
+	run --offline -v "$DATA/sample.log"
+	[ "$st" = 0 ] && [ "$(wc -l <"$W/err")" -eq 3 ] &&
+	    [ "$(sed -n 1p "$W/err")" = "$NODB" ] &&
+	    [ "$(sed -n 2p "$W/err")" = "ipwhois: $DATA/sample.log: format combined" ] &&
+	    sed -n 3p "$W/err" | grep -Eq '^ipwhois: 39 lines read, 1 rejected, 16 unique addresses, 16 lookups, 0 failed, [0-9]+\.[0-9]{3} s$'
+	check $? "verbose: sample" "status $st, stderr: $(errline)"
+	same "verbose: the report unchanged" "$EXP/sample.csv" "$W/out"
+
+	auth_log
+	run --offline --verbose "$DATA/common.log" "$W/auth.log"
+	[ "$st" = 0 ] && [ "$(wc -l <"$W/err")" -eq 4 ] &&
+	    [ "$(sed -n 1p "$W/err")" = "$NODB" ] &&
+	    [ "$(sed -n 2p "$W/err")" = "ipwhois: $DATA/common.log: format common" ] &&
+	    [ "$(sed -n 3p "$W/err")" = "ipwhois: $W/auth.log: format sshd" ] &&
+	    sed -n 4p "$W/err" | grep -Eq '^ipwhois: 34 lines read, 10 rejected, 11 unique addresses, 11 lookups, 0 failed, [0-9]+\.[0-9]{3} s$'
+	check $? "verbose: two files, one summary" "status $st, stderr: $(errline)"
+
+	run_stdin "$DATA/app.log" --offline -v
+	[ "$st" = 0 ] && [ "$(wc -l <"$W/err")" -eq 3 ] &&
+	    [ "$(sed -n 2p "$W/err")" = "ipwhois: standard input: format first-ip" ] &&
+	    sed -n 3p "$W/err" | grep -Eq '^ipwhois: 8 lines read, 2 rejected, 5 unique addresses, 5 lookups, 0 failed, [0-9]+\.[0-9]{3} s$'
+	check $? "verbose: stdin" "status $st, stderr: $(errline)"
+
+	run --offline -v --regex "$REGEX" "$DATA/regex.log"
+	[ "$st" = 0 ] && tail -1 "$W/err" |
+	    grep -Eq '^ipwhois: 8 lines read, 3 rejected, 3 unique addresses, 3 lookups, 0 failed, [0-9]+\.[0-9]{3} s$'
+	check $? "verbose: --regex" "status $st, stderr: $(errline)"
+
+	# Quiet when nothing is wrong; errors are still said with -q.
+	run --offline -q "$DATA/sample.log"
+	[ "$st" = 0 ] && stderr_empty
+	check $? "verbose: -q on a clean run" "stderr: $(errline)"
+	gzip -c <"$DATA/sample.log" | head -c 1000 >"$W/damaged.gz"
+	run --offline -q "$W/damaged.gz"
+	[ "$st" = 2 ] && [ "$(wc -l <"$W/err")" -eq 1 ] &&
+	    grep -q "^ipwhois: $W/damaged.gz: .*; read up to there\$" "$W/err"
+	check $? "verbose: -q still says what went wrong" "status $st, stderr: $(errline)"
+}
+
+# --- more: TZ, standard input closed, huge sizes ------------------------------
+
+# ipwhois(1), ENVIRONMENT: TZ is the zone of syslog times (and of ISO times
+# without one); times that carry their zone do not depend on it.
+t_tz() {
+	if [ ! -f /usr/share/zoneinfo/America/New_York ]; then
+		skip "tz (no America/New_York in /usr/share/zoneinfo)"
+		return
+	fi
+	auth_log
+	TZ=America/New_York timeout $T "$IPWHOIS" --offline "$W/auth.log" \
+	    >"$W/out" 2>"$W/err"
+	st=$?
+	cut -d, -f1,4,5 "$W/out" >"$W/got"
+	cat >"$W/want" <<-EOF
+	ip,first_seen,last_seen
+	198.51.100.77,2024-12-30T11:12:44Z,2024-12-31T07:00:00Z
+	203.0.113.45,2024-12-30T11:13:02Z,2024-12-31T16:59:59Z
+	192.0.2.1,2024-12-30T11:20:13Z,2024-12-30T11:25:00Z
+	192.0.2.66,2024-12-30T11:13:09Z,2024-12-30T11:13:09Z
+	2001:db8:4::1,2024-12-30T11:14:00Z,2024-12-31T10:00:00Z
+	8.8.4.4,2024-12-31T17:30:00Z,2024-12-31T17:30:00Z
+	198.51.100.78,2024-12-31T07:00:05Z,2024-12-31T07:00:05Z
+	EOF
+	if [ "$st" = 0 ]; then
+		same "tz: syslog times are local (America/New_York)" "$W/want" "$W/got"
+	else
+		fail "tz: syslog times are local" "status $st: $(errline)"
+	fi
+	TZ=America/New_York timeout $T "$IPWHOIS" --offline "$DATA/sample.log" \
+	    >"$W/out" 2>"$W/err"
+	st=$?
+	report_is "tz: CLF times carry their zone" "$EXP/sample.csv" quiet
+}
+
+# Standard input closed (<&-), as some daemons and schedulers leave it: the
+# descriptors the run makes must not be taken for it.  Reading it is an
+# input error (exit 2); a run must never hang on it.
+t_stdin_closed() {
+	timeout -k 2 5 "$IPWHOIS" --offline <&- >"$W/out" 2>"$W/err"
+	st=$?
+	[ "$st" = 2 ]
+	check $? "stdin-closed: an input error, no hang" \
+	    "status $st$([ "$st" = 124 ] && echo ' (hung: killed by timeout after 5 s)'), stderr: $(errline)"
+	timeout -k 2 5 "$IPWHOIS" --offline -o "$W/closed.csv" <&- \
+	    >"$W/out" 2>"$W/err"
+	st=$?
+	[ "$st" = 2 ] && [ ! -e "$W/closed.csv" ]
+	check $? "stdin-closed: with -o, an input error, no report" \
+	    "status $st, stderr: $(errline), report: $(head -c 100 "$W/closed.csv" 2>/dev/null)"
+}
+
+# Sizes add up without wrapping around: two lines of 9999999999999999999
+# bytes (the largest 19-digit size) add up to more than 64 bits hold: the
+# sum stops at the largest count the report writes, 2^64 - 2.
+t_bytes() {
+	printf '%s\n' \
+	    '192.0.2.1 - - [10/Oct/2023:13:55:36 +0000] "GET /a HTTP/1.1" 200 9999999999999999999' \
+	    '192.0.2.1 - - [10/Oct/2023:13:55:37 +0000] "GET /a HTTP/1.1" 200 9999999999999999999' \
+	    >"$W/huge.log"
+	run --offline -f common "$W/huge.log"
+	got=$(sed -n 2p "$W/out" | cut -d, -f2,3)
+	[ "$st" = 0 ] && [ "$got" = 2,18446744073709551614 ]
+	check $? "bytes: a huge sum does not wrap around" \
+	    "status $st, hits,bytes = $got"
+}
+
+# --- the IP database ----------------------------------------------------------
+
+t_ipdb() {
+	D=$DATA/ipdb
+	run --build-db "$W/ip.db" "$D/asn-ipv4.csv" "$D/country-ipv4.csv" \
+	    "$D/asn-ipv6.csv" "$D/country-ipv6.csv"
+	[ "$st" = 0 ] && [ "$(cat "$W/err")" = "ipwhois: $W/ip.db: 19 rows from 4 files (0 malformed skipped): 19 IPv4 and 9 IPv6 intervals, 18 answers, 525568 bytes" ]
+	check $? "ipdb: --build-db" "status $st, stderr: $(errline)"
+	run --offline --db "$W/ip.db" "$DATA/dblookup.log"
+	report_is "ipdb: --db" "$EXP/dblookup.csv" quiet
+	# In the default place, found without --db.
+	mkdir -p "$W/xdg/ipwhois"
+	cp "$W/ip.db" "$W/xdg/ipwhois/ip.db"
+	run --offline "$DATA/dblookup.log"
+	report_is "ipdb: default place" "$EXP/dblookup.csv" quiet
+	# Damaged in the default place: one warning, the run goes on.
+	head -c 4000 "$W/ip.db" >"$W/xdg/ipwhois/ip.db"
+	run --offline "$DATA/common.log"
+	[ "$st" = 0 ] && [ "$(wc -l <"$W/err")" -eq 1 ] &&
+	    grep -q "^ipwhois: $W/xdg/ipwhois/ip.db: .*; going on without it\$" "$W/err"
+	check $? "ipdb: damaged in the default place, one warning" \
+	    "status $st, stderr: $(errline)"
+	report_is "ipdb: damaged in the default place, the report" \
+	    "$EXP/common.csv"
+	rm -rf "$W/xdg/ipwhois"
+	# Asked for by name: an error.
+	run --offline --db "$W/missing.db" "$DATA/common.log"
+	[ "$st" = 2 ] && [ ! -s "$W/out" ]
+	check $? "ipdb: --db missing" "status $st, stderr: $(errline)"
+	run --build-db "$W/x.db" "$D/allbad.csv"
+	[ "$st" = 2 ]
+	check $? "ipdb: --build-db without a valid row" "status $st, stderr: $(errline)"
+	# Offline means no network at all: not one socket.
+	if command -v strace >/dev/null 2>&1; then
+		timeout $T strace -f -qq -e trace=socket,connect -o "$W/trace" \
+		    "$IPWHOIS" --offline --db "$W/ip.db" "$DATA/dblookup.log" \
+		    >/dev/null 2>&1
+		[ -e "$W/trace" ] && [ ! -s "$W/trace" ]
+		check $? "ipdb: no socket in an offline run" \
+		    "$(head -3 "$W/trace" 2>/dev/null | tr '\n' '|')"
+	else
+		skip "ipdb: no socket (strace not installed)"
+	fi
+}
+
+# --- 16. real logs, where they are ---------------------------------------------
+
+t_realdata() {
+	L=$REALDATA/logs
+	if [ ! -d "$REALDATA" ] || [ ! -d "$L" ]; then
+		skip "realdata ($REALDATA not found)"
+		return
+	fi
+	for c in elastic_apache_logs.log:combined:1753 \
+	    loghub_OpenSSH_2k.log:sshd:30; do
+		f=${c%%:*}
+		fmt=${c#*:}
+		n=${fmt#*:}
+		fmt=${fmt%%:*}
+		run --offline -v "$L/$f"
+		[ "$st" = 0 ] && [ "$(rows "$W/out")" -eq "$n" ] &&
+		    grep -qx "ipwhois: $L/$f: format $fmt" "$W/err"
+		check $? "realdata: $f: $n rows, format $fmt" \
+		    "status $st, $(rows "$W/out") rows, stderr: $(errline)"
+	done
+
+	f=elastic_suspicious_login_auth.log
+	run --offline -v "$L/$f"
+	[ "$st" = 0 ] && grep -qx "ipwhois: $L/$f: format sshd" "$W/err" &&
+	    ! grep -Eq '^(0\.0\.0\.0|::),' "$W/out"
+	check $? "realdata: $f: sshd, no listening address" \
+	    "status $st, stderr: $(errline); $(grep -E '^(0\.0\.0\.0|::),' "$W/out")"
+
+	# Every log, plain and gzip'ed through stdin.  Copies, so that the
+	# syslog year is the same for both (file mtime now, stdin now).
+	mkdir -p "$W/rd"
+	for f in "$L"/*.log "$L"/edge/*.log; do
+		b=$(basename "$f")
+		cp "$f" "$W/rd/$b"
+		run --offline "$W/rd/$b"
+		mv "$W/out" "$W/plain.csv"
+		plain_st=$st
+		gzip -c <"$W/rd/$b" >"$W/rd/$b.gz"
+		run_stdin "$W/rd/$b.gz" --offline
+		[ "$plain_st" = 0 ] && [ "$st" = 0 ] &&
+		    [ "$(head -1 "$W/plain.csv")" = "$HEADER" ]
+		check $? "realdata: $b: exit 0" "status $plain_st, gzip $st: $(errline)"
+		same "realdata: $b: gzip on stdin = plain" "$W/plain.csv" "$W/out"
+	done
+}
+
+# --- 17. exit status 1 --------------------------------------------------------
+#
+# Status 1 (some lookups failed: rows with a status other than ok, the
+# report complete) needs a lookup that can fail.  This version answers from
+# its built-in tables only, which never fail, so it cannot be produced
+# honestly yet; it is to be tested with the RDAP and whois clients, against
+# a local test server (never the network).  (Today a worker ended by
+# SIGTERM makes the run exit 1, which worker-terminated reports as a bug:
+# that is a death, status 3, not a failed lookup.)
+
+# --- run ------------------------------------------------------------------------
+
+# Last, after all the others: no process of this suite's runs survived.
+t_leftovers() {
+	left=$(pgrep -f "$W/" | tr '\n' ' ')
+	[ -z "$left" ]
+	check $? "leftovers: no process of the suite's runs remains" "left: $left"
+}
+
+for t in fixtures several-files jobs compressed truncated missing empty \
+    long-line garbage crlf output reader-gone signals worker-killed \
+    worker-terminated usage verbose tz stdin-closed bytes ipdb realdata \
+    leftovers
+do
+	case $t in
+	*"$FILTER"*) "t_$(echo "$t" | tr - _)" ;;
+	esac
+done
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
