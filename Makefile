@@ -6,11 +6,13 @@ MANDIR	?= $(PREFIX)/share/man
 DESTDIR	?=
 
 CC	?= cc
-PKGS	 = libpcre2-8 jansson zlib
+PKGS	 = libpcre2-8 jansson zlib sqlite3
 CFLAGS	?= -O3 -g
 CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wno-sign-compare
-CFLAGS	+= $(shell pkg-config --cflags $(PKGS) libarchive)
+# libarchive and libcurl are loaded when first needed (input.c, fetch.c):
+# only their headers are used at build time.
+CFLAGS	+= $(shell pkg-config --cflags $(PKGS) libarchive libcurl)
 LDLIBS	+= $(shell pkg-config --libs $(PKGS)) -ldl
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
@@ -64,9 +66,9 @@ check: test sanitize
 
 test: unit testserver integration
 
-unit: $(UNITS:%=$(B)/%)
+unit: $(UNITS:%=$(B)/%) $(B)/testserver
 	@set -e; for t in $(UNITS:%=$(B)/%); do \
-		IPWHOIS_TESTDATA=tests/data ./$$t; done
+		IPWHOIS_TESTDATA=tests/data TESTSERVER=$(B)/testserver ./$$t; done
 
 testserver: $(B)/testserver
 	TESTSERVER=$(B)/testserver sh tests/testserver-smoke.sh

@@ -169,3 +169,90 @@ answer_hash(const struct answer *a)
 	}
 	return h;
 }
+
+/*
+ * An answer as bytes, for pipes and shared memory: five one-byte enums
+ * and flags (kind, registry, status, source, has_net), the network's
+ * first and last address, the fetch time, then each field as a uint16_t
+ * length and its bytes.  buf holds ANSWER_WIRE_MAX.  Returns the length.
+ */
+size_t
+answer_encode(const struct answer *a, uint8_t *buf)
+{
+	size_t n = 0;
+
+	buf[n++] = a->kind;
+	buf[n++] = a->registry;
+	buf[n++] = a->status;
+	buf[n++] = a->source;
+	buf[n++] = a->has_net;
+	memcpy(buf + n, &a->net, sizeof(a->net));
+	n += sizeof(a->net);
+	memcpy(buf + n, &a->fetched, sizeof(a->fetched));
+	n += sizeof(a->fetched);
+	for (int i = 0; i < FLD_MAX; i++) {
+		size_t len = a->field[i] ? strlen(a->field[i]) : 0;
+		uint16_t len16;
+
+		if (len > FIELD_MAX)
+			len = FIELD_MAX;	/* answer_set() already cut it */
+		len16 = (uint16_t)len;
+		memcpy(buf + n, &len16, 2);
+		if (len)
+			memcpy(buf + n + 2, a->field[i], len);
+		n += 2 + len;
+	}
+	return n;
+}
+
+/* Matched by answer_encode(): 0, or -1 for malformed bytes (a cleared). */
+int
+answer_decode(const uint8_t *p, size_t len, struct answer *a)
+{
+	size_t n = 0;
+
+	memset(a, 0, sizeof(*a));
+	if (len < ANSWER_WIRE_MIN)
+		return -1;
+	a->kind = p[n++];
+	a->registry = p[n++];
+	a->status = p[n++];
+	a->source = p[n++];
+	a->has_net = p[n++];
+	memcpy(&a->net, p + n, sizeof(a->net));
+	n += sizeof(a->net);
+	memcpy(&a->fetched, p + n, sizeof(a->fetched));
+	n += sizeof(a->fetched);
+	if (a->kind >= KIND_MAX || a->registry >= RIR_MAX ||
+	    a->status >= ST_MAX || a->source >= SRC_MAX || a->has_net > 1)
+		goto bad;
+	for (int i = 0; i < FLD_MAX; i++) {
+		uint16_t flen;
+
+		if (len - n < 2)
+			goto bad;
+		memcpy(&flen, p + n, 2);
+		n += 2;
+		if (flen > FIELD_MAX || len - n < flen)
+			goto bad;
+		if (flen)
+			a->field[i] = xstrndup((const char *)p + n, flen);
+		n += flen;
+	}
+	if (n == len)
+		return 0;
+bad:
+	answer_clear(a);
+	return -1;
+}
+
+/* A deep copy: dst's fields are its own. */
+void
+answer_copy(struct answer *dst, const struct answer *src)
+{
+	*dst = *src;
+	for (int i = 0; i < FLD_MAX; i++)
+		if (src->field[i] != NULL)
+			dst->field[i] = xstrndup(src->field[i],
+			    strlen(src->field[i]));
+}

@@ -17,13 +17,13 @@
 #include "ipwhois.h"
 
 /* Bump this when a frame's layout changes. */
-#define FRAME_VERSION	1
+#define FRAME_VERSION	2
 
 /* Largest payload each frame type may carry; checked before any copy. */
 static const uint32_t frame_max[F_TYPE_MAX] = {
 	[F_SENTINEL] = sizeof(struct sentinel),
 	[F_ADDR] = sizeof(struct ip),
-	[F_RESULT] = sizeof(struct ip) + 4 + FLD_MAX * (2 + FIELD_MAX),
+	[F_RESULT] = sizeof(struct ip) + ANSWER_WIRE_MAX,
 	[F_WSTATS] = sizeof(struct wstats),
 	[F_PSTATS] = sizeof(struct pstats),
 	[F_COUNT] = sizeof(struct count),
@@ -33,7 +33,7 @@ static const uint32_t frame_max[F_TYPE_MAX] = {
 static const uint32_t frame_min[F_TYPE_MAX] = {
 	[F_SENTINEL] = sizeof(struct sentinel),
 	[F_ADDR] = sizeof(struct ip),
-	[F_RESULT] = sizeof(struct ip) + 4 + FLD_MAX * 2,
+	[F_RESULT] = sizeof(struct ip) + ANSWER_WIRE_MIN,
 	[F_WSTATS] = sizeof(struct wstats),
 	[F_PSTATS] = sizeof(struct pstats),
 	[F_COUNT] = sizeof(struct count),
@@ -220,74 +220,26 @@ frame_buf_free(struct frame_buf *fb)
 	fb->off = fb->len = fb->cap = 0;
 }
 
-/*
- * F_RESULT payload: the address, four one-byte enums (kind, registry,
- * status, source), then each text field as uint16_t length + bytes.
- * Matched by wire_get_result().
- */
+/* F_RESULT payload: the address, then the answer (answer_encode()). */
 int
 wire_put_result(struct frame_buf *fb, const struct ip *ip,
     const struct answer *a)
 {
-	uint8_t buf[sizeof(struct ip) + 4 + FLD_MAX * (2 + FIELD_MAX)];
-	size_t n = 0;
+	uint8_t buf[sizeof(struct ip) + ANSWER_WIRE_MAX];
 
 	memcpy(buf, ip->b, sizeof(ip->b));
-	n += sizeof(ip->b);
-	buf[n++] = a->kind;
-	buf[n++] = a->registry;
-	buf[n++] = a->status;
-	buf[n++] = a->source;
-	for (int i = 0; i < FLD_MAX; i++) {
-		size_t len = a->field[i] ? strlen(a->field[i]) : 0;
-		uint16_t len16;
-
-		if (len > FIELD_MAX)
-			len = FIELD_MAX;	/* answer_set() already cut it */
-		len16 = (uint16_t)len;
-		memcpy(buf + n, &len16, 2);
-		if (len)
-			memcpy(buf + n + 2, a->field[i], len);
-		n += 2 + len;
-	}
-	return frame_put(fb, F_RESULT, buf, n);
+	return frame_put(fb, F_RESULT, buf,
+	    sizeof(ip->b) + answer_encode(a, buf + sizeof(ip->b)));
 }
 
 /* Matched by wire_put_result().  0, or -1 for a malformed payload. */
 int
 wire_get_result(const struct frame *f, struct ip *ip, struct answer *a)
 {
-	size_t n = 0;
-
 	memset(a, 0, sizeof(*a));
 	if (f->type != F_RESULT || f->len < frame_min[F_RESULT])
 		return -1;
 	memcpy(ip->b, f->data, sizeof(ip->b));
-	n += sizeof(ip->b);
-	a->kind = f->data[n++];
-	a->registry = f->data[n++];
-	a->status = f->data[n++];
-	a->source = f->data[n++];
-	if (a->kind >= KIND_MAX || a->registry >= RIR_MAX ||
-	    a->status >= ST_MAX || a->source >= SRC_MAX)
-		return -1;
-	for (int i = 0; i < FLD_MAX; i++) {
-		uint16_t len;
-
-		if (f->len - n < 2)
-			goto bad;
-		memcpy(&len, f->data + n, 2);
-		n += 2;
-		if (len > FIELD_MAX || f->len - n < len)
-			goto bad;
-		if (len)
-			a->field[i] = xstrndup((const char *)f->data + n, len);
-		n += len;
-	}
-	if (n != f->len)
-		goto bad;
-	return 0;
-bad:
-	answer_clear(a);
-	return -1;
+	return answer_decode(f->data + sizeof(ip->b),
+	    f->len - sizeof(ip->b), a);
 }

@@ -196,15 +196,31 @@ enum field {
 
 #define FIELD_MAX	1024	/* longest text kept in one field, in bytes */
 
+/* A registered network: first and last address. */
+struct netrange {
+	struct ip lo, hi;
+};
+
 struct answer {
 	uint8_t	 kind;		/* enum kind */
 	uint8_t	 registry;	/* enum rir */
 	uint8_t	 status;	/* enum status */
 	uint8_t	 source;	/* enum source */
+	uint8_t	 has_net;	/* net is the network the answer is about */
+	struct netrange net;
+	int64_t	 fetched;	/* when a registry said it (epoch s); 0 never */
 	char	*field[FLD_MAX];	/* NULL or sanitized UTF-8 */
 };
 
+/* answer_encode()'s bytes: fixed head, then FLD_MAX (len, text) pairs. */
+#define ANSWER_WIRE_HEAD	(5 + sizeof(struct netrange) + sizeof(int64_t))
+#define ANSWER_WIRE_MIN		(ANSWER_WIRE_HEAD + FLD_MAX * 2)
+#define ANSWER_WIRE_MAX		(ANSWER_WIRE_MIN + FLD_MAX * FIELD_MAX)
+
 void	 answer_set(struct answer *, enum field, const char *, size_t);
+size_t	 answer_encode(const struct answer *, uint8_t *);
+int	 answer_decode(const uint8_t *, size_t, struct answer *);
+void	 answer_copy(struct answer *, const struct answer *);
 void	 answer_clear(struct answer *);
 int	 answer_equal(const struct answer *, const struct answer *);
 uint64_t answer_hash(const struct answer *);
@@ -226,10 +242,6 @@ void	 lookup_addr(struct lookup *, const struct ip *, struct answer *);
  * The network's range comes out too, so that later addresses inside it
  * can be answered without asking again.
  */
-
-struct netrange {
-	struct ip lo, hi;	/* first and last address */
-};
 
 int	 rdap_map(const char *, size_t, struct answer *, struct netrange *,
 	    char *, size_t);
@@ -259,6 +271,66 @@ struct ipdb *ipdb_open(const char *path, char *err, size_t errlen);
 int	 ipdb_lookup(const struct ipdb *, const struct ip *,
 	    struct ipdb_answer *);
 void	 ipdb_close(struct ipdb *);
+
+/*
+ * fetch.c: the only code that talks to the network.  RDAP over HTTP(S)
+ * through libcurl (loaded on first use), whois over TCP port 43.  It
+ * moves bytes and says how that went; it never reads their meaning.
+ */
+
+struct fetch_opts {
+	long	 connect_ms;	/* connect timeout */
+	long	 total_ms;	/* whole request, redirects included */
+	size_t	 max_bytes;	/* larger answers are cut off: FE_TOO_BIG */
+};
+
+enum fetch_err {
+	FE_OK,		/* an answer came (RDAP: any HTTP status) */
+	FE_TIMEOUT,	/* connect or total time ran out */
+	FE_CONNECT,	/* name not resolved, refused, unreachable */
+	FE_RESET,	/* the connection broke before the answer ended */
+	FE_TOO_BIG,	/* the answer passed max_bytes */
+	FE_PROTOCOL,	/* not HTTP, bad redirect, too many redirects */
+	FE_STOPPED,	/* a signal asked us to stop (got_signal) */
+	FE_LIB,		/* libcurl cannot be loaded or set up */
+	FE_MAX
+};
+
+struct fetch_result {
+	enum fetch_err err;
+	long	 http_status;	/* RDAP: the last response's status; whois 0 */
+	long	 retry_after;	/* seconds from Retry-After; -1 none */
+	char	*body;		/* NUL-terminated; the fetcher's, valid until
+				   its next call */
+	size_t	 len;
+	char	 why[192];	/* err != FE_OK: what happened, for -v */
+};
+
+struct fetcher;
+
+struct fetcher *fetch_new(const struct fetch_opts *);
+int	 fetch_rdap(struct fetcher *, const char *url, struct fetch_result *);
+int	 fetch_whois(struct fetcher *, const char *host, const char *port,
+	    const char *query, struct fetch_result *);
+void	 fetch_free(struct fetcher *);
+const char *fetch_err_name(enum fetch_err);
+
+/*
+ * cache.c: answers remembered between runs, in SQLite.  One row per
+ * network (or per address, for negative answers), with every report
+ * field and when a registry gave it.  Readers load it whole; the
+ * reporter alone writes, one transaction per run.
+ */
+
+struct cache;
+
+struct cache *cache_open(const char *path, int create, char *err,
+	    size_t errlen);
+int	 cache_load(struct cache *, int (*)(void *, const struct answer *),
+	    void *, char *err, size_t errlen);
+int	 cache_store(struct cache *, const struct answer *const *, size_t,
+	    char *err, size_t errlen);
+void	 cache_close(struct cache *);
 
 /* frame.c: the only code that reads or writes a pipe. */
 

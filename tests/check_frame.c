@@ -14,8 +14,12 @@
 #include "ipwhois.h"
 #include "testutil.h"
 
-/* F_RESULT: the address, four enums, seven length-prefixed fields. */
-#define RESULT_MIN	(16 + 4 + FLD_MAX * 2)
+/* The frame layout version this suite knows. */
+#define V	2
+
+/* F_RESULT: the address, five bytes of enums and flags, the network
+ * (two addresses), the fetch time, seven length-prefixed fields. */
+#define RESULT_MIN	(16 + 5 + 32 + 8 + FLD_MAX * 2)
 #define RESULT_MAX	(RESULT_MIN + FLD_MAX * FIELD_MAX)
 
 /* The payload sizes each type allows, as the wire format promises. */
@@ -172,27 +176,28 @@ static const struct {
 	uint32_t len;
 	uint16_t type, version;
 } bad_headers[] = {
-	{ "type 0", 4, 0, 1 },
-	{ "type F_TYPE_MAX", 4, F_TYPE_MAX, 1 },
-	{ "type 0xffff", 4, 0xffff, 1 },
+	{ "type 0", 4, 0, V },
+	{ "type F_TYPE_MAX", 4, F_TYPE_MAX, V },
+	{ "type 0xffff", 4, 0xffff, V },
 	{ "version 0", 4, F_SENTINEL, 0 },
-	{ "version 2", 4, F_SENTINEL, 2 },
+	{ "version 1 (older)", 4, F_SENTINEL, 1 },
+	{ "version 3", 4, F_SENTINEL, 3 },
 	{ "version 0x100", 4, F_SENTINEL, 0x100 },
-	{ "sentinel too long", sizeof(struct sentinel) + 1, F_SENTINEL, 1 },
-	{ "sentinel too short", sizeof(struct sentinel) - 1, F_SENTINEL, 1 },
-	{ "sentinel empty", 0, F_SENTINEL, 1 },
-	{ "addr too long", sizeof(struct ip) + 1, F_ADDR, 1 },
-	{ "addr too short", sizeof(struct ip) - 1, F_ADDR, 1 },
-	{ "result too long", RESULT_MAX + 1, F_RESULT, 1 },
-	{ "result too short", RESULT_MIN - 1, F_RESULT, 1 },
-	{ "result huge", 0xffffffff, F_RESULT, 1 },
-	{ "wstats too long", sizeof(struct wstats) + 1, F_WSTATS, 1 },
-	{ "wstats too short", sizeof(struct wstats) - 1, F_WSTATS, 1 },
-	{ "pstats too long", sizeof(struct pstats) + 1, F_PSTATS, 1 },
-	{ "pstats too short", sizeof(struct pstats) - 1, F_PSTATS, 1 },
-	{ "count too long", sizeof(struct count) + 1, F_COUNT, 1 },
-	{ "count too short", sizeof(struct count) - 1, F_COUNT, 1 },
-	{ "count far too long", FRAME_MAX + 1, F_COUNT, 1 },
+	{ "sentinel too long", sizeof(struct sentinel) + 1, F_SENTINEL, V },
+	{ "sentinel too short", sizeof(struct sentinel) - 1, F_SENTINEL, V },
+	{ "sentinel empty", 0, F_SENTINEL, V },
+	{ "addr too long", sizeof(struct ip) + 1, F_ADDR, V },
+	{ "addr too short", sizeof(struct ip) - 1, F_ADDR, V },
+	{ "result too long", RESULT_MAX + 1, F_RESULT, V },
+	{ "result too short", RESULT_MIN - 1, F_RESULT, V },
+	{ "result huge", 0xffffffff, F_RESULT, V },
+	{ "wstats too long", sizeof(struct wstats) + 1, F_WSTATS, V },
+	{ "wstats too short", sizeof(struct wstats) - 1, F_WSTATS, V },
+	{ "pstats too long", sizeof(struct pstats) + 1, F_PSTATS, V },
+	{ "pstats too short", sizeof(struct pstats) - 1, F_PSTATS, V },
+	{ "count too long", sizeof(struct count) + 1, F_COUNT, V },
+	{ "count too short", sizeof(struct count) - 1, F_COUNT, V },
+	{ "count far too long", FRAME_MAX + 1, F_COUNT, V },
 };
 
 START_TEST(test_check_bad_header)
@@ -627,6 +632,9 @@ good_result(uint8_t *buf, size_t size)
 	buf[n++] = RIR_ARIN;
 	buf[n++] = ST_OK;
 	buf[n++] = SRC_RDAP;
+	buf[n++] = 0;		/* has_net */
+	memset(buf + n, 0, 32 + 8);	/* net, fetched */
+	n += 32 + 8;
 	for (int i = 0; i < FLD_MAX; i++) {
 		uint16_t len = text[i] ? (uint16_t)strlen(text[i]) : 0;
 
@@ -640,7 +648,7 @@ good_result(uint8_t *buf, size_t size)
 
 /* Offsets in the payload. */
 #define OFF_KIND	16
-#define OFF_FIELDS	20
+#define OFF_FIELDS	61
 
 /* Damage done to good_result()'s payload; each must be refused. */
 static const struct {
@@ -657,6 +665,7 @@ static const struct {
 	{ "status ST_MAX", OFF_KIND + 2, ST_MAX, 0, -1, 0 },
 	{ "source SRC_MAX", OFF_KIND + 3, SRC_MAX, 0, -1, 0 },
 	{ "source 0x80", OFF_KIND + 3, 0x80, 0, -1, 0 },
+	{ "has_net 2", OFF_KIND + 4, 2, 0, -1, 0 },
 	{ "trailing byte", -1, 0, 1, -1, 0 },
 	{ "trailing bytes", -1, 0, 100, -1, 0 },
 	{ "last byte missing", -1, 0, -1, -1, 0 },
