@@ -8,12 +8,12 @@ DESTDIR	?=
 CC	?= cc
 PKGS	 = libpcre2-8 jansson zlib sqlite3
 CFLAGS	?= -O3 -g
-CFLAGS	+= -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
+CFLAGS	+= -std=c11 -pthread -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wno-sign-compare
 # libarchive and libcurl are loaded when first needed (input.c, fetch.c):
 # only their headers are used at build time.
 CFLAGS	+= $(shell pkg-config --cflags $(PKGS) libarchive libcurl)
-LDLIBS	+= $(shell pkg-config --libs $(PKGS)) -ldl
+LDLIBS	+= $(shell pkg-config --libs $(PKGS)) -ldl -pthread
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 

@@ -145,7 +145,9 @@ int
 answer_equal(const struct answer *a, const struct answer *b)
 {
 	if (a->kind != b->kind || a->registry != b->registry ||
-	    a->status != b->status || a->source != b->source)
+	    a->status != b->status || a->source != b->source ||
+	    a->has_net != b->has_net || (a->has_net &&
+	    memcmp(&a->net, &b->net, sizeof(a->net)) != 0))
 		return 0;
 	for (int i = 0; i < FLD_MAX; i++)
 		if (!str_equal(a->field[i], b->field[i]))
@@ -162,6 +164,10 @@ answer_hash(const struct answer *a)
 
 	for (int i = 0; i < 4; i++)
 		h = (h ^ head[i]) * 0x100000001b3ULL;
+	/* Answers about different networks differ, even when they read the
+	 * same (negative answers are per address). */
+	for (size_t i = 0; a->has_net && i < sizeof(a->net); i++)
+		h = (h ^ ((const uint8_t *)&a->net)[i]) * 0x100000001b3ULL;
 	for (int i = 0; i < FLD_MAX; i++) {
 		for (const char *p = a->field[i]; p && *p; p++)
 			h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;

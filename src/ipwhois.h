@@ -19,6 +19,13 @@
 #define MAX_JOBS	256
 #define DEFAULT_JOBS	8
 
+/* Live lookups: polite to the registries, patient with slow ones. */
+#define DEFAULT_RATE		5.0	/* requests per second per server */
+#define DEFAULT_TIMEOUT_MS	15000
+#define DEFAULT_CONNECT_MS	5000
+#define DEFAULT_RETRIES		2
+#define DEFAULT_MAX_AGE		(30 * 86400)
+
 /* Exit statuses, documented in ipwhois(1). */
 enum {
 	EXIT_OK = 0,
@@ -233,9 +240,31 @@ size_t	 text_clean(char *, const char *, size_t, size_t);
 struct lookup;
 struct config;
 
-struct lookup *lookup_new(const struct config *);
+enum lookup_rc { LK_DONE, LK_DEFER };
+
+struct lookup *lookup_new(const struct config *, int);
 void	 lookup_free(struct lookup *);
-void	 lookup_addr(struct lookup *, const struct ip *, struct answer *);
+enum lookup_rc lookup_addr(struct lookup *, const struct ip *, int,
+	    struct answer *, int *);
+int	 lookup_blocker_done(struct lookup *, int, const struct ip *);
+
+/* bootstrap.c: IANA RDAP bootstrap files (--bootstrap). */
+
+struct bootstrap;
+
+struct bootstrap *bootstrap_load(const char *const *, int, char *, size_t);
+const char *bootstrap_url(const struct bootstrap *, const struct ip *);
+void	 bootstrap_free(struct bootstrap *);
+
+/* nettab.c: networks by CIDR block, most specific first. */
+
+struct nettab;
+
+struct nettab *nettab_new(void);
+void	 nettab_free(struct nettab *);
+void	 nettab_add(struct nettab *, const struct netrange *, uint32_t);
+int	 nettab_find(const struct nettab *, const struct ip *,
+	    int (*)(void *, uint32_t), void *, uint32_t *);
 
 /*
  * rdap.c and whois.c: registry answers into report fields, pure functions.
@@ -331,6 +360,31 @@ int	 cache_load(struct cache *, int (*)(void *, const struct answer *),
 int	 cache_store(struct cache *, const struct answer *const *, size_t,
 	    char *err, size_t errlen);
 void	 cache_close(struct cache *);
+
+/* share.c: what the workers know together (shared memory). */
+
+struct share;
+
+enum share_counter {
+	SHC_QUERIES,		/* requests sent to registries */
+	SHC_KNOWN,		/* answered from a network known in the run */
+	SHC_STALE,		/* ... from answers past --max-age (offline) */
+	SHC_MAX
+};
+
+struct share *share_new(void);
+void	 share_free(struct share *);
+int	 share_put(struct share *, const struct answer *);
+uint32_t share_count(struct share *);
+int	 share_get(const struct share *, uint32_t, struct answer *);
+void	 share_asking(struct share *, int, const struct ip *, int64_t);
+void	 share_done(struct share *, int);
+int	 share_nearby(struct share *, int, const struct ip *, int64_t);
+int	 share_still_asking(struct share *, int, const struct ip *, int64_t);
+int64_t	 share_pace(struct share *, const char *, int64_t, int64_t);
+void	 share_pause(struct share *, const char *, int64_t);
+void	 share_add(struct share *, enum share_counter, uint64_t);
+uint64_t share_read(struct share *, enum share_counter);
 
 /* frame.c: the only code that reads or writes a pipe. */
 
@@ -457,8 +511,26 @@ void	 input_close(struct input *);
 
 /* options.c */
 
+enum protocol { PROTO_RDAP, PROTO_WHOIS };
+
+#define BOOTSTRAP_MAX	4
+
 struct config {
 	int	 jobs;
+	enum protocol protocol;
+	const char *rdap_url;	/* --rdap-url: every RDAP query goes here */
+	const char *whois_server; /* --whois-server HOST[:PORT] */
+	const char *bootstrap[BOOTSTRAP_MAX];	/* --bootstrap FILE ... */
+	int	 nbootstrap;
+	struct bootstrap *boot;	/* their table, read once by main */
+	double	 rate;		/* requests per second per server */
+	long	 timeout_ms;	/* one request, whole */
+	long	 connect_ms;
+	int	 retries;	/* after the first try */
+	const char *cache_path;	/* --cache FILE, or NULL: the default */
+	int	 no_cache;
+	int64_t	 max_age;	/* seconds an answer stays fresh */
+	struct share *share;	/* made by main before the fork */
 	enum logfmt fmt;
 	const char *regex;
 	void	*compiled;	/* the regex, compiled once by main */

@@ -1,32 +1,94 @@
 /*
  * The worker's lookup chain: the place every source of answers plugs in.
- * Special-purpose addresses are answered from IANA's registries and never
- * looked up; public ones get their Regional Internet Registry from the
- * built-in allocation tables, and AS and country from the local IP
- * database when there is one.
+ *
+ *  1. Special-purpose addresses are answered from IANA's registries and
+ *     never looked up; public ones get their Regional Internet Registry
+ *     from the built-in allocation tables.
+ *  2. A network the run already knows (learned by any worker, or
+ *     remembered by the cache) answers every address inside it; the most
+ *     specific one wins.  Offline, stale answers count too.
+ *  3. Live: if another worker is asking about a nearby address right
+ *     now, the caller is told to come back later (its answer may cover
+ *     this one); otherwise the registry is asked, over RDAP or whois,
+ *     politely (a shared pace per server) and stubbornly (retries with
+ *     backoff), and what it says is shared with the other workers.
+ *  4. The local IP database adds AS and country, and stands in for the
+ *     registry when a lookup failed.
  */
+#include <err.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ipwhois.h"
 
+#define NOT_FOUND_TTL	(24 * 3600)	/* a negative answer, at most */
+#define FAILURE_TTL	3600		/* a failed lookup's, in the cache */
+#define RETRY_AFTER_MAX	30		/* longer 429s: give up on the address */
+#define BACKOFF_MS	500		/* first retry; doubles each time */
+#define HOPS_MAX	4		/* whois referrals */
+#define ANSWER_MAX	(2 * 1024 * 1024)	/* larger answers are refused */
+
 struct lookup {
 	const struct config *cfg;
+	int	 id;			/* the worker's number */
+	struct nettab *known;		/* networks of the run, by block */
+	struct answer *ans;		/* their answers; nettab values */
+	uint32_t nans, cap;
+	uint32_t imported;		/* share entries taken so far */
+	struct fetcher *fetch;		/* made on the first query */
+	int64_t	 now;			/* wall clock, for freshness */
+	char	 why[256];		/* the last failure, for -v */
 };
 
 struct lookup *
-lookup_new(const struct config *cfg)
+lookup_new(const struct config *cfg, int id)
 {
 	struct lookup *lk = xcalloc(1, sizeof(*lk));
 
 	lk->cfg = cfg;
+	lk->id = id;
+	lk->known = nettab_new();
 	return lk;
 }
 
 void
 lookup_free(struct lookup *lk)
 {
+	if (lk == NULL)
+		return;
+	for (uint32_t i = 0; i < lk->nans; i++)
+		answer_clear(&lk->ans[i]);
+	free(lk->ans);
+	nettab_free(lk->known);
+	if (lk->fetch != NULL)
+		fetch_free(lk->fetch);
 	free(lk);
+}
+
+static int64_t
+mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Sleep until a CLOCK_MONOTONIC time; a stop signal ends the worker. */
+static void
+sleep_until(int64_t when)
+{
+	struct timespec ts = { (time_t)(when / 1000000000),
+	    (long)(when % 1000000000) };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	    EINTR)
+		if (got_signal)
+			_exit(exit_for_signal());
+	if (got_signal)
+		_exit(exit_for_signal());
 }
 
 /* Answers from the built-in tables alone: always there, never wrong. */
@@ -47,9 +109,13 @@ lookup_builtin(const struct ip *ip, struct answer *a)
 	a->registry = (uint8_t)rir_lookup(ip);
 }
 
-/* AS and country from the local database (mapped by main, shared). */
+/*
+ * AS and country from the local database (mapped by main, shared).  With
+ * fill_only, the answer keeps its source and the registry's country.
+ */
 static void
-lookup_db(const struct ipdb *db, const struct ip *ip, struct answer *a)
+lookup_db(const struct ipdb *db, const struct ip *ip, struct answer *a,
+    int fill_only)
 {
 	struct ipdb_answer d;
 	char asn[16];
@@ -62,16 +128,464 @@ lookup_db(const struct ipdb *db, const struct ip *ip, struct answer *a)
 	}
 	if (d.as_name != NULL)
 		answer_set(a, FLD_AS_NAME, d.as_name, d.as_name_len);
-	if (d.country[0] != '\0')
+	if (d.country[0] != '\0' && (!fill_only || a->field[FLD_COUNTRY] ==
+	    NULL))
 		answer_set(a, FLD_COUNTRY, d.country, strlen(d.country));
-	a->source = SRC_DB;
+	if (!fill_only)
+		a->source = SRC_DB;
 }
 
-void
-lookup_addr(struct lookup *lk, const struct ip *ip, struct answer *a)
+/* --- what the run knows ---------------------------------------------- */
+
+/* How long an answer of this status stays good, in seconds. */
+static int64_t
+ttl(const struct config *cfg, enum status st)
 {
+	int64_t cap = st == ST_OK ? cfg->max_age : st == ST_NOT_FOUND ?
+	    NOT_FOUND_TTL : FAILURE_TTL;
+
+	return cap < cfg->max_age ? cap : cfg->max_age;
+}
+
+/* nettab_find()'s test: fresh enough (offline: anything that answers). */
+static int
+usable(void *ctx, uint32_t i)
+{
+	struct lookup *lk = ctx;
+	const struct answer *a = &lk->ans[i];
+
+	if (lk->cfg->offline)
+		return a->status == ST_OK || a->status == ST_NOT_FOUND;
+	return lk->now - a->fetched <= ttl(lk->cfg, a->status);
+}
+
+/* Take the answers other workers (and the cache) published since last. */
+static void
+import(struct lookup *lk)
+{
+	uint32_t n = share_count(lk->cfg->share);
+
+	for (; lk->imported < n; lk->imported++) {
+		struct answer a;
+
+		if (share_get(lk->cfg->share, lk->imported, &a) == -1)
+			continue;
+		if (lk->nans == lk->cap) {
+			lk->cap = lk->cap ? lk->cap * 2 : 256;
+			lk->ans = xrealloc(lk->ans, lk->cap * sizeof(*lk->ans));
+		}
+		lk->ans[lk->nans] = a;
+		nettab_add(lk->known, &a.net, lk->nans);
+		lk->nans++;
+	}
+}
+
+/* The run's answer for ip, if it knows one: 1 with a filled. */
+static int
+lookup_known(struct lookup *lk, const struct ip *ip, struct answer *a)
+{
+	uint32_t i;
+	uint8_t kind = a->kind, registry = a->registry;
+
+	import(lk);
+	if (!nettab_find(lk->known, ip, usable, lk, &i))
+		return 0;
+	answer_clear(a);
+	answer_copy(a, &lk->ans[i]);
+	a->kind = kind;
+	if (a->registry == RIR_NONE)
+		a->registry = registry;
+	a->source = SRC_CACHE;
+	a->has_net = 0;		/* already known: nothing to store */
+	share_add(lk->cfg->share, SHC_KNOWN, 1);
+	if (lk->now - lk->ans[i].fetched > ttl(lk->cfg, a->status))
+		share_add(lk->cfg->share, SHC_STALE, 1);
+	return 1;
+}
+
+/* --- asking a registry ------------------------------------------------ */
+
+struct attempt {
+	enum status st;		/* ST_OK: a final answer is in a */
+	int	 retry;		/* worth another try */
+	long	 retry_after;	/* seconds the server asked for, or -1 */
+};
+
+static struct fetcher *
+fetcher(struct lookup *lk)
+{
+	struct fetch_opts fo = { lk->cfg->connect_ms, lk->cfg->timeout_ms,
+	    ANSWER_MAX };
+
+	if (lk->fetch == NULL)
+		lk->fetch = fetch_new(&fo);
+	return lk->fetch;
+}
+
+/* Wait for our turn at server (the shared pace), then count a query. */
+static void
+take_turn(struct lookup *lk, const char *server)
+{
+	int64_t interval = (int64_t)(1e9 / lk->cfg->rate);
+
+	sleep_until(share_pace(lk->cfg->share, server, interval, mono_ns()));
+	share_add(lk->cfg->share, SHC_QUERIES, 1);
+}
+
+/* A transfer that did not bring an answer: its status, and retry? */
+static void
+transfer_failed(struct lookup *lk, const struct fetch_result *fr,
+    struct attempt *at)
+{
+	static const struct {
+		enum status st;
+		int retry;
+	} how[FE_MAX] = {
+		[FE_TIMEOUT] = { ST_TIMEOUT, 1 },
+		[FE_CONNECT] = { ST_ERROR, 1 },
+		[FE_RESET] = { ST_ERROR, 1 },
+		[FE_TOO_BIG] = { ST_ERROR, 0 },
+		[FE_PROTOCOL] = { ST_ERROR, 0 },
+		[FE_STOPPED] = { ST_ERROR, 0 },
+		[FE_LIB] = { ST_ERROR, 0 },
+	};
+
+	if (fr->err == FE_STOPPED)
+		_exit(exit_for_signal());
+	at->st = how[fr->err].st;
+	at->retry = how[fr->err].retry;
+	seterr(lk->why, sizeof(lk->why), "%s", fr->why);
+}
+
+/* An HTTP answer into a, or why not. */
+static void
+rdap_answer(struct lookup *lk, const struct fetch_result *fr,
+    struct answer *a, struct attempt *at)
+{
+	char why[160];
+
+	at->retry_after = fr->retry_after;
+	if (fr->http_status == 200 || fr->http_status == 404 ||
+	    fr->http_status == 429) {
+		if (rdap_map(fr->body, fr->len, a, &a->net, why,
+		    sizeof(why)) == 0) {
+			a->has_net = a->status == ST_OK;
+			at->st = (enum status)a->status;
+			at->retry = at->st == ST_RATE_LIMITED;
+			if (at->st == ST_RATE_LIMITED)
+				seterr(lk->why, sizeof(lk->why),
+				    "rate limited (HTTP %ld)",
+				    fr->http_status);
+			return;
+		}
+		/* A 404 or 429 without an RDAP error object still says it. */
+		at->st = fr->http_status == 404 ? ST_NOT_FOUND :
+		    fr->http_status == 429 ? ST_RATE_LIMITED : ST_ERROR;
+		at->retry = at->st == ST_RATE_LIMITED;
+		if (at->st == ST_NOT_FOUND) {
+			a->status = ST_NOT_FOUND;
+			return;
+		}
+		seterr(lk->why, sizeof(lk->why), "%s%s",
+		    at->st == ST_ERROR ? "bad answer: " : "rate limited: ",
+		    why);
+		return;
+	}
+	at->st = ST_ERROR;
+	at->retry = fr->http_status >= 500;
+	seterr(lk->why, sizeof(lk->why), "HTTP status %ld", fr->http_status);
+}
+
+/* scheme://host[:port]/... -> host[:port], the server a pace belongs to. */
+static void
+server_of(const char *url, char *host, size_t n)
+{
+	const char *p = strstr(url, "://"), *end;
+
+	p = p ? p + 3 : url;
+	end = p + strcspn(p, "/?#");
+	seterr(host, n, "%.*s", (int)(end - p), p);
+}
+
+static void
+rdap_once(struct lookup *lk, const struct ip *ip, struct answer *a,
+    struct attempt *at)
+{
+	const struct rir_info *ri = rir_info((enum rir)a->registry);
+	const char *base = lk->cfg->rdap_url;
+	char url[1024], text[IP_STRLEN], server[256];
+	struct fetch_result fr;
+
+	if (base == NULL)
+		base = bootstrap_url(lk->cfg->boot, ip);
+	if (base == NULL && ri != NULL)
+		base = ri->rdap_base;
+	if (base == NULL) {
+		at->st = ST_NOT_FOUND;
+		return;
+	}
+	ip_format(ip, text);
+	snprintf(url, sizeof(url), "%s%sip/%s", base,
+	    base[strlen(base) - 1] == '/' ? "" : "/", text);
+	server_of(url, server, sizeof(server));
+	take_turn(lk, server);
+	if (fetch_rdap(fetcher(lk), url, &fr) == -1 || fr.err != FE_OK)
+		transfer_failed(lk, &fr, at);
+	else
+		rdap_answer(lk, &fr, a, at);
+	if (at->st == ST_RATE_LIMITED)
+		share_pause(lk->cfg->share, server, mono_ns() + 1000000000LL *
+		    (at->retry_after > 0 ? at->retry_after : 1));
+}
+
+/* --- whois ------------------------------------------------------------ */
+
+/* Each registry's question for an address (RFC 3912 leaves it to them). */
+static void
+whois_query(enum rir r, const char *addr, char *q, size_t n)
+{
+	static const char *const form[RIR_MAX] = {
+		[RIR_ARIN] = "n + %s",		/* networks only, full detail */
+		/* -r: no contact objects, so RIPE's daily limit on personal
+		 * data is never reached; the abuse contact is still said. */
+		[RIR_RIPE] = "-r %s",
+		[RIR_APNIC] = "-r %s",
+		[RIR_AFRINIC] = "-r %s",
+		[RIR_LACNIC] = "%s",
+	};
+
+	snprintf(q, n, form[r] ? form[r] : "%s", addr);
+}
+
+/* HOST[:PORT] (or [V6]:PORT) into host and port. */
+static void
+host_port(const char *s, char *host, size_t hn, char *port, size_t pn)
+{
+	const char *colon = strrchr(s, ':');
+
+	if (s[0] == '[' && strchr(s, ']') != NULL) {
+		const char *close = strchr(s, ']');
+
+		seterr(host, hn, "%.*s", (int)(close - s - 1), s + 1);
+		seterr(port, pn, "%s", close[1] == ':' ? close + 2 : "43");
+	} else if (colon != NULL && strchr(s, ':') == colon) {
+		seterr(host, hn, "%.*s", (int)(colon - s), s);
+		seterr(port, pn, "%s", colon + 1);
+	} else {
+		seterr(host, hn, "%s", s);
+		seterr(port, pn, "43");
+	}
+}
+
+/* The registry whose whois server is host, or RIR_NONE. */
+static enum rir
+rir_of_host(const char *host)
+{
+	for (int r = RIR_NONE + 1; r < RIR_MAX; r++) {
+		const struct rir_info *ri = rir_info((enum rir)r);
+
+		if (ri != NULL && strcmp(ri->whois_host, host) == 0)
+			return (enum rir)r;
+	}
+	return RIR_NONE;
+}
+
+/* The next registry to try when an answer points nowhere in particular. */
+static enum rir
+next_rir(unsigned tried)
+{
+	static const enum rir order[] = { RIR_ARIN, RIR_RIPE, RIR_APNIC,
+	    RIR_LACNIC, RIR_AFRINIC };
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (!(tried & (1u << order[i])))
+			return order[i];
+	return RIR_NONE;
+}
+
+/*
+ * One whois exchange: the registry's server (or --whois-server), its
+ * answer parsed with that registry's parser.  Returns 1 with the next
+ * registry in *next (a referral), else 0 with at filled.
+ */
+static int
+whois_ask(struct lookup *lk, enum rir r, const char *where,
+    const struct ip *ip, struct answer *a, struct attempt *at,
+    enum rir *next)
+{
+	char host[256], port[16], q[128], text[IP_STRLEN], ref[256], sv[300];
+	struct fetch_result fr;
+	int rc;
+
+	host_port(where, host, sizeof(host), port, sizeof(port));
+	ip_format(ip, text);
+	whois_query(r, text, q, sizeof(q));
+	snprintf(sv, sizeof(sv), "%s:%s", host, port);
+	take_turn(lk, sv);
+	if (fetch_whois(fetcher(lk), host, port, q, &fr) == -1 ||
+	    fr.err != FE_OK) {
+		transfer_failed(lk, &fr, at);
+		return 0;
+	}
+	rc = whois_parse(r, fr.body, fr.len, a, &a->net, ref, sizeof(ref));
+	if (rc == 1) {
+		char rhost[256], rport[16];
+
+		host_port(ref, rhost, sizeof(rhost), rport, sizeof(rport));
+		*next = ref[0] ? rir_of_host(rhost) : RIR_NONE;
+		return 1;
+	}
+	if (rc == -1) {
+		at->st = ST_ERROR;
+		seterr(lk->why, sizeof(lk->why), "%s", ref);
+		return 0;
+	}
+	at->st = (enum status)a->status;
+	a->has_net = at->st == ST_OK;
+	if (at->st == ST_RATE_LIMITED) {
+		at->retry = 0;	/* RIPE's %ERROR:201 means a ban: go away */
+		seterr(lk->why, sizeof(lk->why), "rate limited by %s", sv);
+		share_pause(lk->cfg->share, sv, mono_ns() + 60000000000LL);
+	}
+	return 0;
+}
+
+/* Registry to registry, each at most once, a few hops at most. */
+static void
+whois_once(struct lookup *lk, const struct ip *ip, struct answer *a,
+    struct attempt *at)
+{
+	enum rir r = (enum rir)a->registry, next;
+	unsigned tried = 0;
+
+	if (r == RIR_NONE)
+		r = RIR_ARIN;
+	for (int hop = 0; hop < HOPS_MAX; hop++) {
+		const char *where = lk->cfg->whois_server ?
+		    lk->cfg->whois_server : rir_info(r)->whois_host;
+
+		tried |= 1u << r;
+		if (whois_ask(lk, r, where, ip, a, at, &next) == 0) {
+			if (at->st == ST_OK && a->registry != r)
+				a->registry = (uint8_t)r;
+			return;
+		}
+		if (next == RIR_NONE || (tried & (1u << next)))
+			next = next_rir(tried);
+		if (next == RIR_NONE)
+			break;
+		r = next;
+	}
+	at->st = ST_NOT_FOUND;
+	seterr(lk->why, sizeof(lk->why), "no registry claims it");
+}
+
+/* --- retries ---------------------------------------------------------- */
+
+/* Exponential backoff with jitter: 0.5 s, 1 s, 2 s ... each +0-50%. */
+static int64_t
+backoff_ns(int attempt, long retry_after)
+{
+	int64_t ms = (int64_t)BACKOFF_MS << (attempt < 10 ? attempt : 10);
+
+	ms += random() % (ms / 2 + 1);
+	if (retry_after > 0 && retry_after * 1000 > ms)
+		ms = retry_after * 1000;
+	return ms * 1000000;
+}
+
+static void
+ask_registry(struct lookup *lk, const struct ip *ip, struct answer *a)
+{
+	struct attempt at;
+
+	for (int i = 0;; i++) {
+		memset(&at, 0, sizeof(at));
+		at.retry_after = -1;
+		lk->why[0] = '\0';
+		if (lk->cfg->protocol == PROTO_WHOIS)
+			whois_once(lk, ip, a, &at);
+		else
+			rdap_once(lk, ip, a, &at);
+		if (at.st == ST_OK || !at.retry || i >= lk->cfg->retries ||
+		    at.retry_after > RETRY_AFTER_MAX)
+			break;
+		sleep_until(mono_ns() + backoff_ns(i, at.retry_after));
+	}
+	a->status = (uint8_t)at.st;
+	if (at.st != ST_OK) {
+		for (int f = 0; f < FLD_MAX; f++) {
+			free(a->field[f]);
+			a->field[f] = NULL;
+		}
+		a->source = lk->cfg->protocol == PROTO_WHOIS ? SRC_WHOIS :
+		    SRC_RDAP;
+		/* Negative answers are remembered for this address alone. */
+		a->has_net = 1;
+		a->net.lo = a->net.hi = *ip;
+	}
+	a->fetched = (int64_t)time(NULL);
+}
+
+/* -v: why an address has no answer, one line per failure. */
+static void
+say_why(const struct lookup *lk, const struct ip *ip, const struct answer *a)
+{
+	char text[IP_STRLEN];
+
+	if (!lk->cfg->verbose || a->status == ST_OK)
+		return;
+	ip_format(ip, text);
+	fprintf(stderr, "ipwhois: %s: %s%s%s\n", text,
+	    status_name((enum status)a->status), lk->why[0] ? ": " : "",
+	    lk->why);
+}
+
+/*
+ * Look ip up into a (cleared first).  With may_defer, LK_DEFER says
+ * "another worker is asking about a nearby address: come back when
+ * worker *blocker is done"; a is then empty.
+ */
+enum lookup_rc
+lookup_addr(struct lookup *lk, const struct ip *ip, int may_defer,
+    struct answer *a, int *blocker)
+{
+	const struct config *cfg = lk->cfg;
+	int w;
+
 	memset(a, 0, sizeof(*a));
 	lookup_builtin(ip, a);
-	if (a->kind == KIND_PUBLIC)
-		lookup_db(lk->cfg->ipdb, ip, a);
+	if (a->kind != KIND_PUBLIC)
+		return LK_DONE;
+	lk->now = (int64_t)time(NULL);
+	if (lookup_known(lk, ip, a)) {
+		lookup_db(cfg->ipdb, ip, a, 1);
+		return LK_DONE;
+	}
+	if (cfg->offline) {
+		lookup_db(cfg->ipdb, ip, a, 0);
+		return LK_DONE;
+	}
+	if (may_defer && (w = share_nearby(cfg->share, lk->id, ip,
+	    mono_ns())) != 0) {
+		*blocker = w - 1;
+		answer_clear(a);
+		return LK_DEFER;
+	}
+	share_asking(cfg->share, lk->id, ip, mono_ns() +
+	    (int64_t)(cfg->retries + 1) * (cfg->timeout_ms + 2000) * 1000000);
+	ask_registry(lk, ip, a);
+	share_put(cfg->share, a);
+	share_done(cfg->share, lk->id);
+	say_why(lk, ip, a);
+	/* A failure keeps its status; the database fills in what it can. */
+	lookup_db(cfg->ipdb, ip, a, a->status == ST_OK);
+	return LK_DONE;
+}
+
+/* Whether the worker a deferred address waits for has finished. */
+int
+lookup_blocker_done(struct lookup *lk, int blocker, const struct ip *ip)
+{
+	return !share_still_asking(lk->cfg->share, blocker, ip, mono_ns());
 }

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ipwhois.h"
@@ -457,6 +458,77 @@ open_db(struct config *cfg)
 	return 0;
 }
 
+/* ${XDG_CACHE_HOME:-$HOME/.cache}/ipwhois/cache.db, or NULL. */
+static char *
+default_cache(void)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char *path;
+
+	if (xdg != NULL && *xdg == '/') {
+		if (asprintf(&path, "%s/ipwhois/cache.db", xdg) == -1)
+			return NULL;
+	} else if (home != NULL && *home == '/') {
+		if (asprintf(&path, "%s/.cache/ipwhois/cache.db", home) == -1)
+			return NULL;
+	} else
+		return NULL;
+	return path;
+}
+
+static int
+load_one(void *share, const struct answer *a)
+{
+	/* Full: the rest is asked again. */
+	return share_put(share, a) == -1;
+}
+
+/*
+ * What earlier runs learned, into the shared table before the fork.  A
+ * cache that cannot be read costs one warning and is then left alone
+ * for the run (not written either); a missing one is made at the end.
+ */
+static void
+load_cache(struct config *cfg)
+{
+	static char *path;
+	struct cache *c;
+	char msg[512];
+
+	if (cfg->no_cache) {
+		cfg->cache_path = NULL;
+		return;
+	}
+	if (cfg->cache_path == NULL)
+		cfg->cache_path = path = default_cache();
+	if (cfg->cache_path == NULL || access(cfg->cache_path, F_OK) == -1)
+		return;
+	if ((c = cache_open(cfg->cache_path, 0, msg, sizeof(msg))) == NULL ||
+	    cache_load(c, load_one, cfg->share, msg, sizeof(msg)) == -1) {
+		if (!cfg->quiet)
+			warnx("cache not used: %s", msg);
+		cfg->cache_path = NULL;
+	}
+	cache_close(c);
+}
+
+/* --bootstrap files, read once here; live mode only. */
+static int
+open_bootstrap(struct config *cfg)
+{
+	char msg[512];
+
+	if (cfg->nbootstrap == 0 || cfg->offline)
+		return 0;
+	cfg->boot = bootstrap_load(cfg->bootstrap, cfg->nbootstrap, msg,
+	    sizeof(msg));
+	if (cfg->boot == NULL) {
+		warnx("--bootstrap: %s", msg);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 signals_parent(void)
 {
@@ -497,8 +569,9 @@ main(int argc, char **argv)
 		logfmt_regex_free(cfg.compiled);
 		return EXIT_USAGE;
 	}
-	if (open_db(&cfg) == -1) {
+	if (open_db(&cfg) == -1 || open_bootstrap(&cfg) == -1) {
 		logfmt_regex_free(cfg.compiled);
+		ipdb_close(cfg.ipdb);
 		return EXIT_USAGE;
 	}
 	memset(&w, 0, sizeof(w));
@@ -511,8 +584,12 @@ main(int argc, char **argv)
 		free(w.in_fds);
 		logfmt_regex_free(cfg.compiled);
 		ipdb_close(cfg.ipdb);
+		bootstrap_free(cfg.boot);
 		return EXIT_USAGE;
 	}
+	/* Without it (no memory to map), workers just do not share. */
+	cfg.share = share_new();
+	load_cache(&cfg);
 
 	signals_parent();
 	w.nworkers = cfg.jobs;
@@ -564,5 +641,7 @@ main(int argc, char **argv)
 	free(w.in_fds);
 	logfmt_regex_free(cfg.compiled);
 	ipdb_close(cfg.ipdb);
+	bootstrap_free(cfg.boot);
+	share_free(cfg.share);
 	return status;
 }

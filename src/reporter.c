@@ -516,13 +516,48 @@ static void
 summary(const struct reporter *rp, int failed)
 {
 	double secs = (double)(now_ns() - rp->args->started_ns) / 1e9;
+	struct share *sh = rp->args->cfg->share;
 
 	fprintf(stderr, "ipwhois: %llu lines read, %llu rejected, "
-	    "%llu unique addresses, %llu lookups, %d failed, %.3f s\n",
+	    "%llu unique addresses, %llu lookups, %llu queries sent, "
+	    "%llu answered from known networks, %d failed, %.3f s\n",
 	    (unsigned long long)rp->pst.lines,
 	    (unsigned long long)rp->pst.rejected,
 	    (unsigned long long)rp->rows.used,
-	    (unsigned long long)rp->wst.lookups, failed, secs);
+	    (unsigned long long)rp->wst.lookups,
+	    (unsigned long long)share_read(sh, SHC_QUERIES),
+	    (unsigned long long)share_read(sh, SHC_KNOWN), failed, secs);
+}
+
+/*
+ * What the registries said in this run goes to the cache, in one
+ * transaction, after the report is out: a cache that cannot be written
+ * costs a warning, never the report.
+ */
+static void
+remember(const struct reporter *rp)
+{
+	const struct config *cfg = rp->args->cfg;
+	const struct answer **fresh;
+	struct cache *c = NULL;
+	char msg[512];
+	size_t n = 0;
+
+	if (cfg->cache_path == NULL)
+		return;
+	fresh = xcalloc(rp->answers.n + 1, sizeof(*fresh));
+	for (size_t i = 0; i < rp->answers.n; i++)
+		if (rp->answers.v[i].has_net)
+			fresh[n++] = &rp->answers.v[i];
+	if (n > 0 && ((c = cache_open(cfg->cache_path, 1, msg,
+	    sizeof(msg))) == NULL || cache_store(c, fresh, n, msg,
+	    sizeof(msg)) == -1)) {
+		if (!cfg->quiet)
+			warnx("cache not updated: %s", msg);
+	}
+	if (n > 0 && c != NULL)
+		cache_close(c);
+	free(fresh);
 }
 
 void
@@ -544,6 +579,11 @@ reporter_main(const struct reporter_args *args)
 		    "standard output");
 		_exit(EXIT_INTERNAL);
 	}
+	remember(&rp);
+	if (share_read(args->cfg->share, SHC_STALE) > 0 && !args->cfg->quiet)
+		fprintf(stderr, "ipwhois: %llu addresses were answered from "
+		    "cached answers older than --max-age\n", (unsigned long long)
+		    share_read(args->cfg->share, SHC_STALE));
 	if (args->cfg->verbose)
 		summary(&rp, failed);
 	_exit(failed || rp.dead ? EXIT_LOOKUP : EXIT_OK);

@@ -2,14 +2,37 @@
  * A worker process: takes addresses from the parser, looks each one up,
  * and sends the answers to the reporter.  Answers are gathered and sent
  * in batches while more addresses wait in the pipe, one by one otherwise.
+ *
+ * An address near one another worker is asking about right now is put
+ * aside (the other answer may well cover it) and taken up again when that
+ * worker is done; meanwhile this one goes on with the rest of its work.
  */
 #include <err.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "ipwhois.h"
 
-#define BATCH	(32 * 1024)
+#define BATCH		(32 * 1024)
+#define RECHECK_MS	5	/* how often put-aside addresses are looked at */
+
+struct aside {
+	struct ip ip;
+	int	 blocker;	/* the worker whose answer it waits for */
+};
+
+struct worker {
+	const struct config *cfg;
+	int	 id;
+	struct lookup *lk;
+	struct frame_buf out;
+	struct wstats st;
+	struct aside *aside;
+	size_t	 naside, cap;
+};
 
 static void
 send_or_exit(struct frame_buf *fb, int fd)
@@ -26,23 +49,87 @@ put_or_exit(struct frame_buf *fb, enum frame_type type, const void *p,
 		err(EXIT_INTERNAL, "out of memory");
 }
 
+/* Look ip up; put it aside if may_defer and another worker is near. */
+static void
+handle(struct worker *w, const struct ip *ip, int may_defer, int out_fd)
+{
+	struct answer a;
+	int blocker;
+
+	if (lookup_addr(w->lk, ip, may_defer, &a, &blocker) == LK_DEFER) {
+		if (w->naside == w->cap) {
+			w->cap = w->cap ? w->cap * 2 : 64;
+			w->aside = xrealloc(w->aside, w->cap *
+			    sizeof(*w->aside));
+		}
+		w->aside[w->naside].ip = *ip;
+		w->aside[w->naside++].blocker = blocker;
+		return;
+	}
+	w->st.lookups++;
+	if (a.status != ST_OK)
+		w->st.failed++;
+	if (wire_put_result(&w->out, ip, &a) == -1)
+		err(EXIT_INTERNAL, "out of memory");
+	answer_clear(&a);
+	if (w->out.len >= BATCH)
+		send_or_exit(&w->out, out_fd);
+}
+
+/* Take up the addresses whose blocker has finished; how many were. */
+static size_t
+retry_aside(struct worker *w, int out_fd)
+{
+	size_t taken = 0, i = 0;
+
+	while (i < w->naside) {
+		struct aside x = w->aside[i];
+
+		if (!lookup_blocker_done(w->lk, x.blocker, &x.ip)) {
+			i++;
+			continue;
+		}
+		w->aside[i] = w->aside[--w->naside];
+		handle(w, &x.ip, 1, out_fd);
+		taken++;
+	}
+	return taken;
+}
+
+/* Wait for input, looking at put-aside addresses every few ms. */
+static int
+wait_input(struct worker *w, struct frame_reader *fr, int out_fd)
+{
+	struct pollfd pfd = { fr->fd, POLLIN, 0 };
+
+	while (w->naside > 0) {
+		if (retry_aside(w, out_fd) > 0)
+			continue;
+		send_or_exit(&w->out, out_fd);
+		if (poll(&pfd, 1, RECHECK_MS) == 1)
+			break;
+		if (got_signal)
+			_exit(exit_for_signal());
+	}
+	return frame_fill(fr);
+}
+
 void
 worker_main(const struct config *cfg, int id, int in_fd, int out_fd)
 {
 	struct frame_reader *fr = xmalloc(sizeof(*fr));
-	struct frame_buf out = { 0 };
-	struct wstats st = { 0 };
 	struct sentinel s = { ROLE_WORKER, (uint16_t)id };
-	struct lookup *lk = lookup_new(cfg);
+	struct worker w = { .cfg = cfg, .id = id };
 	struct frame f;
 	int r;
 
+	w.lk = lookup_new(cfg, id);
 	frame_reader_init(fr, in_fd);
 	for (;;) {
 		if ((r = frame_next(fr, &f)) == 0) {
 			/* Nothing more waiting: send what we have, then wait. */
-			send_or_exit(&out, out_fd);
-			if ((r = frame_fill(fr)) == 1)
+			send_or_exit(&w.out, out_fd);
+			if ((r = wait_input(&w, fr, out_fd)) == 1)
 				continue;
 			if (got_signal)
 				_exit(exit_for_signal());
@@ -57,24 +144,24 @@ worker_main(const struct config *cfg, int id, int in_fd, int out_fd)
 		if (f.type == F_SENTINEL)
 			break;
 		if (f.type == F_ADDR) {
-			struct answer a;
 			struct ip ip;
 
 			memcpy(ip.b, f.data, sizeof(ip.b));
-			lookup_addr(lk, &ip, &a);
-			st.lookups++;
-			if (a.status != ST_OK)
-				st.failed++;
-			if (wire_put_result(&out, &ip, &a) == -1)
-				err(EXIT_INTERNAL, "out of memory");
-			answer_clear(&a);
-			if (out.len >= BATCH)
-				send_or_exit(&out, out_fd);
+			handle(&w, &ip, 1, out_fd);
 		}
 	}
-	put_or_exit(&out, F_WSTATS, &st, sizeof(st));
-	put_or_exit(&out, F_SENTINEL, &s, sizeof(s));
-	send_or_exit(&out, out_fd);
-	lookup_free(lk);
+	/* The put-aside addresses: wait for their blockers, then ask. */
+	while (w.naside > 0)
+		if (retry_aside(&w, out_fd) == 0) {
+			send_or_exit(&w.out, out_fd);
+			poll(NULL, 0, RECHECK_MS);
+			if (got_signal)
+				_exit(exit_for_signal());
+		}
+	put_or_exit(&w.out, F_WSTATS, &w.st, sizeof(w.st));
+	put_or_exit(&w.out, F_SENTINEL, &s, sizeof(s));
+	send_or_exit(&w.out, out_fd);
+	lookup_free(w.lk);
+	free(w.aside);
 	_exit(EXIT_OK);
 }

@@ -39,7 +39,8 @@ W=$(mktemp -d "${TMPDIR:-/tmp}/ipwhois-test.XXXXXX") || exit 1
 # No IP database but the ones the tests build: the results do not depend
 # on what the machine has installed.
 XDG_DATA_HOME=$W/xdg
-export XDG_DATA_HOME
+XDG_CACHE_HOME=$W/xdg-cache
+export XDG_DATA_HOME XDG_CACHE_HOME
 NODB="ipwhois: no IP database at $W/xdg/ipwhois/ip.db: the asn, as_name and country columns stay empty; 'make data' builds it"
 BG=				# pids of the runs started in the background
 cleanup() {
@@ -908,7 +909,7 @@ t_verbose() {
 	[ "$st" = 0 ] && [ "$(wc -l <"$W/err")" -eq 3 ] &&
 	    [ "$(sed -n 1p "$W/err")" = "$NODB" ] &&
 	    [ "$(sed -n 2p "$W/err")" = "ipwhois: $DATA/sample.log: format combined" ] &&
-	    sed -n 3p "$W/err" | grep -Eq '^ipwhois: 39 lines read, 1 rejected, 16 unique addresses, 16 lookups, 0 failed, [0-9]+\.[0-9]{3} s$'
+	    sed -n 3p "$W/err" | grep -Eq '^ipwhois: 39 lines read, 1 rejected, 16 unique addresses, 16 lookups, 0 queries sent, 0 answered from known networks, 0 failed, [0-9]+\.[0-9]{3} s$'
 	check $? "verbose: sample" "status $st, stderr: $(errline)"
 	same "verbose: the report unchanged" "$EXP/sample.csv" "$W/out"
 
@@ -918,18 +919,18 @@ t_verbose() {
 	    [ "$(sed -n 1p "$W/err")" = "$NODB" ] &&
 	    [ "$(sed -n 2p "$W/err")" = "ipwhois: $DATA/common.log: format common" ] &&
 	    [ "$(sed -n 3p "$W/err")" = "ipwhois: $W/auth.log: format sshd" ] &&
-	    sed -n 4p "$W/err" | grep -Eq '^ipwhois: 34 lines read, 10 rejected, 11 unique addresses, 11 lookups, 0 failed, [0-9]+\.[0-9]{3} s$'
+	    sed -n 4p "$W/err" | grep -Eq '^ipwhois: 34 lines read, 10 rejected, 11 unique addresses, 11 lookups, 0 queries sent, 0 answered from known networks, 0 failed, [0-9]+\.[0-9]{3} s$'
 	check $? "verbose: two files, one summary" "status $st, stderr: $(errline)"
 
 	run_stdin "$DATA/app.log" --offline -v
 	[ "$st" = 0 ] && [ "$(wc -l <"$W/err")" -eq 3 ] &&
 	    [ "$(sed -n 2p "$W/err")" = "ipwhois: standard input: format first-ip" ] &&
-	    sed -n 3p "$W/err" | grep -Eq '^ipwhois: 8 lines read, 2 rejected, 5 unique addresses, 5 lookups, 0 failed, [0-9]+\.[0-9]{3} s$'
+	    sed -n 3p "$W/err" | grep -Eq '^ipwhois: 8 lines read, 2 rejected, 5 unique addresses, 5 lookups, 0 queries sent, 0 answered from known networks, 0 failed, [0-9]+\.[0-9]{3} s$'
 	check $? "verbose: stdin" "status $st, stderr: $(errline)"
 
 	run --offline -v --regex "$REGEX" "$DATA/regex.log"
 	[ "$st" = 0 ] && tail -1 "$W/err" |
-	    grep -Eq '^ipwhois: 8 lines read, 3 rejected, 3 unique addresses, 3 lookups, 0 failed, [0-9]+\.[0-9]{3} s$'
+	    grep -Eq '^ipwhois: 8 lines read, 3 rejected, 3 unique addresses, 3 lookups, 0 queries sent, 0 answered from known networks, 0 failed, [0-9]+\.[0-9]{3} s$'
 	check $? "verbose: --regex" "status $st, stderr: $(errline)"
 
 	# Quiet when nothing is wrong; errors are still said with -q.

@@ -1,0 +1,263 @@
+/*
+ * What the workers know together, in one anonymous shared mapping that
+ * main makes before it forks:
+ *
+ *  - networks: every answer a registry gave in this run (and those the
+ *    cache remembered), appended to a log that all workers read, so a
+ *    network is asked once per run, not once per worker;
+ *  - queries in flight, one slot per worker, so that a worker holding an
+ *    address near one another worker is asking about can wait for that
+ *    answer instead of sending the same question;
+ *  - each server's pace: the earliest time the next request to it may
+ *    start, taken by compare-and-swap, so all workers together keep to
+ *    --rate requests per second per server, and a server that said "slow
+ *    down" is left alone by everyone.
+ *
+ * Appends take a robust process-shared mutex: a worker killed while it
+ * holds it does not stop the others.  Readers take no lock: an entry is
+ * complete before the count that publishes it is raised.
+ *
+ * The mapping is reserved large and touched only as it fills (the
+ * kernel gives pages on first use); when it is full, workers simply stop
+ * sharing what they learn.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include "ipwhois.h"
+
+#define NETS_MAX	(1u << 18)		/* networks in the log */
+#define ARENA_MAX	((size_t)64 << 20)	/* bytes of their answers */
+#define PACE_SLOTS	64			/* servers, by hash of name */
+
+struct share_net {
+	uint64_t off;		/* in the arena */
+	uint32_t len;
+};
+
+struct inflight {
+	_Atomic uint32_t busy;
+	struct ip ip;
+	int64_t	 until_ns;	/* the asker gives up by then */
+};
+
+struct share {
+	pthread_mutex_t	 lock;		/* appends */
+	_Atomic uint32_t nnets;		/* entries published */
+	uint64_t	 used;		/* arena bytes taken, under lock */
+	_Atomic int64_t	 pace[PACE_SLOTS];	/* next start, ns */
+	_Atomic uint64_t counter[SHC_MAX];
+	struct inflight	 inflight[MAX_JOBS];
+	struct share_net net[NETS_MAX];
+	uint8_t		 arena[];
+};
+
+static size_t
+share_size(void)
+{
+	return sizeof(struct share) + ARENA_MAX;
+}
+
+struct share *
+share_new(void)
+{
+	pthread_mutexattr_t ma;
+	struct share *sh;
+
+	sh = mmap(NULL, share_size(), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (sh == MAP_FAILED)
+		return NULL;
+	pthread_mutexattr_init(&ma);
+	pthread_mutexattr_setpshared(&ma, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&ma, PTHREAD_MUTEX_ROBUST);
+	pthread_mutex_init(&sh->lock, &ma);
+	pthread_mutexattr_destroy(&ma);
+	return sh;
+}
+
+void
+share_free(struct share *sh)
+{
+	if (sh != NULL)
+		munmap(sh, share_size());
+}
+
+static void
+lock(struct share *sh)
+{
+	/* The last holder died mid-append: nothing it did was published. */
+	if (pthread_mutex_lock(&sh->lock) == EOWNERDEAD)
+		pthread_mutex_consistent(&sh->lock);
+}
+
+/*
+ * Publish an answer about a network (a->has_net).  0, or -1 when the
+ * log is full (the answer is then this worker's alone).
+ */
+int
+share_put(struct share *sh, const struct answer *a)
+{
+	uint8_t buf[ANSWER_WIRE_MAX];
+	size_t len = answer_encode(a, buf);
+	uint32_t n;
+	int rc = -1;
+
+	if (sh == NULL || !a->has_net)
+		return -1;
+	lock(sh);
+	n = atomic_load_explicit(&sh->nnets, memory_order_relaxed);
+	if (n < NETS_MAX && sh->used + len <= ARENA_MAX) {
+		memcpy(sh->arena + sh->used, buf, len);
+		sh->net[n].off = sh->used;
+		sh->net[n].len = (uint32_t)len;
+		sh->used += len;
+		atomic_store_explicit(&sh->nnets, n + 1, memory_order_release);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&sh->lock);
+	return rc;
+}
+
+/* How many answers are published; entries below it are complete. */
+uint32_t
+share_count(struct share *sh)
+{
+	return sh ? atomic_load_explicit(&sh->nnets, memory_order_acquire) : 0;
+}
+
+/* Entry i (below share_count()) into a; 0, or -1 if it is damaged. */
+int
+share_get(const struct share *sh, uint32_t i, struct answer *a)
+{
+	return answer_decode(sh->arena + sh->net[i].off, sh->net[i].len, a);
+}
+
+/* A worker is about to ask about ip, and will give up by until_ns. */
+void
+share_asking(struct share *sh, int worker, const struct ip *ip,
+    int64_t until_ns)
+{
+	struct inflight *f;
+
+	if (sh == NULL)
+		return;
+	f = &sh->inflight[worker];
+	atomic_store(&f->busy, 0);
+	f->ip = *ip;
+	f->until_ns = until_ns;
+	atomic_store(&f->busy, 1);
+}
+
+void
+share_done(struct share *sh, int worker)
+{
+	if (sh != NULL)
+		atomic_store(&sh->inflight[worker].busy, 0);
+}
+
+/* The block a query is likely to answer for: /16 for IPv4, /32 for v6. */
+static int
+same_block(const struct ip *a, const struct ip *b)
+{
+	size_t n = ip_is_v4(a) ? 14 : 4;
+
+	return memcmp(a->b, b->b, n) == 0;
+}
+
+/*
+ * Another worker is asking about an address in ip's block right now:
+ * its answer may well cover ip too.  Returns that worker's number + 1,
+ * or 0.
+ */
+int
+share_nearby(struct share *sh, int self, const struct ip *ip, int64_t now)
+{
+	if (sh == NULL)
+		return 0;
+	for (int i = 0; i < MAX_JOBS; i++) {
+		struct inflight *f = &sh->inflight[i];
+
+		if (i != self && atomic_load(&f->busy) &&
+		    f->until_ns > now && same_block(&f->ip, ip))
+			return i + 1;
+	}
+	return 0;
+}
+
+/* Whether worker w (share_nearby()'s answer - 1) still asks about ip. */
+int
+share_still_asking(struct share *sh, int w, const struct ip *ip,
+    int64_t now)
+{
+	struct inflight *f = &sh->inflight[w];
+
+	return atomic_load(&f->busy) && f->until_ns > now &&
+	    same_block(&f->ip, ip);
+}
+
+static unsigned
+pace_slot(const char *server)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *server; server++)
+		h = (h ^ (uint8_t)*server) * 16777619u;
+	return h % PACE_SLOTS;
+}
+
+/*
+ * When this worker may start its request to server: the pace moves on
+ * by one interval for every request, whoever sends it.  Returns the
+ * start time (ns, CLOCK_MONOTONIC); the caller waits until then.
+ */
+int64_t
+share_pace(struct share *sh, const char *server, int64_t interval_ns,
+    int64_t now)
+{
+	_Atomic int64_t *p;
+	int64_t next, start;
+
+	if (sh == NULL)
+		return now;
+	p = &sh->pace[pace_slot(server)];
+	next = atomic_load(p);
+	do
+		start = next > now ? next : now;
+	while (!atomic_compare_exchange_weak(p, &next, start + interval_ns));
+	return start;
+}
+
+/* Server said "not now": nobody starts a request to it before until. */
+void
+share_pause(struct share *sh, const char *server, int64_t until)
+{
+	_Atomic int64_t *p;
+	int64_t next;
+
+	if (sh == NULL)
+		return;
+	p = &sh->pace[pace_slot(server)];
+	next = atomic_load(p);
+	while (next < until && !atomic_compare_exchange_weak(p, &next, until))
+		;
+}
+
+void
+share_add(struct share *sh, enum share_counter c, uint64_t n)
+{
+	if (sh != NULL)
+		atomic_fetch_add_explicit(&sh->counter[c], n,
+		    memory_order_relaxed);
+}
+
+uint64_t
+share_read(struct share *sh, enum share_counter c)
+{
+	return sh ? atomic_load_explicit(&sh->counter[c],
+	    memory_order_relaxed) : 0;
+}
