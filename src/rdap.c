@@ -407,16 +407,31 @@ is_maintainer(const char *h, size_t n)
 	return n >= 4 && strncasecmp(h + n - 4, "-MNT", 4) == 0;
 }
 
+/* AFRINIC leaves roles out: an ORG-... handle is the organisation. */
+static int
+is_org_handle(const json_t *e)
+{
+	const json_t *h = json_object_get(e, "handle");
+
+	return json_object_get(e, "roles") == NULL && json_is_string(h) &&
+	    strncasecmp(json_string_value(h), "ORG-", 4) == 0;
+}
+
 /*
- * The organisation: the name on the first registrant's vCard.  RIPE lists
- * its organisation objects by handle alone, with no vCard: that handle
- * (ORG-...) beats an empty column.
+ * The organisation: the name on the first registrant's vCard, or on an
+ * organisation's that has no roles at all.  RIPE lists its organisation
+ * objects by handle alone, with no vCard: that handle (ORG-...) beats an
+ * empty column.
  */
 static void
 map_org(const struct entities *w, struct answer *a)
 {
 	for (size_t i = 0; i < w->n; i++)
 		if (has_role(w->e[i], "registrant") &&
+		    vcard_set(w->e[i], "fn", a, FLD_ORG))
+			return;
+	for (size_t i = 0; i < w->n; i++)
+		if (is_org_handle(w->e[i]) &&
 		    vcard_set(w->e[i], "fn", a, FLD_ORG))
 			return;
 	for (size_t i = 0; i < w->n; i++) {

@@ -160,13 +160,14 @@ share_done(struct share *sh, int worker)
 		atomic_store(&sh->inflight[worker].busy, 0);
 }
 
-/* The block a query is likely to answer for: /16 for IPv4, /32 for v6. */
+/*
+ * The block a query is likely to answer for: /16 for IPv4, /29 (the
+ * usual allocation to a provider) for IPv6.
+ */
 static int
 same_block(const struct ip *a, const struct ip *b)
 {
-	size_t n = ip_is_v4(a) ? 14 : 4;
-
-	return memcmp(a->b, b->b, n) == 0;
+	return ip_in_net(a, b, ip_is_v4(a) ? 96 + 16 : 29);
 }
 
 /*

@@ -611,7 +611,7 @@ static const struct fixture {
 	  "Universidad de Ejemplo", NULL, "CO", NULL, "2801:80::", "2801:80::" },
 	{ "afrinic", afrinic,
 	  "196.11.239.0/24 196.11.240.0/22 196.11.244.0/23 196.11.246.0/24",
-	  "ORG-EX9-AFRINIC", NULL, "ZA", NULL,
+	  "ORG-EX9-AFRINIC", "ORG-EX9-AFRINIC", "ZA", NULL,
 	  "196.11.239.0", "196.11.246.255" },
 	{ "joined_roles", joined_roles, "198.51.100.0/24", "JOINED",
 	  "Joined Roles Inc.", NULL, "Abuse@Example.com",
@@ -1067,17 +1067,18 @@ static const struct real {
 	  "Universidad Catolica de Oriente", "Universidad Catolica de Oriente",
 	  "CO", "sistemas.red@UCO.EDU.CO", "2801:10:c000::", "2801:10:c000::" },
 	/*
-	 * AFRINIC (2015): no entity has roles, so no registrant and no
-	 * abuse contact.  The README's org "MTN SA" is whois's org-name; the
+	 * AFRINIC (2015): no entity has roles, so no abuse contact; the
+	 * role-less ORG- entity is the organisation, and its vCard names it
+	 * by handle.  The README's org "MTN SA" is whois's org-name; the
 	 * RDAP answer has it nowhere.
 	 */
 	{ "ipwhois-2015/196.11.240.215.json",
 	  "196.11.239.0/24 196.11.240.0/22 196.11.244.0/23 196.11.246.0/24",
-	  "ORG-VSA1-AFRINIC", NULL, "ZA", NULL,
+	  "ORG-VSA1-AFRINIC", "ORG-VSA1-AFRINIC", "ZA", NULL,
 	  "196.11.239.0", "196.11.246.255" },
 	/* The README's org is whois's org-name, not in the RDAP answer. */
 	{ "ipwhois-2015/2001:43f8:7b0::.json", "2001:43f8:7b0::/48",
-	  "ORG-TA38-AFRINIC", NULL, "KE", NULL,
+	  "ORG-TA38-AFRINIC", "ORG-TA38-AFRINIC", "KE", NULL,
 	  "2001:43f8:7b0::", "2001:43f8:7b0:ffff:ffff:ffff:ffff:ffff" },
 	{ "whoisit-2021-2022/1.1.1.1.json", "1.1.1.0/24", "APNIC-LABS", NULL,
 	  "AU", "helpdesk@apnic.net", "1.1.1.0", "1.1.1.255" },
