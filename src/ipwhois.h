@@ -187,6 +187,7 @@ enum source {
 	SRC_CACHE,
 	SRC_BUILTIN,
 	SRC_DB,		/* the local IP database (ipdb.c) */
+	SRC_KNOWN,	/* a network learned earlier in this run: "cache" */
 	SRC_MAX
 };
 
@@ -531,6 +532,7 @@ struct config {
 	int	 no_cache;
 	int64_t	 max_age;	/* seconds an answer stays fresh */
 	struct share *share;	/* made by main before the fork */
+	uint32_t cached;	/* its first entries, from the cache file */
 	enum logfmt fmt;
 	const char *regex;
 	void	*compiled;	/* the regex, compiled once by main */

@@ -35,6 +35,7 @@ struct lookup {
 	int	 id;			/* the worker's number */
 	struct nettab *known;		/* networks of the run, by block */
 	struct answer *ans;		/* their answers; nettab values */
+	uint32_t *from;			/* the share entry of each */
 	uint32_t nans, cap;
 	uint32_t imported;		/* share entries taken so far */
 	struct fetcher *fetch;		/* made on the first query */
@@ -61,6 +62,7 @@ lookup_free(struct lookup *lk)
 	for (uint32_t i = 0; i < lk->nans; i++)
 		answer_clear(&lk->ans[i]);
 	free(lk->ans);
+	free(lk->from);
 	nettab_free(lk->known);
 	if (lk->fetch != NULL)
 		fetch_free(lk->fetch);
@@ -147,7 +149,20 @@ ttl(const struct config *cfg, enum status st)
 	return cap < cfg->max_age ? cap : cfg->max_age;
 }
 
-/* nettab_find()'s test: fresh enough (offline: anything that answers). */
+/* Whether the cache's answer is older than its status allows. */
+static int
+stale(const struct lookup *lk, uint32_t i)
+{
+	const struct answer *a = &lk->ans[i];
+
+	return lk->from[i] < lk->cfg->cached &&
+	    lk->now - a->fetched >= ttl(lk->cfg, a->status);
+}
+
+/*
+ * nettab_find()'s test: what this run learned, and fresh answers from the
+ * cache (offline: any that answers).
+ */
 static int
 usable(void *ctx, uint32_t i)
 {
@@ -156,7 +171,7 @@ usable(void *ctx, uint32_t i)
 
 	if (lk->cfg->offline)
 		return a->status == ST_OK || a->status == ST_NOT_FOUND;
-	return lk->now - a->fetched <= ttl(lk->cfg, a->status);
+	return !stale(lk, i);
 }
 
 /* Take the answers other workers (and the cache) published since last. */
@@ -173,7 +188,10 @@ import(struct lookup *lk)
 		if (lk->nans == lk->cap) {
 			lk->cap = lk->cap ? lk->cap * 2 : 256;
 			lk->ans = xrealloc(lk->ans, lk->cap * sizeof(*lk->ans));
+			lk->from = xrealloc(lk->from, lk->cap *
+			    sizeof(*lk->from));
 		}
+		lk->from[lk->nans] = lk->imported;
 		lk->ans[lk->nans] = a;
 		nettab_add(lk->known, &a.net, lk->nans);
 		lk->nans++;
@@ -195,10 +213,12 @@ lookup_known(struct lookup *lk, const struct ip *ip, struct answer *a)
 	a->kind = kind;
 	if (a->registry == RIR_NONE)
 		a->registry = registry;
-	a->source = SRC_CACHE;
+	/* From the cache file, or learned in this run (the reporter says
+	 * which address of a network was the one asked). */
+	a->source = lk->from[i] < lk->cfg->cached ? SRC_CACHE : SRC_KNOWN;
 	a->has_net = 0;		/* already known: nothing to store */
 	share_add(lk->cfg->share, SHC_KNOWN, 1);
-	if (lk->now - lk->ans[i].fetched > ttl(lk->cfg, a->status))
+	if (stale(lk, i))
 		share_add(lk->cfg->share, SHC_STALE, 1);
 	return 1;
 }

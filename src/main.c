@@ -510,6 +510,7 @@ load_cache(struct config *cfg)
 		cfg->cache_path = NULL;
 	}
 	cache_close(c);
+	cfg->cached = share_count(cfg->share);
 }
 
 /* --bootstrap files, read once here; live mode only. */

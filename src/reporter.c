@@ -366,6 +366,85 @@ finish_rows(struct reporter *rp)
 	sort_rows(&rp->rows);
 }
 
+/* Whether a row's answer is about a network the registries told this run. */
+static int
+learned(const struct answer *a)
+{
+	return a->status == ST_OK && (a->source == SRC_KNOWN ||
+	    (a->has_net && (a->source == SRC_RDAP || a->source == SRC_WHOIS)));
+}
+
+/* The answer as said about a network, whoever asked: no source, no net. */
+static uint64_t
+content_hash(const struct answer *a)
+{
+	struct answer c = *a;
+
+	c.source = SRC_NONE;
+	c.has_net = 0;
+	return answer_hash(&c);
+}
+
+static int
+same_content(const struct answer *a, const struct answer *b)
+{
+	struct answer x = *a, y = *b;
+
+	x.source = y.source = SRC_NONE;
+	x.has_net = y.has_net = 0;
+	return answer_equal(&x, &y);
+}
+
+/* a, shown with another source; interned (an index into answers). */
+static uint32_t
+shown_as(struct reporter *rp, uint32_t i, enum source src)
+{
+	struct answer c;
+
+	answer_copy(&c, &rp->answers.v[i]);
+	c.source = (uint8_t)src;
+	c.has_net = 0;
+	memset(&c.net, 0, sizeof(c.net));
+	return intern(&rp->answers, &c);
+}
+
+/*
+ * Which address of a network learned in this run shows as asked (rdap,
+ * whois) and which as answered from what the run knew (cache) depends on
+ * which worker got there first.  Settle it by the report order: the
+ * first row of each such network is the asked one, so that the report is
+ * the same for every -j.
+ */
+static void
+settle_sources(struct reporter *rp)
+{
+	enum source asked = rp->args->cfg->protocol == PROTO_WHOIS ?
+	    SRC_WHOIS : SRC_RDAP;
+	size_t mask = 1;
+	uint32_t *seen;		/* answer index + 1 of a network shown asked */
+
+	while (mask < rp->answers.n * 2)
+		mask <<= 1;
+	seen = xcalloc(mask--, sizeof(*seen));
+	for (size_t r = 0; r < rp->rows.used; r++) {
+		struct count *row = &rp->rows.ent[r];
+		size_t h;
+
+		if (!learned(&rp->answers.v[row->answer]))
+			continue;
+		for (h = content_hash(&rp->answers.v[row->answer]) & mask;
+		    seen[h] && !same_content(&rp->answers.v[seen[h] - 1],
+		    &rp->answers.v[row->answer]); h = (h + 1) & mask)
+			;
+		if (seen[h] == 0) {
+			seen[h] = row->answer + 1;
+			row->answer = shown_as(rp, row->answer, asked);
+		} else
+			row->answer = shown_as(rp, row->answer, SRC_KNOWN);
+	}
+	free(seen);
+}
+
 static const char *const columns[] = {
 	"ip", "hits", "bytes", "first_seen", "last_seen", "kind", "registry",
 	"network", "net_name", "org", "country", "asn", "as_name",
@@ -571,6 +650,7 @@ reporter_main(const struct reporter_args *args)
 	addrtab_init(&rp.rows, 4096);
 	collect(&rp);
 	finish_rows(&rp);
+	settle_sources(&rp);
 	failed = count_failed(&rp);
 	if (write_report(&rp, args->out_fd) == -1) {
 		if (errno == EPIPE)	/* the reader left: not our failure */

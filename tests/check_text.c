@@ -353,7 +353,8 @@ static const struct {
 	{ 3, "rate-limited", "cache" },
 	{ 4, "error", "builtin" },
 	{ 5, "error", "db" },		/* out of range: ST_MAX */
-	{ 6, "error", "" },		/* out of range: SRC_MAX */
+	{ 6, "error", "cache" },	/* SRC_KNOWN reads as cache */
+	{ 7, "error", "" },		/* out of range: SRC_MAX */
 	{ 200, "error", "" },
 };
 

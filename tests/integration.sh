@@ -21,6 +21,7 @@ set -u
 
 IPWHOIS=${IPWHOIS:-./ipwhois}
 GENLOG=${GENLOG:-build/genlog}
+TESTSERVER=${TESTSERVER:-build/testserver}
 REALDATA=${IPWHOIS_REALDATA:-../shared/realdata}
 FILTER=${1:-}
 DATA=tests/data
@@ -32,6 +33,7 @@ export TZ LC_ALL
 
 case $IPWHOIS in /*) ;; *) IPWHOIS=$(pwd)/$IPWHOIS ;; esac
 case $GENLOG in /*) ;; *) GENLOG=$(pwd)/$GENLOG ;; esac
+case $TESTSERVER in /*) ;; *) TESTSERVER=$(pwd)/$TESTSERVER ;; esac
 HEADER=ip,hits,bytes,first_seen,last_seen,kind,registry,network,net_name,org,country,asn,as_name,abuse_email,source,status
 REGEX='ts=(?<time>\S+) ip=(?<ip>\S+) size=(?<bytes>\d+)'
 
@@ -1102,15 +1104,288 @@ t_realdata() {
 	done
 }
 
-# --- 17. exit status 1 --------------------------------------------------------
+# --- 17. live lookups, against the loopback test server ---------------------
 #
-# Status 1 (some lookups failed: rows with a status other than ok, the
-# report complete) needs a lookup that can fail.  This version answers from
-# its built-in tables only, which never fail, so it cannot be produced
-# honestly yet; it is to be tested with the RDAP and whois clients, against
-# a local test server (never the network).  (Today a worker ended by
-# SIGTERM makes the run exit 1, which worker-terminated reports as a bug:
-# that is a death, status 3, not a failed lookup.)
+# tests/testserver answers RDAP and whois on 127.0.0.1 from the fixtures in
+# tests/data/server, and misbehaves on request (--fault).  Every live run
+# goes there through --rdap-url or --whois-server: nothing else is asked.
+
+SRV=				# the running server's pid
+# serve [FAULT...]: a fresh server; sets HTTP and WHOIS (the ports).
+serve() {
+	unserve
+	rm -f "$W/srv.ports" "$W/srv.counts"
+	set -- $(for f in "$@"; do printf -- '--fault %s ' "$f"; done)
+	"$TESTSERVER" -d "$DATA/server" -p "$W/srv.ports" -c "$W/srv.counts" \
+	    -t 300 "$@" 2>"$W/srv.err" &
+	SRV=$!
+	BG="$BG $SRV"
+	n=0
+	while [ ! -s "$W/srv.ports" ] && [ $n -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	read -r line <"$W/srv.ports"
+	HTTP=${line#http=}
+	HTTP=${HTTP%% *}
+	WHOIS=${line##*whois=}
+	RDAP="--rdap-url http://127.0.0.1:$HTTP/"
+}
+
+unserve() {
+	[ -n "$SRV" ] && kill "$SRV" 2>/dev/null && wait "$SRV" 2>/dev/null
+	SRV=
+}
+
+# served KEY: a counter of the server's (rdap_requests, "path /ip/ADDR").
+served() {
+	rm -f "$W/srv.counts"
+	kill -USR1 "$SRV"
+	n=0
+	while [ ! -f "$W/srv.counts" ] && [ $n -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	awk -v k="$1" '{ v = $NF; $NF = ""; sub(/ $/, "") }
+	    $0 == k { print v; f = 1 } END { if (!f) print 0 }' "$W/srv.counts"
+}
+
+# A fresh cache for each test that wants one.
+fresh_cache() {
+	rm -rf "$W/lc"
+	CACHE="--cache $W/lc/cache.db"
+}
+
+# live.log: 12 addresses from 7 registered networks of all five
+# registries (66.249.64.0/19 three times, 2a00:1450::/29 twice), one
+# private address, and 9.9.9.9, which no fixture holds.
+t_live() {
+	serve
+	fresh_cache
+	# shellcheck disable=SC2086
+	run $RDAP $CACHE --rate 1000 -j 4 "$DATA/live.log"
+	[ "$st" = 1 ] && stderr_empty
+	check $? "live: rdap: exit 1 (9.9.9.9 not found), nothing on stderr" \
+	    "status $st, stderr: $(errline)"
+	same "live: rdap: each registry's answer" "$EXP/live-rdap.csv" "$W/out"
+	q=$(served rdap_requests)
+	[ "$q" = 8 ]
+	check $? "live: rdap: 8 queries for 7 networks and 9.9.9.9" "$q queries"
+
+	# The same again: all from the cache, not one query.
+	# shellcheck disable=SC2086
+	run $RDAP $CACHE --rate 1000 -j 4 "$DATA/live.log"
+	q2=$(served rdap_requests)
+	[ "$st" = 1 ] && [ "$q2" = 8 ]
+	check $? "live: second run: zero queries" "status $st, $((q2 - 8)) queries"
+	same "live: second run: the same rows, from the cache" \
+	    "$EXP/live-cached.csv" "$W/out"
+
+	# Offline, the cache answers (and no server is needed).
+	unserve
+	# shellcheck disable=SC2086
+	run --offline $CACHE "$DATA/live.log"
+	sed 's/,cache,/,cache,/' "$EXP/live-cached.csv" >"$W/want"
+	[ "$st" = 1 ]
+	check $? "live: offline from the cache: exit 1 (the cached not-found)" \
+	    "status $st, stderr: $(errline)"
+	same "live: offline from the cache: the same rows" "$W/want" "$W/out"
+
+	# -j 1 and -j 12 give the same report.
+	serve
+	# shellcheck disable=SC2086
+	run $RDAP --no-cache --rate 1000 -j 1 "$DATA/live.log"
+	cp "$W/out" "$W/j1.csv"
+	# shellcheck disable=SC2086
+	run $RDAP --no-cache --rate 1000 -j 12 "$DATA/live.log"
+	same "live: -j 1 and -j 12 give the same report" "$W/j1.csv" "$W/out"
+}
+
+t_live_whois() {
+	serve
+	# shellcheck disable=SC2086
+	run --protocol whois --whois-server "127.0.0.1:$WHOIS" --no-cache \
+	    --rate 1000 -j 4 "$DATA/live.log"
+	[ "$st" = 1 ] && stderr_empty
+	check $? "live-whois: exit 1, nothing on stderr" "status $st, stderr: $(errline)"
+	same "live-whois: each registry's answer" "$EXP/live-whois.csv" "$W/out"
+	for k in "query n + 66.249.66.1" "query -r 193.0.6.139" \
+	    "query 200.57.130.1" "query -r 203.119.101.61" whois_requests; do
+		v=$(served "$k")
+		case $k in whois_requests) want=8 ;; *) want=1 ;; esac
+		[ "$v" = "$want" ]
+		check $? "live-whois: $k: $want" "got $v"
+	done
+}
+
+# Each fault gives its address a status; the run completes, exit 1.
+t_live_faults() {
+	serve garbage:193.0.6.139 badjson:203.119.101.61 huge:200.57.130.1:100 \
+	    hang:196.11.241.5 ratelimit-always:9.9.9.9:1 flaky:8.8.8.8:2 \
+	    reset:2a00:1450::/29
+	# shellcheck disable=SC2086
+	run $RDAP --no-cache --rate 1000 --timeout 1 --retries 2 -j 4 -v \
+	    "$DATA/live.log"
+	[ "$st" = 1 ]
+	check $? "live-faults: exit 1" "status $st"
+	grep -v '^ipwhois: ' "$W/out" | cut -d, -f1,8,15,16 >"$W/got"
+	cat >"$W/want" <<-'EOF'
+	ip,network,source,status
+	8.8.8.8,8.8.8.0/24,rdap,ok
+	66.249.66.1,66.249.64.0/19,rdap,ok
+	66.249.64.10,66.249.64.0/19,cache,ok
+	192.168.1.20,192.168.0.0/16,builtin,ok
+	193.0.6.139,,rdap,error
+	2a00:1450:4001:81c::200e,,rdap,error
+	9.9.9.9,,rdap,rate-limited
+	66.249.79.9,66.249.64.0/19,cache,ok
+	196.11.241.5,,rdap,timeout
+	200.57.130.1,,rdap,error
+	203.119.101.61,,rdap,error
+	2a00:1450:4010::1,,rdap,error
+	EOF
+	same "live-faults: each fault, its status" "$W/want" "$W/got"
+	for e in "193.0.6.139: error: bad answer: an HTML page, not JSON" \
+	    "203.119.101.61: error: bad answer: not JSON" \
+	    "200.57.130.1: error: http://127.0.0.1:$HTTP/ip/200.57.130.1: answer larger than 2097152 bytes" \
+	    "196.11.241.5: timeout: " "9.9.9.9: rate-limited: "; do
+		grep -qF "ipwhois: $e" "$W/err"
+		check $? "live-faults: -v says why: $e" "stderr: $(errline)"
+	done
+	# Retries: 503 twice then an answer; a hang three times (2 retries).
+	for k in "path /ip/8.8.8.8:3" "path /ip/196.11.241.5:3" \
+	    "path /ip/193.0.6.139:1" "path /ip/9.9.9.9:3"; do
+		v=$(served "${k%:*}")
+		[ "$v" = "${k##*:}" ]
+		check $? "live-faults: ${k%:*}: ${k##*:} requests" "got $v"
+	done
+}
+
+# 429 with Retry-After: 1 on the first request of each address: every
+# lookup succeeds, each asked twice, after waiting as told.
+t_live_retry_after() {
+	serve ratelimit:*:1
+	start=$(date +%s%N)
+	# shellcheck disable=SC2086
+	run $RDAP --no-cache --rate 1000 -j 2 "$DATA/live.log"
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	cut -d, -f1,16 "$W/out" | grep -vc ',ok$' >"$W/n"
+	[ "$st" = 1 ] && [ "$(cat "$W/n")" = 2 ] && [ "$ms" -ge 1000 ]
+	check $? "live-retry-after: all answered after waiting (${ms} ms)" \
+	    "status $st, $(cat "$W/n") rows not ok (want 2: header and 9.9.9.9)"
+	v=$(served "path /ip/193.0.6.139")
+	[ "$v" = 2 ]
+	check $? "live-retry-after: asked twice" "got $v"
+}
+
+# Queries stay at one per network, however many addresses and workers.
+t_live_networks() {
+	awk 'BEGIN {
+		srand(7)
+		for (i = 0; i < 400; i++) {
+			r = int(rand() * 6)
+			if (r == 0) a = sprintf("66.249.%d.%d", 64 + int(rand() * 32), int(rand() * 256))
+			else if (r == 1) a = sprintf("193.0.%d.%d", int(rand() * 8), int(rand() * 256))
+			else if (r == 2) a = sprintf("203.119.%d.%d", int(rand() * 256), int(rand() * 256))
+			else if (r == 3) a = sprintf("200.57.%d.%d", 128 + int(rand() * 32), int(rand() * 256))
+			else if (r == 4) a = sprintf("196.11.%d.%d", 240 + int(rand() * 4), int(rand() * 256))
+			else a = sprintf("2a00:%x:%x::%x", 5200 + int(rand() * 8), int(rand() * 65536), i)
+			printf "%s - - [10/Oct/2025:13:55:36 +0000] \"GET / HTTP/1.1\" 200 1\n", a
+		}
+	}' >"$W/nets.log"
+	serve
+	# shellcheck disable=SC2086
+	run $RDAP --no-cache --rate 1000 -j 12 "$W/nets.log"
+	q=$(served rdap_requests)
+	bad=$(cut -d, -f16 "$W/out" | grep -vc -e ok -e status)
+	[ "$st" = 0 ] && [ "$bad" = 0 ] && [ "$q" -le 6 ]
+	check $? "live-networks: 400 addresses, 6 networks, -j 12: $q queries" \
+	    "status $st, $bad rows not ok, $q queries (at most 6 wanted)"
+}
+
+# The cache: stale answers are asked again, a damaged cache is a warning,
+# an unwritable one too; the report is whole every time.
+t_live_cache() {
+	serve
+	fresh_cache
+	# shellcheck disable=SC2086
+	run $RDAP $CACHE --rate 1000 "$DATA/live.log"
+	# shellcheck disable=SC2086
+	run $RDAP $CACHE --rate 1000 --max-age 0 "$DATA/live.log"
+	q=$(served rdap_requests)
+	[ "$q" = 16 ]
+	check $? "live-cache: --max-age 0: all asked again" \
+	    "$q queries (16 wanted)"
+	same "live-cache: refreshed rows" "$EXP/live-rdap.csv" "$W/out"
+
+	printf 'this is not a database, not at all, no...............' \
+	    >"$W/lc/cache.db"
+	rm -f "$W/lc/cache.db-wal" "$W/lc/cache.db-shm"
+	# shellcheck disable=SC2086
+	run $RDAP $CACHE --rate 1000 "$DATA/live.log"
+	[ "$st" = 1 ] && [ "$(wc -l <"$W/err")" = 1 ] &&
+	    grep -q "^ipwhois: cache not used: $W/lc/cache.db: " "$W/err"
+	check $? "live-cache: a damaged cache: one warning" "status $st, stderr: $(errline)"
+	same "live-cache: a damaged cache: the report is whole" \
+	    "$EXP/live-rdap.csv" "$W/out"
+
+	if [ "$(id -u)" != 0 ]; then
+		mkdir -p "$W/ro" && chmod 0500 "$W/ro"
+		# shellcheck disable=SC2086
+		run $RDAP --cache "$W/ro/sub/cache.db" --rate 1000 "$DATA/live.log"
+		[ "$st" = 1 ] && grep -q "^ipwhois: cache not updated: " "$W/err"
+		check $? "live-cache: an unwritable cache: one warning" \
+		    "status $st, stderr: $(errline)"
+		same "live-cache: an unwritable cache: the report is whole" \
+		    "$EXP/live-rdap.csv" "$W/out"
+	else
+		skip "live-cache: unwritable directory (root writes anywhere)"
+	fi
+
+	# Two runs at once, one cache: both whole, the cache intact.
+	fresh_cache
+	# shellcheck disable=SC2086
+	timeout $T "$IPWHOIS" $RDAP $CACHE --rate 1000 "$DATA/live.log" \
+	    >"$W/a.csv" 2>"$W/a.err" &
+	a=$!
+	# shellcheck disable=SC2086
+	timeout $T "$IPWHOIS" $RDAP $CACHE --rate 1000 "$DATA/live.log" \
+	    >"$W/b.csv" 2>"$W/b.err"
+	wait "$a"
+	! [ -s "$W/a.err" ] && ! [ -s "$W/b.err" ] &&
+	    cmp -s "$W/a.csv" "$EXP/live-rdap.csv" && cmp -s "$W/b.csv" "$EXP/live-rdap.csv"
+	check $? "live-cache: two runs at once: both whole, no warning" \
+	    "stderr: $(cat "$W/a.err" "$W/b.err" | tr '\n' '|')"
+	# shellcheck disable=SC2086
+	run $RDAP $CACHE --rate 1000 "$DATA/live.log"
+	q0=$(served rdap_requests)
+	# shellcheck disable=SC2086
+	run $RDAP $CACHE --rate 1000 "$DATA/live.log"
+	[ "$(served rdap_requests)" = "$q0" ]
+	check $? "live-cache: after two runs at once, the cache answers all" \
+	    "$(( $(served rdap_requests) - q0 )) queries"
+}
+
+# A stop signal while workers wait on a silent server: out within a second.
+t_live_signal() {
+	serve hang:*
+	# shellcheck disable=SC2086
+	"$IPWHOIS" $RDAP --no-cache --timeout 60 -j 4 "$DATA/live.log" \
+	    >"$W/out" 2>"$W/err" &
+	pid=$!
+	BG="$BG $pid"
+	sleep 0.5
+	kill -INT "$pid"
+	if wait_end "$pid" 1500; then
+		wait "$pid"
+		st=$?
+		[ "$st" = 130 ]
+		check $? "live-signal: SIGINT during lookups: exit 130" "status $st"
+	else
+		fail "live-signal: SIGINT during lookups" "still running after 1.5 s"
+	fi
+	unserve
+}
 
 # --- run ------------------------------------------------------------------------
 
@@ -1124,12 +1399,14 @@ t_leftovers() {
 for t in fixtures several-files jobs compressed truncated missing empty \
     long-line garbage crlf output reader-gone signals worker-killed \
     worker-terminated usage verbose tz stdin-closed bytes ipdb realdata \
-    leftovers
+    live live-whois live-faults live-retry-after live-networks live-cache \
+    live-signal leftovers
 do
 	case $t in
 	*"$FILTER"*) "t_$(echo "$t" | tr - _)" ;;
 	esac
 done
 
+unserve
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
