@@ -90,8 +90,9 @@ lint: $(BIN)
 data: $(BIN)
 	IPWHOIS=./$(BIN) sh scripts/make-data
 
-bench: $(BIN) $(B)/genlog
-	IPWHOIS=./$(BIN) GENLOG=$(B)/genlog sh tests/bench.sh
+bench: $(BIN) $(TOOLS)
+	IPWHOIS=./$(BIN) GENLOG=$(B)/genlog TESTSERVER=$(B)/testserver \
+		sh tests/bench.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

@@ -135,6 +135,19 @@ load_curl(char *why, size_t n)
 	return 0;
 }
 
+/*
+ * Load libcurl now, in main before the fork, so that every worker shares
+ * one loaded copy instead of each paying to load its own.  A failure is
+ * left for the first request to report.
+ */
+void
+fetch_preload(void)
+{
+	char why[256];
+
+	(void)load_curl(why, sizeof(why));
+}
+
 struct fetcher *
 fetch_new(const struct fetch_opts *opt)
 {

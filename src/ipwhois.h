@@ -343,6 +343,7 @@ int	 fetch_rdap(struct fetcher *, const char *url, struct fetch_result *);
 int	 fetch_whois(struct fetcher *, const char *host, const char *port,
 	    const char *query, struct fetch_result *);
 void	 fetch_free(struct fetcher *);
+void	 fetch_preload(void);
 const char *fetch_err_name(enum fetch_err);
 
 /*
@@ -384,6 +385,8 @@ int	 share_nearby(struct share *, int, const struct ip *, int64_t);
 int	 share_still_asking(struct share *, int, const struct ip *, int64_t);
 int64_t	 share_pace(struct share *, const char *, int64_t, int64_t);
 void	 share_pause(struct share *, const char *, int64_t);
+void	 share_answered(struct share *, int);
+uint64_t share_answered_by(struct share *, int);
 void	 share_add(struct share *, enum share_counter, uint64_t);
 uint64_t share_read(struct share *, enum share_counter);
 

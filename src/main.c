@@ -591,6 +591,8 @@ main(int argc, char **argv)
 	/* Without it (no memory to map), workers just do not share. */
 	cfg.share = share_new();
 	load_cache(&cfg);
+	if (!cfg.offline && cfg.protocol == PROTO_RDAP)
+		fetch_preload();
 
 	signals_parent();
 	w.nworkers = cfg.jobs;

@@ -41,6 +41,7 @@ struct parser {
 	struct frame_buf *queue;	/* frames waiting for worker i */
 	uint8_t		*alive;		/* worker i still reads its pipe */
 	int		 nalive;
+	uint64_t	*sent;		/* addresses sent to worker i */
 	int		 rfd;		/* to the reporter */
 	char		*buf;
 	struct pending	 pending[PENDING];
@@ -75,6 +76,31 @@ flush_worker(struct parser *ps, int w)
 	}
 }
 
+/*
+ * Live, a lookup takes a registry's time: the address goes to the worker
+ * with the least work waiting (its network's worker when that is one of
+ * them), so none sits idle while another has a queue.  Workers share what
+ * they learn, so nothing is lost by not keeping a network to one worker.
+ */
+static int
+least_loaded(struct parser *ps, int w)
+{
+	uint64_t best = ps->sent[w] - share_answered_by(ps->cfg->share, w);
+
+	for (int i = 0; i < ps->nworkers && best > 0; i++) {
+		uint64_t left;
+
+		if (!ps->alive[i])
+			continue;
+		left = ps->sent[i] - share_answered_by(ps->cfg->share, i);
+		if (left < best) {
+			best = left;
+			w = i;
+		}
+	}
+	return w;
+}
+
 /* The worker for an address: by network, skipping dead workers. */
 static void
 route(struct parser *ps, const struct ip *ip)
@@ -86,6 +112,9 @@ route(struct parser *ps, const struct ip *ip)
 	w = (int)(ip_route_hash(ip) % (uint64_t)ps->nworkers);
 	while (!ps->alive[w])
 		w = (w + 1) % ps->nworkers;
+	if (!ps->cfg->offline)
+		w = least_loaded(ps, w);
+	ps->sent[w]++;
 	if (frame_put(&ps->queue[w], F_ADDR, ip->b, sizeof(ip->b)) == -1)
 		err(EXIT_INTERNAL, "out of memory");
 	if (ps->queue[w].len - ps->queue[w].off >= QUEUE_FLUSH)
@@ -367,6 +396,7 @@ parser_main(const struct parser_args *args)
 	ps.rfd = args->reporter_fd;
 	ps.queue = xcalloc((size_t)ps.nworkers, sizeof(*ps.queue));
 	ps.alive = xmalloc((size_t)ps.nworkers);
+	ps.sent = xcalloc((size_t)ps.nworkers, sizeof(*ps.sent));
 	memset(ps.alive, 1, (size_t)ps.nworkers);
 	for (int w = 0; w < ps.nworkers; w++)
 		if (fcntl(ps.wfd[w], F_SETFL, O_NONBLOCK) == -1)

@@ -51,6 +51,7 @@ struct share {
 	uint64_t	 used;		/* arena bytes taken, under lock */
 	_Atomic int64_t	 pace[PACE_SLOTS];	/* next start, ns */
 	_Atomic uint64_t counter[SHC_MAX];
+	_Atomic uint64_t done[MAX_JOBS];	/* addresses each worker answered */
 	struct inflight	 inflight[MAX_JOBS];
 	struct share_net net[NETS_MAX];
 	uint8_t		 arena[];
@@ -246,6 +247,21 @@ share_pause(struct share *sh, const char *server, int64_t until)
 	next = atomic_load(p);
 	while (next < until && !atomic_compare_exchange_weak(p, &next, until))
 		;
+}
+
+/* Worker w answered one more address (the parser balances by these). */
+void
+share_answered(struct share *sh, int w)
+{
+	if (sh != NULL)
+		atomic_fetch_add_explicit(&sh->done[w], 1, memory_order_relaxed);
+}
+
+uint64_t
+share_answered_by(struct share *sh, int w)
+{
+	return sh ? atomic_load_explicit(&sh->done[w], memory_order_relaxed) :
+	    0;
 }
 
 void

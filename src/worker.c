@@ -67,6 +67,7 @@ handle(struct worker *w, const struct ip *ip, int may_defer, int out_fd)
 		return;
 	}
 	w->st.lookups++;
+	share_answered(w->cfg->share, w->id);
 	if (a.status != ST_OK)
 		w->st.failed++;
 	if (wire_put_result(&w->out, ip, &a) == -1)

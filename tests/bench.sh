@@ -21,6 +21,10 @@
 # shellcheck disable=SC2317
 set -eu
 
+# Nothing of the user's: no cache, no IP database but the one asked for.
+XDG_CACHE_HOME=$(mktemp -d "${TMPDIR:-/tmp}/ipwhois-bench-cache.XXXXXX")
+export XDG_CACHE_HOME
+
 IPWHOIS=${IPWHOIS:-./ipwhois}
 GENLOG=${GENLOG:-tests/genlog}
 BENCH_SIZE=${BENCH_SIZE:-1G}
@@ -44,6 +48,7 @@ esac
 
 sampled=
 cleanup() {
+	rm -rf "$XDG_CACHE_HOME"
 	if [ -n "$sampled" ]; then
 		kill "$sampled" 2>/dev/null || :
 	fi
@@ -308,6 +313,88 @@ printf '  %-46s %8s ms   < 10 ms  %s\n' "ipwhois --offline, empty input" \
 	"$start_ms" "$(verdict "$start_ms" "<" 10)"
 printf '  %-46s %8s ms\n' "(of which shell and date: ': | :')" \
 	"$(calc "printf \"%.2f\", $none_ns / 1e6")"
+
+# ---------------------------------------------------------- live lookups
+#
+# Against the loopback test server with 100 ms added to every answer:
+# lookups per second at -j 1, 12 and 64 against the ideal (workers /
+# latency).  Each address is in its own /16 and no fixture holds it, so
+# each costs one query (answered "not found").
+
+if [ -x "${TESTSERVER:-}" ]; then
+	"$TESTSERVER" -d tests/data/server -l 100 -p "$BENCH_DIR/ports" \
+	    -c "$BENCH_DIR/counts" -t 900 2>/dev/null &
+	srv=$!
+	n=0
+	while [ ! -s "$BENCH_DIR/ports" ] && [ $n -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	read -r line <"$BENCH_DIR/ports"
+	http=${line#http=}
+	http=${http%% *}
+	live() {
+		"$IPWHOIS" --no-cache --rate 100000 \
+		    --rdap-url "http://127.0.0.1:$http/" "$@" >/dev/null 2>&1 || :
+	}
+	# addrs N: N addresses, each in its own /16, one line each.
+	addrs() {
+		awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++)
+		    printf "%d.%d.1.1 - - [10/Oct/2025:13:55:36 +0000] \"GET / HTTP/1.1\" 200 1\n",
+		    11 + int(i / 256) + (int(i / 256) >= 89), i % 256 }'
+	}
+	echo
+	echo "live lookups: loopback server, 100 ms per answer, one query per address"
+	printf '  %-30s %8s %8s %8s   target\n' "" seconds "lookups/s" "of ideal"
+	for j in 1 12 64; do
+		addrs $((20 * j)) >"$BENCH_DIR/live.log"
+		t0=$(now_ns)
+		live -j "$j" "$BENCH_DIR/live.log"
+		t=$(calc "printf \"%.3f\", ($(now_ns) - $t0) / 1e9")
+		eff=$(calc "printf \"%.1f\", 100 * (20 * $j * 0.1 / $j) / $t")
+		printf '  %-30s %8s %8s %7s%%   >= 95%%  %s\n' \
+		    "-j $j, $((20 * j)) addresses" "$t" \
+		    "$(calc "printf \"%.0f\", 20 * $j / $t")" "$eff" \
+		    "$(verdict "$eff" ">=" 95)"
+	done
+
+	# Overlap: the log's lookups alone, its parsing alone, both at once.
+	addrs 240 >"$BENCH_DIR/few.log"
+	awk -v r=2000 '{ l[NR] = $0 } END { for (i = 0; i < r; i++)
+	    for (k = 1; k <= NR; k++) print l[k] }' "$BENCH_DIR/few.log" \
+	    >"$BENCH_DIR/big.log"
+	t0=$(now_ns); live -j 12 "$BENCH_DIR/few.log"; tl=$(( $(now_ns) - t0 ))
+	t0=$(now_ns); "$IPWHOIS" --offline --no-cache -j 12 "$BENCH_DIR/big.log" >/dev/null 2>&1 || :
+	tp=$(( $(now_ns) - t0 ))
+	t0=$(now_ns); live -j 12 "$BENCH_DIR/big.log"; tb=$(( $(now_ns) - t0 ))
+	echo
+	echo "overlap: 240 addresses, -j 12, in a log of $(wc -l <"$BENCH_DIR/big.log") lines"
+	calc "printf \"  %-46s %8.3f s\n  %-46s %8.3f s\n  %-46s %8.3f s   (sum %.3f, larger %.3f)\n\", \"lookups alone (240 lines)\", $tl / 1e9, \"parsing alone (--offline)\", $tp / 1e9, \"both\", $tb / 1e9, ($tl + $tp) / 1e9, ($tl > $tp ? $tl : $tp) / 1e9"
+
+	# Queries per network: 2000 addresses inside the fixtures' networks.
+	awk 'BEGIN { srand(3); for (i = 0; i < 2000; i++) { r = int(rand() * 5)
+	    if (r == 0) a = sprintf("66.249.%d.%d", 64 + int(rand() * 32), int(rand() * 256))
+	    else if (r == 1) a = sprintf("193.0.%d.%d", int(rand() * 8), int(rand() * 256))
+	    else if (r == 2) a = sprintf("203.119.%d.%d", int(rand() * 256), int(rand() * 256))
+	    else if (r == 3) a = sprintf("200.57.%d.%d", 128 + int(rand() * 32), int(rand() * 256))
+	    else a = sprintf("196.11.%d.%d", 240 + int(rand() * 4), int(rand() * 256))
+	    printf "%s - - [10/Oct/2025:13:55:36 +0000] \"GET / HTTP/1.1\" 200 1\n", a } }' \
+	    >"$BENCH_DIR/nets.log"
+	summary=$("$IPWHOIS" -v --no-cache --rate 100000 -j 12 \
+	    --rdap-url "http://127.0.0.1:$http/" "$BENCH_DIR/nets.log" 2>&1 >/dev/null |
+	    tail -1)
+	uniq_n=$(echo "$summary" | sed -n 's/.* \([0-9]*\) unique addresses.*/\1/p')
+	sent=$(echo "$summary" | sed -n 's/.* \([0-9]*\) queries sent.*/\1/p')
+	echo
+	echo "queries: a log of $uniq_n addresses in 5 registered networks, -j 12"
+	printf '  %-46s %8s   <= 5.5  %s\n' "queries sent" "$sent" \
+	    "$(verdict "$sent" "<=" 5.5)"
+	kill "$srv" 2>/dev/null
+	wait "$srv" 2>/dev/null
+else
+	echo
+	echo "live lookups: skipped (TESTSERVER not set; make bench sets it)"
+fi
 
 if [ -e "$STATUS1" ]; then
 	echo
