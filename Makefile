@@ -7,19 +7,21 @@ DESTDIR	?=
 
 CC	?= cc
 PKGS	 = libpcre2-8 jansson zlib sqlite3
+# CFLAGS and LDFLAGS are the user's (make CFLAGS=-O0); what the code needs
+# is added whatever they say, so sanitizer builds get it too.
 CFLAGS	?= -O3 -g
-CFLAGS	+= -std=c11 -pthread -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
+override CFLAGS	+= -std=c11 -pthread -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wno-sign-compare
 # libarchive and libcurl are loaded when first needed (input.c, fetch.c):
 # only their headers are used at build time.
-CFLAGS	+= $(shell pkg-config --cflags $(PKGS) libarchive libcurl)
+override CFLAGS	+= $(shell pkg-config --cflags $(PKGS) libarchive libcurl)
 LDLIBS	+= $(shell pkg-config --libs $(PKGS)) -ldl -pthread
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS   = $(shell pkg-config --libs check)
 
 # WERROR=1 (CI) turns warnings into errors.
 ifeq ($(WERROR),1)
-CFLAGS	+= -Werror
+override CFLAGS	+= -Werror
 endif
 
 B	?= build

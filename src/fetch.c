@@ -3,14 +3,18 @@
  * libcurl, whois over a TCP socket (RFC 3912).  It moves bytes and says
  * how that went; what they mean is for rdap.c and whois.c.
  *
- * libcurl is loaded on the first RDAP request, not at start: with what it
- * pulls in (TLS, HTTP/2, IDN, Kerberos, LDAP) it would add 5 ms to every
- * run, offline ones and empty ones included.
+ * libcurl is loaded on the first RDAP request (or by fetch_preload), not
+ * linked: with what it pulls in (TLS, HTTP/2, IDN, Kerberos, LDAP) it
+ * would add 5 ms to every run, offline ones and empty ones included.
+ *
+ * Every answer lands in one buffer per fetcher, reused from call to call
+ * and never larger than max_bytes: a registry (or a proxy in front of
+ * it) that sends without end costs max_bytes of memory, no more.
  */
 #include <curl/curl.h>
 #include <dlfcn.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stddef.h>
@@ -23,16 +27,19 @@
 #include "ipwhois.h"
 
 #define LIBCURL		"libcurl.so.4"
-#define REDIRS_MAX	3
+#define REDIRS_MAX	3L		/* registries redirect once, to a mirror */
+#define BUF_FIRST	(16 * 1024)	/* most answers fit; grown on demand */
+#define SLICE_MS	250		/* longest wait between got_signal checks */
+#define QUERY_MAX	1024		/* a whois query line, "\r\n" included */
 
 struct fetcher {
 	struct fetch_opts opt;
-	CURL	*curl;
+	CURL	*curl;		/* one handle: its connections stay open */
 	struct curl_slist *headers;
 	char	*buf;		/* the last answer, NUL-terminated */
-	size_t	 len, cap;
-	int	 too_big;
-	char	 cerr[CURL_ERROR_SIZE];
+	size_t	 len, cap;	/* cap never passes max_bytes */
+	int	 too_big;	/* the last answer passed max_bytes */
+	char	 cerr[CURL_ERROR_SIZE];	/* libcurl's words for a failure */
 };
 
 /* The libcurl functions used here, resolved by load_curl(). */
@@ -63,7 +70,45 @@ static const struct {
 	{ "curl_slist_free_all", offsetof(__typeof__(cu), slist_free_all) },
 };
 
-/* How each libcurl failure reads in a report. */
+/*
+ * The handle's fixed options.  Certificate checks keep libcurl's
+ * defaults (on).  Only http and https, for the first request and for
+ * every redirect: a registry's answer must not send us to file:// or
+ * anywhere else libcurl could go.
+ */
+static const struct {
+	CURLoption opt;
+	const char *name;
+	long	 val;
+} long_opts[] = {
+	/* No SIGALRM around name lookups: signals are the process's. */
+	{ CURLOPT_NOSIGNAL, "NOSIGNAL", 1 },
+	{ CURLOPT_FOLLOWLOCATION, "FOLLOWLOCATION", 1 },
+	{ CURLOPT_MAXREDIRS, "MAXREDIRS", REDIRS_MAX },
+	/* The progress callback is how a stop signal ends a transfer. */
+	{ CURLOPT_NOPROGRESS, "NOPROGRESS", 0 },
+};
+
+static const struct {
+	CURLoption opt;
+	const char *name;
+	const char *val;
+} str_opts[] = {
+	{ CURLOPT_USERAGENT, "USERAGENT", "ipwhois/" IPWHOIS_VERSION },
+	{ CURLOPT_PROTOCOLS_STR, "PROTOCOLS_STR", "http,https" },
+	{ CURLOPT_REDIR_PROTOCOLS_STR, "REDIR_PROTOCOLS_STR", "http,https" },
+	/* Whatever this libcurl decodes; the size cap holds after decoding. */
+	{ CURLOPT_ACCEPT_ENCODING, "ACCEPT_ENCODING", "" },
+};
+
+/*
+ * How each libcurl failure reads in a report; anything not here is
+ * FE_PROTOCOL.  TLS: a failed handshake is a failed connect (a reset or
+ * a middlebox in the middle of it passes; a retry may get through), but
+ * a certificate that does not verify comes back the same next time, so
+ * it is the server's answer that is wrong (FE_PROTOCOL, not retried).
+ * Local TLS set-up (CA file, engines) is this machine's: FE_LIB.
+ */
 static const struct {
 	CURLcode code;
 	enum fetch_err err;
@@ -73,16 +118,34 @@ static const struct {
 	{ CURLE_COULDNT_RESOLVE_PROXY, FE_CONNECT },
 	{ CURLE_COULDNT_CONNECT, FE_CONNECT },
 	{ CURLE_SSL_CONNECT_ERROR, FE_CONNECT },
-	{ CURLE_PEER_FAILED_VERIFICATION, FE_CONNECT },
-	{ CURLE_SSL_CACERT_BADFILE, FE_CONNECT },
 	{ CURLE_RECV_ERROR, FE_RESET },
 	{ CURLE_SEND_ERROR, FE_RESET },
 	{ CURLE_GOT_NOTHING, FE_RESET },
 	{ CURLE_PARTIAL_FILE, FE_RESET },
+	/* An HTTP/2 stream or session the server ended early. */
 	{ CURLE_HTTP2, FE_RESET },
 	{ CURLE_HTTP2_STREAM, FE_RESET },
 	{ CURLE_FILESIZE_EXCEEDED, FE_TOO_BIG },
+	{ CURLE_TOO_MANY_REDIRECTS, FE_PROTOCOL },
+	{ CURLE_UNSUPPORTED_PROTOCOL, FE_PROTOCOL },
+	{ CURLE_WEIRD_SERVER_REPLY, FE_PROTOCOL },
+	{ CURLE_URL_MALFORMAT, FE_PROTOCOL },
+	{ CURLE_BAD_CONTENT_ENCODING, FE_PROTOCOL },
+	{ CURLE_PEER_FAILED_VERIFICATION, FE_PROTOCOL },
+	{ CURLE_SSL_ISSUER_ERROR, FE_PROTOCOL },
+	{ CURLE_SSL_PINNEDPUBKEYNOTMATCH, FE_PROTOCOL },
+	{ CURLE_SSL_INVALIDCERTSTATUS, FE_PROTOCOL },
 	{ CURLE_ABORTED_BY_CALLBACK, FE_STOPPED },
+	{ CURLE_SSL_CACERT_BADFILE, FE_LIB },
+	{ CURLE_SSL_CRL_BADFILE, FE_LIB },
+	{ CURLE_SSL_CERTPROBLEM, FE_LIB },
+	{ CURLE_SSL_CIPHER, FE_LIB },
+	{ CURLE_SSL_ENGINE_NOTFOUND, FE_LIB },
+	{ CURLE_SSL_ENGINE_SETFAILED, FE_LIB },
+	{ CURLE_SSL_ENGINE_INITFAILED, FE_LIB },
+	{ CURLE_OUT_OF_MEMORY, FE_LIB },
+	{ CURLE_FAILED_INIT, FE_LIB },
+	{ CURLE_NOT_BUILT_IN, FE_LIB },
 };
 
 static const char *const err_names[FE_MAX] = {
@@ -99,7 +162,7 @@ static const char *const err_names[FE_MAX] = {
 const char *
 fetch_err_name(enum fetch_err e)
 {
-	return e < FE_MAX ? err_names[e] : "?";
+	return (unsigned)e < FE_MAX ? err_names[e] : "?";
 }
 
 /* 0 once libcurl is loaded; -1 (and a message in why) if it cannot be. */
@@ -122,17 +185,19 @@ load_curl(char *why, size_t n)
 
 		if (sym == NULL) {
 			seterr(why, n, "%s: no %s", LIBCURL, cu_symbols[i].name);
-			dlclose(handle);
-			handle = NULL;
-			return -1;
+			goto fail;
 		}
 		memcpy((char *)&cu + cu_symbols[i].offset, &sym, sizeof(sym));
 	}
 	if (cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		seterr(why, n, "%s: cannot be initialised", LIBCURL);
-		return -1;
+		goto fail;
 	}
 	return 0;
+fail:
+	dlclose(handle);
+	handle = NULL;
+	return -1;
 }
 
 /*
@@ -154,8 +219,9 @@ fetch_new(const struct fetch_opts *opt)
 	struct fetcher *f = xcalloc(1, sizeof(*f));
 
 	f->opt = *opt;
-	f->cap = 64 * 1024;
+	f->cap = opt->max_bytes < BUF_FIRST ? opt->max_bytes : BUF_FIRST;
 	f->buf = xmalloc(f->cap + 1);
+	f->buf[0] = '\0';
 	return f;
 }
 
@@ -172,7 +238,7 @@ fetch_free(struct fetcher *f)
 	free(f);
 }
 
-/* Append to the answer, up to max_bytes; refusing more ends the transfer. */
+/* Append to the answer; past max_bytes refuse (and so end the transfer). */
 static int
 take(struct fetcher *f, const char *p, size_t n)
 {
@@ -181,8 +247,9 @@ take(struct fetcher *f, const char *p, size_t n)
 		return -1;
 	}
 	if (f->len + n > f->cap) {
-		while (f->len + n > f->cap)
-			f->cap *= 2;
+		size_t cap = f->cap * 2 > f->len + n ? f->cap * 2 : f->len + n;
+
+		f->cap = cap < f->opt.max_bytes ? cap : f->opt.max_bytes;
 		f->buf = xrealloc(f->buf, f->cap + 1);
 	}
 	memcpy(f->buf + f->len, p, n);
@@ -191,68 +258,7 @@ take(struct fetcher *f, const char *p, size_t n)
 	return 0;
 }
 
-static size_t
-on_body(char *p, size_t size, size_t n, void *arg)
-{
-	return take(arg, p, size * n) == -1 ? 0 : size * n;
-}
-
-/* Called often during a transfer: a stop signal ends it. */
-static int
-on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
-    curl_off_t un)
-{
-	(void)arg, (void)dt, (void)dn, (void)ut, (void)un;
-	return got_signal != 0;
-}
-
-/* The reusable handle: connections stay open between requests. */
-static int
-curl_handle(struct fetcher *f, char *why, size_t n)
-{
-	CURL *c;
-
-	if (f->curl != NULL)
-		return 0;
-	if (load_curl(why, n) == -1)
-		return -1;
-	if ((c = cu.easy_init()) == NULL) {
-		seterr(why, n, "libcurl: cannot make a handle");
-		return -1;
-	}
-	f->headers = cu.slist_append(NULL, "Accept: application/rdap+json");
-	cu.easy_setopt(c, CURLOPT_HTTPHEADER, f->headers);
-	cu.easy_setopt(c, CURLOPT_USERAGENT, "ipwhois/" IPWHOIS_VERSION);
-	cu.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	cu.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-	cu.easy_setopt(c, CURLOPT_MAXREDIRS, (long)REDIRS_MAX);
-	cu.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	cu.easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	cu.easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-	cu.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, f->opt.connect_ms);
-	cu.easy_setopt(c, CURLOPT_TIMEOUT_MS, f->opt.total_ms);
-	cu.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
-	    (curl_off_t)f->opt.max_bytes);
-	cu.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-	cu.easy_setopt(c, CURLOPT_WRITEDATA, f);
-	cu.easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-	cu.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-	cu.easy_setopt(c, CURLOPT_ERRORBUFFER, f->cerr);
-	f->curl = c;
-	return 0;
-}
-
-static enum fetch_err
-curl_err(CURLcode code, int too_big)
-{
-	if (too_big || code == CURLE_WRITE_ERROR)
-		return FE_TOO_BIG;
-	for (size_t i = 0; i < sizeof(curl_errs) / sizeof(curl_errs[0]); i++)
-		if (curl_errs[i].code == code)
-			return curl_errs[i].err;
-	return FE_PROTOCOL;
-}
-
+/* A fresh result, and the buffer emptied for the answer to come. */
 static void
 result_init(struct fetcher *f, struct fetch_result *r)
 {
@@ -262,42 +268,145 @@ result_init(struct fetcher *f, struct fetch_result *r)
 	f->buf[0] = '\0';
 	f->too_big = 0;
 	f->cerr[0] = '\0';
+	r->body = f->buf;
 }
 
-/* GET url; 0 with r filled (r->err says how it went), -1 likewise. */
+/* The answer so far into r; r->err and why as said; 0 for FE_OK, else -1. */
+static int
+result_end(struct fetcher *f, struct fetch_result *r, enum fetch_err err)
+{
+	r->body = f->buf;
+	r->len = f->len;
+	r->err = err;
+	if (err == FE_TOO_BIG)
+		seterr(r->why, sizeof(r->why), "answer larger than %zu bytes",
+		    f->opt.max_bytes);
+	else if (err == FE_STOPPED)
+		seterr(r->why, sizeof(r->why), "stopped by signal %d",
+		    (int)got_signal);
+	return err == FE_OK ? 0 : -1;
+}
+
+/* --- RDAP: HTTP(S) through libcurl ------------------------------------ */
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *arg)
+{
+	return take(arg, p, size * n) == -1 ? 0 : size * n;
+}
+
+/* Called often during a transfer, idle or not: a stop signal ends it. */
+static int
+on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
+    curl_off_t un)
+{
+	(void)arg, (void)dt, (void)dn, (void)ut, (void)un;
+	return got_signal != 0;
+}
+
+/* Every option of the handle; 0, or -1 naming the one refused in why. */
+static int
+curl_options(struct fetcher *f, CURL *c, char *why, size_t n)
+{
+	const char *bad = NULL;
+
+	for (size_t i = 0; i < sizeof(long_opts) / sizeof(long_opts[0]); i++)
+		if (cu.easy_setopt(c, long_opts[i].opt, long_opts[i].val) !=
+		    CURLE_OK)
+			bad = long_opts[i].name;
+	for (size_t i = 0; i < sizeof(str_opts) / sizeof(str_opts[0]); i++)
+		if (cu.easy_setopt(c, str_opts[i].opt, str_opts[i].val) !=
+		    CURLE_OK)
+			bad = str_opts[i].name;
+	if (cu.easy_setopt(c, CURLOPT_HTTPHEADER, f->headers) != CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, f->opt.connect_ms) !=
+	    CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_TIMEOUT_MS, f->opt.total_ms) != CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+	    (curl_off_t)f->opt.max_bytes) != CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body) != CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_WRITEDATA, f) != CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress) !=
+	    CURLE_OK ||
+	    cu.easy_setopt(c, CURLOPT_ERRORBUFFER, f->cerr) != CURLE_OK)
+		bad = "a callback, limit or header";
+	if (bad == NULL)
+		return 0;
+	seterr(why, n, "%s: cannot set %s", LIBCURL, bad);
+	return -1;
+}
+
+/* The fetcher's handle, made on first use; 0, or -1 with why. */
+static int
+curl_handle(struct fetcher *f, char *why, size_t n)
+{
+	if (f->curl != NULL)
+		return 0;
+	if (load_curl(why, n) == -1)
+		return -1;
+	if ((f->curl = cu.easy_init()) == NULL ||
+	    (f->headers = cu.slist_append(NULL,
+	    "Accept: application/rdap+json")) == NULL) {
+		seterr(why, n, "%s: cannot make a handle", LIBCURL);
+		return -1;
+	}
+	return curl_options(f, f->curl, why, n);
+}
+
+static enum fetch_err
+curl_err(CURLcode code)
+{
+	for (size_t i = 0; i < sizeof(curl_errs) / sizeof(curl_errs[0]); i++)
+		if (curl_errs[i].code == code)
+			return curl_errs[i].err;
+	return FE_PROTOCOL;
+}
+
+/* Seconds the server asked us to wait (Retry-After), or -1. */
+static long
+retry_after(struct fetcher *f)
+{
+	curl_off_t ra = 0;
+
+	/* libcurl says 0 for "none" as well as for "Retry-After: 0"; both
+	 * mean there is no wait to keep. */
+	if (cu.easy_getinfo(f->curl, CURLINFO_RETRY_AFTER, &ra) != CURLE_OK ||
+	    ra <= 0)
+		return -1;
+	return ra > LONG_MAX ? LONG_MAX : (long)ra;
+}
+
+/*
+ * GET url.  0: an answer came, whatever its HTTP status (the caller
+ * reads 404, 429 and 5xx); -1: none did, r->err and r->why say why.
+ */
 int
 fetch_rdap(struct fetcher *f, const char *url, struct fetch_result *r)
 {
-	curl_off_t ra = -1;
 	CURLcode code;
+	enum fetch_err err;
 
 	result_init(f, r);
-	if (curl_handle(f, r->why, sizeof(r->why)) == -1) {
-		r->err = FE_LIB;
-		return -1;
-	}
-	cu.easy_setopt(f->curl, CURLOPT_URL, url);
-	code = cu.easy_perform(f->curl);
-	r->body = f->buf;
-	r->len = f->len;
-	if (code != CURLE_OK) {
-		r->err = got_signal ? FE_STOPPED : curl_err(code, f->too_big);
-		if (r->err == FE_TOO_BIG)
-			seterr(r->why, sizeof(r->why), "%s: answer larger "
-			    "than %zu bytes", url, f->opt.max_bytes);
-		else
-			seterr(r->why, sizeof(r->why), "%s: %s", url,
-			    f->cerr[0] ? f->cerr : cu.easy_strerror(code));
-		return -1;
-	}
+	if (got_signal)
+		return result_end(f, r, FE_STOPPED);
+	if (curl_handle(f, r->why, sizeof(r->why)) == -1)
+		return result_end(f, r, FE_LIB);
+	if ((code = cu.easy_setopt(f->curl, CURLOPT_URL, url)) == CURLE_OK)
+		code = cu.easy_perform(f->curl);
 	cu.easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &r->http_status);
-	if (cu.easy_getinfo(f->curl, CURLINFO_RETRY_AFTER, &ra) ==
-	    CURLE_OK && ra >= 0 && r->http_status == 429)
-		r->retry_after = (long)ra;
-	return 0;
+	if (code == CURLE_OK) {
+		r->retry_after = retry_after(f);
+		return result_end(f, r, FE_OK);
+	}
+	/* Our write callback refusing more is libcurl's "write error". */
+	err = got_signal ? FE_STOPPED : f->too_big ? FE_TOO_BIG :
+	    curl_err(code);
+	seterr(r->why, sizeof(r->why), "%s",
+	    f->cerr[0] ? f->cerr : cu.easy_strerror(code));
+	return result_end(f, r, err);
 }
 
-/* --- whois ------------------------------------------------------------ */
+/* --- whois: one line out, the answer until the server closes ---------- */
 
 static int64_t
 mono_ms(void)
@@ -308,148 +417,185 @@ mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Wait for events on fd until deadline; 1 ready, 0 time out, -1 error. */
+/*
+ * Wait for events on fd until deadline: 1 ready, 0 time is up, -1 a
+ * stop signal or a poll error.  The wait goes in slices: a signal caught
+ * by another thread does not interrupt this poll.
+ */
 static int
 wait_fd(int fd, short events, int64_t deadline)
 {
-	struct pollfd p = { fd, events, 0 };
+	struct pollfd p = { .fd = fd, .events = events };
 	int64_t left;
 	int n;
 
-	while ((left = deadline - mono_ms()) > 0) {
-		n = poll(&p, 1, left > 1000 ? 1000 : (int)left);
+	for (;;) {
 		if (got_signal)
 			return -1;
+		if ((left = deadline - mono_ms()) <= 0)
+			return 0;
+		n = poll(&p, 1, left > SLICE_MS ? SLICE_MS : (int)left);
 		if (n > 0)
 			return 1;
 		if (n == -1 && errno != EINTR)
 			return -1;
 	}
-	return 0;
 }
 
-/* A connected socket to one of host's addresses, or -1 with r set. */
+/* A socket connected to ai before deadline, or -1 and errno. */
+static int
+connect_one(const struct addrinfo *ai, int64_t deadline)
+{
+	socklen_t sl = sizeof(int);
+	int fd, e = 0, w;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, ai->ai_protocol);
+	if (fd == -1)
+		return -1;
+	if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+		return fd;
+	/* Interrupted, the connect goes on in the background all the same. */
+	if (errno != EINPROGRESS && errno != EINTR)
+		e = errno;
+	else if ((w = wait_fd(fd, POLLOUT, deadline)) != 1)
+		e = w == 0 ? ETIMEDOUT : got_signal ? EINTR : errno;
+	else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &sl) == -1)
+		e = errno;
+	if (e == 0)
+		return fd;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+/* A socket connected to one of host's addresses, or -1 with r's why. */
 static int
 whois_connect(const struct fetcher *f, const char *host, const char *port,
-    int64_t deadline, struct fetch_result *r)
+    int64_t deadline, struct fetch_result *r, enum fetch_err *err)
 {
-	struct addrinfo hints = { 0 }, *res, *ai;
-	int fd = -1, e = 0, rc;
-	int64_t cdl;
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
+	int fd = -1, e = ECONNREFUSED, rc;
 
-	hints.ai_socktype = SOCK_STREAM;
 	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
-		r->err = FE_CONNECT;
-		seterr(r->why, sizeof(r->why), "%s: %s", host, gai_strerror(rc));
+		seterr(r->why, sizeof(r->why), "%s: %s", host,
+		    gai_strerror(rc));
+		*err = FE_CONNECT;
 		return -1;
 	}
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		socklen_t sl = sizeof(e);
+	for (ai = res; ai != NULL && fd == -1 && !got_signal; ai = ai->ai_next) {
+		int64_t cdl = mono_ms() + f->opt.connect_ms;
 
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK |
-		    SOCK_CLOEXEC, ai->ai_protocol);
-		if (fd == -1)
-			continue;
-		cdl = mono_ms() + f->opt.connect_ms;
-		if (cdl > deadline)
-			cdl = deadline;
-		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0 ||
-		    (errno == EINPROGRESS && (rc = wait_fd(fd, POLLOUT,
-		    cdl)) == 1 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &e,
-		    &sl) == 0 && e == 0))
-			break;
-		e = errno == EINPROGRESS ? (rc == 0 ? ETIMEDOUT : e) : errno;
-		close(fd);
-		fd = -1;
+		if ((fd = connect_one(ai, cdl < deadline ? cdl : deadline)) ==
+		    -1)
+			e = errno;
 	}
 	freeaddrinfo(res);
-	if (fd == -1) {
-		r->err = got_signal ? FE_STOPPED : e == ETIMEDOUT ? FE_TIMEOUT :
-		    FE_CONNECT;
-		seterr(r->why, sizeof(r->why), "whois %s port %s: %s", host,
-		    port, strerror(e ? e : ECONNREFUSED));
-	}
-	return fd;
+	if (fd != -1)
+		return fd;
+	seterr(r->why, sizeof(r->why), "connect to %s port %s: %s", host,
+	    port, strerror(e));
+	*err = got_signal ? FE_STOPPED : e == ETIMEDOUT ? FE_TIMEOUT :
+	    FE_CONNECT;
+	return -1;
 }
 
-static int
-whois_send(int fd, const char *q, size_t n, int64_t deadline)
+/* What a failed send or receive amounts to: w is wait_fd's 0 or -1. */
+static enum fetch_err
+io_err(int w)
 {
-	while (n > 0) {
-		ssize_t w = send(fd, q, n, MSG_NOSIGNAL);
-
-		if (w > 0) {
-			q += w;
-			n -= (size_t)w;
-		} else if (w == -1 && errno == EAGAIN) {
-			if (wait_fd(fd, POLLOUT, deadline) != 1)
-				return -1;
-		} else if (w == -1 && errno != EINTR)
-			return -1;
-	}
-	return 0;
+	if (got_signal)
+		return FE_STOPPED;
+	return w == 0 ? FE_TIMEOUT : FE_RESET;
 }
 
-/* Read to the end of the answer; r->err set. */
-static void
-whois_recv(struct fetcher *f, int fd, int64_t deadline,
-    struct fetch_result *r)
+/* All of line out before deadline; FE_OK, or why not (errno set). */
+static enum fetch_err
+whois_send(int fd, const char *p, size_t n, int64_t deadline)
+{
+	ssize_t w;
+	int ready;
+
+	while (n > 0) {
+		if ((w = send(fd, p, n, MSG_NOSIGNAL)) >= 0) {
+			p += w;
+			n -= (size_t)w;
+		} else if (errno == EAGAIN || (errno == EINTR && !got_signal)) {
+			if ((ready = wait_fd(fd, POLLOUT, deadline)) != 1)
+				return io_err(ready);
+		} else
+			return io_err(-1);
+	}
+	return FE_OK;
+}
+
+/* The answer into the buffer until the server closes; FE_OK or why not. */
+static enum fetch_err
+whois_recv(struct fetcher *f, int fd, int64_t deadline)
 {
 	char chunk[16384];
+	ssize_t n;
+	int ready;
 
 	for (;;) {
-		ssize_t n = recv(fd, chunk, sizeof(chunk), 0);
-		int w;
-
-		if (n == 0)
-			return;
+		if ((n = recv(fd, chunk, sizeof(chunk), 0)) == 0)
+			return FE_OK;
 		if (n > 0) {
-			if (take(f, chunk, (size_t)n) == -1) {
-				r->err = FE_TOO_BIG;
-				return;
-			}
-			continue;
-		}
-		if (errno == EINTR && !got_signal)
-			continue;
-		if (errno != EAGAIN) {
-			r->err = got_signal ? FE_STOPPED : FE_RESET;
-			return;
-		}
-		if ((w = wait_fd(fd, POLLIN, deadline)) != 1) {
-			r->err = got_signal ? FE_STOPPED : w == 0 ?
-			    FE_TIMEOUT : FE_RESET;
-			return;
-		}
+			if (take(f, chunk, (size_t)n) == -1)
+				return FE_TOO_BIG;
+		} else if (errno == EAGAIN || (errno == EINTR && !got_signal)) {
+			if ((ready = wait_fd(fd, POLLIN, deadline)) != 1)
+				return io_err(ready);
+		} else
+			return io_err(-1);
 	}
 }
 
-/* Ask host:port the query (RFC 3912: a line; the answer ends at close). */
+/* Words for a failed exchange with a connected server. */
+static void
+whois_why(struct fetch_result *r, enum fetch_err err, const char *host,
+    const char *port, int e)
+{
+	if (err == FE_TIMEOUT)
+		seterr(r->why, sizeof(r->why), "%s port %s: no whole answer in "
+		    "time", host, port);
+	else if (err == FE_RESET)
+		seterr(r->why, sizeof(r->why), "%s port %s: %s", host, port,
+		    strerror(e));
+}
+
+/*
+ * Ask host:port the query (RFC 3912: one line, "\r\n"; the answer ends
+ * when the server closes).  0 with the answer in r, or -1 with r->err.
+ * The name lookup is not bounded by total_ms: getaddrinfo has its own
+ * (resolv.conf) limits.
+ */
 int
 fetch_whois(struct fetcher *f, const char *host, const char *port,
     const char *query, struct fetch_result *r)
 {
 	int64_t deadline = mono_ms() + f->opt.total_ms;
-	char line[1024];
-	int fd;
+	enum fetch_err err = FE_OK;
+	char line[QUERY_MAX];
+	int fd, n;
 
 	result_init(f, r);
-	r->body = f->buf;
-	if ((fd = whois_connect(f, host, port, deadline, r)) == -1)
-		return -1;
-	snprintf(line, sizeof(line), "%s\r\n", query);
-	if (whois_send(fd, line, strlen(line), deadline) == -1)
-		r->err = got_signal ? FE_STOPPED : FE_RESET;
-	else
-		whois_recv(f, fd, deadline, r);
+	if (got_signal)
+		return result_end(f, r, FE_STOPPED);
+	n = snprintf(line, sizeof(line), "%s\r\n", query);
+	/* One line, one query: a line break inside would make it two. */
+	if (n < 0 || (size_t)n >= sizeof(line) ||
+	    strcspn(query, "\r\n") != strlen(query)) {
+		seterr(r->why, sizeof(r->why), "whois query too long or not "
+		    "one line");
+		return result_end(f, r, FE_PROTOCOL);
+	}
+	if ((fd = whois_connect(f, host, port, deadline, r, &err)) == -1)
+		return result_end(f, r, err);
+	errno = 0;
+	if ((err = whois_send(fd, line, (size_t)n, deadline)) == FE_OK)
+		err = whois_recv(f, fd, deadline);
+	whois_why(r, err, host, port, errno);
 	close(fd);
-	r->body = f->buf;
-	r->len = f->len;
-	if (r->err == FE_OK)
-		return 0;
-	seterr(r->why, sizeof(r->why), "whois %s port %s: %s", host, port,
-	    r->err == FE_TOO_BIG ? "answer too large" : r->err == FE_TIMEOUT ?
-	    "no answer in time" : r->err == FE_RESET ? "connection broken" :
-	    "stopped");
-	return -1;
+	return result_end(f, r, err);
 }

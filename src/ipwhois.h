@@ -381,7 +381,8 @@ uint32_t share_count(struct share *);
 int	 share_get(const struct share *, uint32_t, struct answer *);
 void	 share_asking(struct share *, int, const struct ip *, int64_t);
 void	 share_done(struct share *, int);
-int	 share_nearby(struct share *, int, const struct ip *, int64_t);
+int	 share_claim(struct share *, int, const struct ip *, int64_t, int64_t,
+	    uint32_t);
 int	 share_still_asking(struct share *, int, const struct ip *, int64_t);
 int64_t	 share_pace(struct share *, const char *, int64_t, int64_t);
 void	 share_pause(struct share *, const char *, int64_t);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ipwhois.h"
 
@@ -571,6 +572,7 @@ lookup_addr(struct lookup *lk, const struct ip *ip, int may_defer,
     struct answer *a, int *blocker)
 {
 	const struct config *cfg = lk->cfg;
+	int64_t until;
 	int w;
 
 	memset(a, 0, sizeof(*a));
@@ -578,22 +580,27 @@ lookup_addr(struct lookup *lk, const struct ip *ip, int may_defer,
 	if (a->kind != KIND_PUBLIC)
 		return LK_DONE;
 	lk->now = (int64_t)time(NULL);
-	if (lookup_known(lk, ip, a)) {
-		lookup_db(cfg->ipdb, ip, a, 1);
-		return LK_DONE;
-	}
-	if (cfg->offline) {
-		lookup_db(cfg->ipdb, ip, a, 0);
-		return LK_DONE;
-	}
-	if (may_defer && (w = share_nearby(cfg->share, lk->id, ip,
-	    mono_ns())) != 0) {
+	until = mono_ns() + (int64_t)(cfg->retries + 1) *
+	    (cfg->timeout_ms + 2000) * 1000000;
+	do {
+		if (lookup_known(lk, ip, a)) {
+			lookup_db(cfg->ipdb, ip, a, 1);
+			return LK_DONE;
+		}
+		if (cfg->offline) {
+			lookup_db(cfg->ipdb, ip, a, 0);
+			return LK_DONE;
+		}
+		w = share_claim(cfg->share, lk->id, ip, mono_ns(),
+		    until, lk->imported);
+	} while (w == -1);
+	if (w > 0 && may_defer) {
 		*blocker = w - 1;
 		answer_clear(a);
 		return LK_DEFER;
 	}
-	share_asking(cfg->share, lk->id, ip, mono_ns() +
-	    (int64_t)(cfg->retries + 1) * (cfg->timeout_ms + 2000) * 1000000);
+	if (w > 0)
+		share_asking(cfg->share, lk->id, ip, until);
 	ask_registry(lk, ip, a);
 	share_put(cfg->share, a);
 	share_done(cfg->share, lk->id);

@@ -45,6 +45,9 @@ struct child {
 	int	 reaped;
 };
 
+/* The default cache path, made by default_cache(), freed at the end. */
+static char *default_path;
+
 /* The signals main waits for, blocked so that none is missed. */
 static sigset_t waited;
 
@@ -491,7 +494,6 @@ load_one(void *share, const struct answer *a)
 static void
 load_cache(struct config *cfg)
 {
-	static char *path;
 	struct cache *c;
 	char msg[512];
 
@@ -500,7 +502,7 @@ load_cache(struct config *cfg)
 		return;
 	}
 	if (cfg->cache_path == NULL)
-		cfg->cache_path = path = default_cache();
+		cfg->cache_path = default_path = default_cache();
 	if (cfg->cache_path == NULL || access(cfg->cache_path, F_OK) == -1)
 		return;
 	if ((c = cache_open(cfg->cache_path, 0, msg, sizeof(msg))) == NULL ||
@@ -646,5 +648,6 @@ main(int argc, char **argv)
 	ipdb_close(cfg.ipdb);
 	bootstrap_free(cfg.boot);
 	share_free(cfg.share);
+	free(default_path);
 	return status;
 }

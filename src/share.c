@@ -172,23 +172,35 @@ same_block(const struct ip *a, const struct ip *b)
 }
 
 /*
- * Another worker is asking about an address in ip's block right now:
- * its answer may well cover ip too.  Returns that worker's number + 1,
- * or 0.
+ * Claim ip for this worker's next query, unless another worker is asking
+ * about an address in its block right now (its answer may well cover ip
+ * too): then that worker's number + 1.  0: claimed, ask away; -1:
+ * answers were published since the caller last looked (seen), look
+ * again.  Checking and claiming under one lock, two workers never both
+ * go ahead.
  */
 int
-share_nearby(struct share *sh, int self, const struct ip *ip, int64_t now)
+share_claim(struct share *sh, int self, const struct ip *ip, int64_t now,
+    int64_t until_ns, uint32_t seen)
 {
+	int other = 0;
+
 	if (sh == NULL)
 		return 0;
-	for (int i = 0; i < MAX_JOBS; i++) {
+	lock(sh);
+	if (atomic_load(&sh->nnets) != seen)
+		other = -1;
+	for (int i = 0; i < MAX_JOBS && other == 0; i++) {
 		struct inflight *f = &sh->inflight[i];
 
 		if (i != self && atomic_load(&f->busy) &&
 		    f->until_ns > now && same_block(&f->ip, ip))
-			return i + 1;
+			other = i + 1;
 	}
-	return 0;
+	if (other == 0)
+		share_asking(sh, self, ip, until_ns);
+	pthread_mutex_unlock(&sh->lock);
+	return other;
 }
 
 /* Whether worker w (share_nearby()'s answer - 1) still asks about ip. */

@@ -38,6 +38,10 @@
  * kinds are in kinds[] below.  SIGTERM or SIGINT ends it (status 0).
  */
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE	/* accept4, ppoll, memmem, vasprintf */
+#endif
+
 #include <sys/types.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
