@@ -45,7 +45,7 @@ struct child {
 	int	 reaped;
 };
 
-/* The default cache path, made by default_cache(), freed at the end. */
+/* The default cache path, made by xdg_path(), freed at the end. */
 static char *default_path;
 
 /* The signals main waits for, blocked so that none is missed. */
@@ -409,19 +409,22 @@ build_db(const struct config *cfg)
 	return EXIT_OK;
 }
 
-/* ${XDG_DATA_HOME:-$HOME/.local/share}/ipwhois/ip.db, or NULL. */
+/*
+ * $XDG_x_HOME/ipwhois/leaf, else $HOME/home_dir/ipwhois/leaf (XDG Base
+ * Directory); NULL when neither is an absolute path.
+ */
 static char *
-default_db(void)
+xdg_path(const char *xdg_var, const char *home_dir, const char *leaf)
 {
-	const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+	const char *xdg = getenv(xdg_var), *home = getenv("HOME");
 	char *path;
 
 	if (xdg != NULL && *xdg == '/') {
-		if (asprintf(&path, "%s/ipwhois/ip.db", xdg) == -1)
+		if (asprintf(&path, "%s/ipwhois/%s", xdg, leaf) == -1)
 			return NULL;
 	} else if (home != NULL && *home == '/') {
-		if (asprintf(&path, "%s/.local/share/ipwhois/ip.db",
-		    home) == -1)
+		if (asprintf(&path, "%s/%s/ipwhois/%s", home, home_dir,
+		    leaf) == -1)
 			return NULL;
 	} else
 		return NULL;
@@ -437,7 +440,8 @@ default_db(void)
 static int
 open_db(struct config *cfg)
 {
-	char msg[512], *path = cfg->db ? NULL : default_db();
+	char msg[512], *path = cfg->db ? NULL :
+	    xdg_path("XDG_DATA_HOME", ".local/share", "ip.db");
 	const char *name = cfg->db ? cfg->db : path;
 
 	if (name == NULL)
@@ -459,24 +463,6 @@ open_db(struct config *cfg)
 	}
 	free(path);
 	return 0;
-}
-
-/* ${XDG_CACHE_HOME:-$HOME/.cache}/ipwhois/cache.db, or NULL. */
-static char *
-default_cache(void)
-{
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	char *path;
-
-	if (xdg != NULL && *xdg == '/') {
-		if (asprintf(&path, "%s/ipwhois/cache.db", xdg) == -1)
-			return NULL;
-	} else if (home != NULL && *home == '/') {
-		if (asprintf(&path, "%s/.cache/ipwhois/cache.db", home) == -1)
-			return NULL;
-	} else
-		return NULL;
-	return path;
 }
 
 static int
@@ -502,7 +488,8 @@ load_cache(struct config *cfg)
 		return;
 	}
 	if (cfg->cache_path == NULL)
-		cfg->cache_path = default_path = default_cache();
+		cfg->cache_path = default_path = xdg_path("XDG_CACHE_HOME",
+		    ".cache", "cache.db");
 	if (cfg->cache_path == NULL || access(cfg->cache_path, F_OK) == -1)
 		return;
 	if ((c = cache_open(cfg->cache_path, 0, msg, sizeof(msg))) == NULL ||
