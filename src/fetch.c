@@ -271,20 +271,34 @@ result_init(struct fetcher *f, struct fetch_result *r)
 	r->body = f->buf;
 }
 
-/* The answer so far into r; r->err and why as said; 0 for FE_OK, else -1. */
+/*
+ * The answer so far into r and, for a failure, r->why: where (if given),
+ * then what happened, in our own words for a size cut or a stop.  0 for
+ * FE_OK, else -1.
+ */
 static int
-result_end(struct fetcher *f, struct fetch_result *r, enum fetch_err err)
+result_end(struct fetcher *f, struct fetch_result *r, enum fetch_err err,
+    const char *where, const char *what)
 {
+	char own[64];
+
 	r->body = f->buf;
 	r->len = f->len;
 	r->err = err;
-	if (err == FE_TOO_BIG)
-		seterr(r->why, sizeof(r->why), "answer larger than %zu bytes",
+	if (err == FE_OK)
+		return 0;
+	if (err == FE_TOO_BIG) {
+		snprintf(own, sizeof(own), "answer larger than %zu bytes",
 		    f->opt.max_bytes);
-	else if (err == FE_STOPPED)
-		seterr(r->why, sizeof(r->why), "stopped by signal %d",
+		what = own;
+	} else if (err == FE_STOPPED) {
+		snprintf(own, sizeof(own), "stopped by signal %d",
 		    (int)got_signal);
-	return err == FE_OK ? 0 : -1;
+		what = own;
+	}
+	seterr(r->why, sizeof(r->why), "%s%s%s", where ? where : "",
+	    where ? ": " : "", what);
+	return -1;
 }
 
 /* --- RDAP: HTTP(S) through libcurl ------------------------------------ */
@@ -336,7 +350,10 @@ curl_options(struct fetcher *f, CURL *c, char *why, size_t n)
 	return -1;
 }
 
-/* The fetcher's handle, made on first use; 0, or -1 with why. */
+/*
+ * The fetcher's handle, made on first use; 0, or -1 with why.  A handle
+ * short of any option is not kept: it could go where it must not.
+ */
 static int
 curl_handle(struct fetcher *f, char *why, size_t n)
 {
@@ -346,11 +363,16 @@ curl_handle(struct fetcher *f, char *why, size_t n)
 		return -1;
 	if ((f->curl = cu.easy_init()) == NULL ||
 	    (f->headers = cu.slist_append(NULL,
-	    "Accept: application/rdap+json")) == NULL) {
+	    "Accept: application/rdap+json")) == NULL)
 		seterr(why, n, "%s: cannot make a handle", LIBCURL);
-		return -1;
-	}
-	return curl_options(f, f->curl, why, n);
+	else if (curl_options(f, f->curl, why, n) == 0)
+		return 0;
+	if (f->curl != NULL)
+		cu.easy_cleanup(f->curl);
+	cu.slist_free_all(f->headers);	/* NULL is fine */
+	f->curl = NULL;
+	f->headers = NULL;
+	return -1;
 }
 
 static enum fetch_err
@@ -377,33 +399,43 @@ retry_after(struct fetcher *f)
 }
 
 /*
+ * What went wrong in a transfer that ended with code.  libcurl's words
+ * name the host where it matters ("Failed to connect to HOST port N").
+ */
+static int
+curl_failed(struct fetcher *f, CURLcode code, struct fetch_result *r)
+{
+	enum fetch_err err;
+
+	/* Our write callback refusing more is libcurl's "write error". */
+	err = got_signal ? FE_STOPPED : f->too_big ? FE_TOO_BIG :
+	    curl_err(code);
+	return result_end(f, r, err, NULL,
+	    f->cerr[0] ? f->cerr : cu.easy_strerror(code));
+}
+
+/*
  * GET url.  0: an answer came, whatever its HTTP status (the caller
  * reads 404, 429 and 5xx); -1: none did, r->err and r->why say why.
  */
 int
 fetch_rdap(struct fetcher *f, const char *url, struct fetch_result *r)
 {
+	char what[160];
 	CURLcode code;
-	enum fetch_err err;
 
 	result_init(f, r);
 	if (got_signal)
-		return result_end(f, r, FE_STOPPED);
-	if (curl_handle(f, r->why, sizeof(r->why)) == -1)
-		return result_end(f, r, FE_LIB);
+		return result_end(f, r, FE_STOPPED, NULL, NULL);
+	if (curl_handle(f, what, sizeof(what)) == -1)
+		return result_end(f, r, FE_LIB, NULL, what);
 	if ((code = cu.easy_setopt(f->curl, CURLOPT_URL, url)) == CURLE_OK)
 		code = cu.easy_perform(f->curl);
 	cu.easy_getinfo(f->curl, CURLINFO_RESPONSE_CODE, &r->http_status);
-	if (code == CURLE_OK) {
-		r->retry_after = retry_after(f);
-		return result_end(f, r, FE_OK);
-	}
-	/* Our write callback refusing more is libcurl's "write error". */
-	err = got_signal ? FE_STOPPED : f->too_big ? FE_TOO_BIG :
-	    curl_err(code);
-	seterr(r->why, sizeof(r->why), "%s",
-	    f->cerr[0] ? f->cerr : cu.easy_strerror(code));
-	return result_end(f, r, err);
+	if (code != CURLE_OK)
+		return curl_failed(f, code, r);
+	r->retry_after = retry_after(f);
+	return result_end(f, r, FE_OK, NULL, NULL);
 }
 
 /* --- whois: one line out, the answer until the server closes ---------- */
@@ -419,8 +451,10 @@ mono_ms(void)
 
 /*
  * Wait for events on fd until deadline: 1 ready, 0 time is up, -1 a
- * stop signal or a poll error.  The wait goes in slices: a signal caught
- * by another thread does not interrupt this poll.
+ * stop signal or a poll error.  The wait goes in slices: a signal that
+ * comes between the look at got_signal and the poll (or is caught by
+ * another thread) does not interrupt the poll, and must not hold the
+ * stop up for the whole time limit.
  */
 static int
 wait_fd(int fd, short events, int64_t deadline)
@@ -469,17 +503,19 @@ connect_one(const struct addrinfo *ai, int64_t deadline)
 	return -1;
 }
 
-/* A socket connected to one of host's addresses, or -1 with r's why. */
+/*
+ * A socket connected to one of host's addresses, each given connect_ms;
+ * or -1 with *err and what (the whole story) set.
+ */
 static int
 whois_connect(const struct fetcher *f, const char *host, const char *port,
-    int64_t deadline, struct fetch_result *r, enum fetch_err *err)
+    int64_t deadline, enum fetch_err *err, char *what, size_t n)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res, *ai;
 	int fd = -1, e = ECONNREFUSED, rc;
 
 	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
-		seterr(r->why, sizeof(r->why), "%s: %s", host,
-		    gai_strerror(rc));
+		seterr(what, n, "%s: %s", host, gai_strerror(rc));
 		*err = FE_CONNECT;
 		return -1;
 	}
@@ -493,8 +529,7 @@ whois_connect(const struct fetcher *f, const char *host, const char *port,
 	freeaddrinfo(res);
 	if (fd != -1)
 		return fd;
-	seterr(r->why, sizeof(r->why), "connect to %s port %s: %s", host,
-	    port, strerror(e));
+	seterr(what, n, "connect to %s port %s: %s", host, port, strerror(e));
 	*err = got_signal ? FE_STOPPED : e == ETIMEDOUT ? FE_TIMEOUT :
 	    FE_CONNECT;
 	return -1;
@@ -551,24 +586,11 @@ whois_recv(struct fetcher *f, int fd, int64_t deadline)
 	}
 }
 
-/* Words for a failed exchange with a connected server. */
-static void
-whois_why(struct fetch_result *r, enum fetch_err err, const char *host,
-    const char *port, int e)
-{
-	if (err == FE_TIMEOUT)
-		seterr(r->why, sizeof(r->why), "%s port %s: no whole answer in "
-		    "time", host, port);
-	else if (err == FE_RESET)
-		seterr(r->why, sizeof(r->why), "%s port %s: %s", host, port,
-		    strerror(e));
-}
-
 /*
  * Ask host:port the query (RFC 3912: one line, "\r\n"; the answer ends
  * when the server closes).  0 with the answer in r, or -1 with r->err.
- * The name lookup is not bounded by total_ms: getaddrinfo has its own
- * (resolv.conf) limits.
+ * The name lookup is not bounded by total_ms: getaddrinfo keeps to its
+ * own (resolv.conf) limits.
  */
 int
 fetch_whois(struct fetcher *f, const char *host, const char *port,
@@ -576,26 +598,29 @@ fetch_whois(struct fetcher *f, const char *host, const char *port,
 {
 	int64_t deadline = mono_ms() + f->opt.total_ms;
 	enum fetch_err err = FE_OK;
-	char line[QUERY_MAX];
+	char line[QUERY_MAX], where[300], what[300];
 	int fd, n;
 
 	result_init(f, r);
+	seterr(where, sizeof(where), "%s port %s", host, port);
 	if (got_signal)
-		return result_end(f, r, FE_STOPPED);
+		return result_end(f, r, FE_STOPPED, where, NULL);
 	n = snprintf(line, sizeof(line), "%s\r\n", query);
 	/* One line, one query: a line break inside would make it two. */
 	if (n < 0 || (size_t)n >= sizeof(line) ||
-	    strcspn(query, "\r\n") != strlen(query)) {
-		seterr(r->why, sizeof(r->why), "whois query too long or not "
-		    "one line");
-		return result_end(f, r, FE_PROTOCOL);
-	}
-	if ((fd = whois_connect(f, host, port, deadline, r, &err)) == -1)
-		return result_end(f, r, err);
-	errno = 0;
+	    strcspn(query, "\r\n") != strlen(query))
+		return result_end(f, r, FE_PROTOCOL, where,
+		    "query too long or not one line");
+	if ((fd = whois_connect(f, host, port, deadline, &err, what,
+	    sizeof(what))) == -1)
+		return result_end(f, r, err, NULL, what);
 	if ((err = whois_send(fd, line, (size_t)n, deadline)) == FE_OK)
 		err = whois_recv(f, fd, deadline);
-	whois_why(r, err, host, port, errno);
+	if (err == FE_TIMEOUT)
+		seterr(what, sizeof(what), "no whole answer in %ld ms",
+		    f->opt.total_ms);
+	else
+		seterr(what, sizeof(what), "%s", strerror(errno));
 	close(fd);
-	return result_end(f, r, err);
+	return result_end(f, r, err, where, what);
 }

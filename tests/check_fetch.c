@@ -2,17 +2,22 @@
  * fetch.c: every way an RDAP or whois exchange can end, against the
  * loopback test server ($TESTSERVER, tests/testserver.c) and its
  * fixtures ($IPWHOIS_TESTDATA/server).  Each test starts its own server,
- * so that its counters (requests, connections) are the test's alone;
- * the server dies with the test's process whatever happens (it asks the
- * kernel for that), and a passing test stops and reaps it itself.
+ * so that its counters (requests, connections) are the test's alone.
+ * The teardown stops and reaps it; should a test die first, the server
+ * dies with it all the same (it asks the kernel for that, and gives up
+ * by itself after -t seconds).
  *
  * Nothing here leaves 127.0.0.1: no host names, no proxies.  Times are
  * checked only against generous upper bounds.
  */
 #include <arpa/inet.h>
 #include <check.h>
+#include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <gnu/libc-version.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -31,10 +36,7 @@
 #define MB		(1024 * 1024)
 #define QUICK_MS	3000	/* "quickly": far above what any of it takes */
 
-/*
- * The faults of every test's server, each on an address of its own
- * (documentation ranges, no fixture unless said).
- */
+/* The faults of every test's server, each on an address of its own. */
 static const char *const faults[] = {
 	"status:203.119.0.10:500",
 	"ratelimit:193.0.0.1:7",		/* then 193.0.0.0_21.json */
@@ -67,8 +69,16 @@ static const char *const faults[] = {
 static struct {
 	pid_t	 pid;
 	int	 http, whois;
-	char	 dir[64];	/* its counters file lives here */
+	char	 counts[4200];	/* its counters, in tmpdir */
 } srv;
+
+/*
+ * The test case's folder for counters files, made and removed by the
+ * runner: a failed test leaves nothing behind.
+ */
+static char tmpdir[4096];
+
+static const char *self;	/* this program, to run again (argv[0]) */
 
 /* What most tests fetch with. */
 static const struct fetch_opts opts = { 2000, 5000, 1 * MB };
@@ -92,19 +102,18 @@ mono_ms(void)
 static void __attribute__((noreturn))
 server_exec(const char *bin, int out)
 {
-	char fixtures[4096], counts[128];
+	char fixtures[4096];
 	const char *argv[8 + 2 * nitems(faults)];
 	size_t n = 0;
 
 	snprintf(fixtures, sizeof(fixtures), "%s/server", testdata());
-	snprintf(counts, sizeof(counts), "%s/counts", srv.dir);
 	if (dup2(out, STDOUT_FILENO) == -1)
 		_exit(127);
 	argv[n++] = bin;
 	argv[n++] = "-d";
 	argv[n++] = fixtures;
 	argv[n++] = "-c";
-	argv[n++] = counts;
+	argv[n++] = srv.counts;
 	argv[n++] = "-t";
 	argv[n++] = "60";
 	for (size_t i = 0; i < nitems(faults); i++) {
@@ -133,8 +142,8 @@ server_start(void)
 	ck_assert_msg(bin != NULL && access(bin, X_OK) == 0,
 	    "TESTSERVER (the loopback server, make build/testserver) is not "
 	    "set or not executable");
-	snprintf(srv.dir, sizeof(srv.dir), "/tmp/check_fetch.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(srv.dir));
+	snprintf(srv.counts, sizeof(srv.counts), "%s/counts.%ld", tmpdir,
+	    (long)getpid());
 	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
 	ck_assert_int_ne(srv.pid = fork(), -1);
 	if (srv.pid == 0)
@@ -170,13 +179,13 @@ server_stop(void)
 static long
 count(const char *key)
 {
-	char path[128], line[2048];
+	char line[2048];
 	size_t klen = strlen(key);
 	long v = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/counts", srv.dir);
-	ck_assert_msg((f = fopen(path, "r")) != NULL, "%s: no counters", path);
+	ck_assert_msg((f = fopen(srv.counts, "r")) != NULL, "%s: no counters",
+	    srv.counts);
 	while (fgets(line, sizeof(line), f) != NULL)
 		if (strncmp(line, key, klen) == 0 && line[klen] == ' ')
 			v = strtol(line + klen + 1, NULL, 10);
@@ -210,6 +219,7 @@ setup(void)
 	signal(SIGPIPE, SIG_IGN);
 	/* libcurl would honour these; this suite talks to 127.0.0.1 only. */
 	unsetenv("http_proxy");
+	unsetenv("HTTP_PROXY");
 	unsetenv("https_proxy");
 	unsetenv("HTTPS_PROXY");
 	unsetenv("all_proxy");
@@ -222,14 +232,43 @@ static void
 teardown(void)
 {
 	struct itimerval off = { { 0, 0 }, { 0, 0 } };
-	char path[128];
 
 	setitimer(ITIMER_REAL, &off, NULL);
 	got_signal = 0;
 	server_stop();
-	snprintf(path, sizeof(path), "%s/counts", srv.dir);
-	unlink(path);
-	rmdir(srv.dir);
+	unlink(srv.counts);
+}
+
+static void
+case_setup(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	snprintf(tmpdir, sizeof(tmpdir), "%s/check_fetch.XXXXXX",
+	    t != NULL && *t != '\0' ? t : "/tmp");
+	if (mkdtemp(tmpdir) == NULL) {
+		perror(tmpdir);
+		exit(EXIT_FAILURE);
+	}
+}
+
+/* Whatever the tests left: counters, and a server's half-written ones. */
+static void
+case_teardown(void)
+{
+	char path[8192];
+	struct dirent *de;
+	DIR *d;
+
+	if ((d = opendir(tmpdir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		snprintf(path, sizeof(path), "%s/%s", tmpdir, de->d_name);
+		if (de->d_name[0] != '.')
+			unlink(path);
+	}
+	closedir(d);
+	rmdir(tmpdir);
 }
 
 /* http://127.0.0.1:PORT/rdap/ip/ADDR. */
@@ -435,6 +474,9 @@ START_TEST(test_rdap_huge)
 
 	rdap_fails(f, rdap_url(huge[_i]), FE_TOO_BIG, &r);
 	ck_assert_uint_le(r.len, opts.max_bytes);
+	/* A Content-Length too large is refused before any body comes. */
+	if (_i == 0)
+		ck_assert_uint_eq(r.len, 0);
 	ck_assert_ptr_nonnull(strstr(r.why, "1048576"));
 	fetch_free(f);
 }
@@ -449,7 +491,10 @@ max_rss_kb(void)
 	return ru.ru_maxrss;
 }
 
-/* An endless answer costs max_bytes of memory, not what was sent. */
+/*
+ * An endless answer costs max_bytes of memory, not what was sent: the
+ * buffer never grows past it, nor does the process.
+ */
 START_TEST(test_rdap_huge_memory)
 {
 	struct fetch_opts o = { 2000, 10000, 4 * MB };
@@ -462,6 +507,8 @@ START_TEST(test_rdap_huge_memory)
 	rdap_fails(f, rdap_url("198.51.100.2"), FE_TOO_BIG, &r);
 	rdap_fails(f, rdap_url("198.51.100.3"), FE_TOO_BIG, &r);
 	ck_assert_uint_le(r.len, o.max_bytes);
+	/* Room for the NUL and the allocator's rounding to a page. */
+	ck_assert_uint_le(malloc_usable_size(r.body), o.max_bytes + 1 + 4096);
 	ck_assert_int_lt(max_rss_kb() - before, 40 * 1024);
 	fetch_free(f);
 }
@@ -644,11 +691,13 @@ START_TEST(test_rdap_reuse)
 END_TEST
 
 /*
- * What goes out: a server that sends back the head of the one request
- * it takes.  A child process, gone within 10 s whatever happens.
+ * What goes out: a server that sends back what the one client it takes
+ * sent, up to the end of an HTTP head (http: as the body of a 200) or
+ * of a line (whois).  A child process, gone within 10 s whatever
+ * happens.
  */
 static pid_t
-echo_server(int *port)
+echo_server(int *port, int http)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	socklen_t sl = sizeof(sin);
@@ -676,11 +725,14 @@ echo_server(int *port)
 	    sizeof(head) - 1 - n)) > 0) {
 		n += (size_t)k;
 		head[n] = '\0';
-		if (strstr(head, "\r\n\r\n") != NULL)
+		if (strstr(head, http ? "\r\n\r\n" : "\n") != NULL)
 			break;
 	}
-	dprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n"
-	    "Connection: close\r\n\r\n%.*s", n, (int)n, head);
+	if (http)
+		dprintf(c, "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\n"
+		    "Connection: close\r\n\r\n", n);
+	if (write(c, head, n) != (ssize_t)n)
+		_exit(1);
 	_exit(0);
 }
 
@@ -690,7 +742,7 @@ START_TEST(test_rdap_request)
 	struct fetch_result r;
 	char url[128];
 	int port, status;
-	pid_t pid = echo_server(&port);
+	pid_t pid = echo_server(&port, 1);
 
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/rdap/ip/8.8.8.8",
 	    port);
@@ -718,6 +770,9 @@ START_TEST(test_rdap_stop)
 	signal_in(300);
 	rdap_fails(f, rdap_url("198.51.100.6"), FE_STOPPED, &r);
 	ck_assert_ptr_nonnull(strstr(r.why, "signal"));
+	got_signal = 0;				/* and the fetcher still works */
+	rdap_ok(f, "8.8.8.8", 200, &r);
+	same_as(&r, "rdap/8.8.8.0_24.json");
 	fetch_free(f);
 }
 END_TEST
@@ -934,6 +989,24 @@ START_TEST(test_whois_connect_timeout)
 }
 END_TEST
 
+/* The query goes out as one line ending in CR LF (RFC 3912). */
+START_TEST(test_whois_request)
+{
+	struct fetcher *f = fetch_new(&opts);
+	struct fetch_result r;
+	char port[16];
+	int p, status;
+	pid_t pid = echo_server(&p, 0);
+
+	snprintf(port, sizeof(port), "%d", p);
+	ck_assert_int_eq(fetch_whois(f, "127.0.0.1", port, "n + 8.8.8.8", &r),
+	    0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_str_eq(r.body, "n + 8.8.8.8\r\n");
+	fetch_free(f);
+}
+END_TEST
+
 /* One query a line: a line break would smuggle in a second one. */
 START_TEST(test_whois_bad_query)
 {
@@ -961,6 +1034,9 @@ START_TEST(test_whois_stop)
 	signal_in(300);
 	whois_fails(f, whois_port(), "198.51.100.30", FE_STOPPED, &r);
 	ck_assert_ptr_nonnull(strstr(r.why, "signal"));
+	got_signal = 0;
+	whois_ok(f, "8.8.8.8", &r);
+	same_as(&r, "whois/8.8.8.0_24.txt");
 	fetch_free(f);
 }
 END_TEST
@@ -1018,6 +1094,87 @@ START_TEST(test_err_names)
 }
 END_TEST
 
+/*
+ * Without libcurl: this program again, its dynamic linker sent first to
+ * a folder where libcurl.so.4 is not libcurl (LD_LIBRARY_PATH is read
+ * at start only).  nolib_main() is what runs there.
+ */
+static int
+nolib_main(void)
+{
+	struct fetcher *f = fetch_new(&opts);
+	struct fetch_result r;
+
+	/* Twice: a failed load is tried again, and fails the same way. */
+	for (int i = 0; i < 2; i++) {
+		int rc = fetch_rdap(f, "http://127.0.0.1:9/rdap/ip/8.8.8.8", &r);
+
+		printf("%d %s %s\n", rc, fetch_err_name(r.err), r.why);
+	}
+	fetch_free(f);
+	return 0;
+}
+
+/* The first line nolib_main() says when libcurl.so.4 is target. */
+static void
+without_curl(const char *target, char *out, size_t n)
+{
+	char lib[8192], env[8192];
+	char *const argv[] = { "check_fetch", NULL };
+	int p[2], status;
+	size_t len = 0;
+	ssize_t k;
+	pid_t pid;
+
+	snprintf(lib, sizeof(lib), "%s/libcurl.so.4", tmpdir);
+	unlink(lib);
+	ck_assert_int_eq(symlink(target, lib), 0);
+	snprintf(env, sizeof(env), "LD_LIBRARY_PATH=%s", tmpdir);
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	ck_assert_int_ne(pid = fork(), -1);
+	if (pid == 0) {
+		char *const envp[] = { env, "CHECK_FETCH_NOLIB=1", NULL };
+
+		dup2(p[1], STDOUT_FILENO);
+		execve(self, argv, envp);
+		_exit(127);
+	}
+	close(p[1]);
+	while (len + 1 < n && (k = read(p[0], out + len, n - 1 - len)) > 0)
+		len += (size_t)k;
+	out[len] = '\0';
+	close(p[0]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "status %#x", status);
+	unlink(lib);
+}
+
+START_TEST(test_no_libcurl)
+{
+	static const char no_init[] =
+	    "-1 library libcurl.so.4: no curl_global_init\n";
+	char out[1024], empty[8192];
+	Dl_info dl;
+	int fd;
+
+	/* Not a shared object at all. */
+	snprintf(empty, sizeof(empty), "%s/empty", tmpdir);
+	ck_assert_int_ne(fd = open(empty, O_WRONLY | O_CREAT, 0644), -1);
+	close(fd);
+	without_curl(empty, out, sizeof(out));
+	ck_assert_msg(strncmp(out, "-1 library ", 11) == 0 &&
+	    strstr(out, "libcurl.so.4") != NULL, "%s", out);
+	ck_assert_msg(strstr(strchr(out, '\n') + 1, "-1 library ") != NULL,
+	    "%s", out);
+	/* A library, but not libcurl: the C library. */
+	ck_assert_int_ne(dladdr((void *)gnu_get_libc_version, &dl), 0);
+	without_curl(dl.dli_fname, out, sizeof(out));
+	ck_assert_msg(strncmp(out, no_init, sizeof(no_init) - 1) == 0, "%s",
+	    out);
+}
+END_TEST
+
 /* A fetcher made and freed without a request loads nothing. */
 START_TEST(test_unused)
 {
@@ -1034,6 +1191,7 @@ fetch_suite(void)
 	TCase *wh = tcase_create("whois");
 	TCase *misc = tcase_create("misc");
 
+	tcase_add_unchecked_fixture(rd, case_setup, case_teardown);
 	tcase_add_checked_fixture(rd, setup, teardown);
 	tcase_set_timeout(rd, 30);
 	tcase_add_loop_test(rd, test_rdap_fixture, 0,
@@ -1060,6 +1218,7 @@ fetch_suite(void)
 	tcase_add_test(rd, test_mixed);
 	suite_add_tcase(s, rd);
 
+	tcase_add_unchecked_fixture(wh, case_setup, case_teardown);
 	tcase_add_checked_fixture(wh, setup, teardown);
 	tcase_set_timeout(wh, 30);
 	tcase_add_loop_test(wh, test_whois_fixture, 0,
@@ -1071,19 +1230,26 @@ fetch_suite(void)
 	tcase_add_test(wh, test_whois_size);
 	tcase_add_test(wh, test_whois_refused);
 	tcase_add_test(wh, test_whois_connect_timeout);
+	tcase_add_test(wh, test_whois_request);
 	tcase_add_test(wh, test_whois_bad_query);
 	tcase_add_test(wh, test_whois_stop);
 	tcase_add_test(wh, test_whois_stop_connect);
 	suite_add_tcase(s, wh);
 
+	tcase_add_unchecked_fixture(misc, case_setup, case_teardown);
 	tcase_add_test(misc, test_err_names);
+	tcase_add_test(misc, test_no_libcurl);
 	tcase_add_test(misc, test_unused);
 	suite_add_tcase(s, misc);
 	return s;
 }
 
 int
-main(void)
+main(int argc, char *argv[])
 {
+	(void)argc;
+	if (getenv("CHECK_FETCH_NOLIB") != NULL)
+		return nolib_main();
+	self = argv[0];
 	return tu_run(fetch_suite());
 }
