@@ -1,141 +1,340 @@
 /*
- * Answers remembered between runs, in SQLite.
+ * Answers remembered between runs, in SQLite: it survives a crash in the
+ * middle of a write, and two runs can share one file.
  *
- * Schema (version 1, in PRAGMA user_version):
+ * Schema version 1, kept in PRAGMA user_version:
  *
- *	answers(lo BLOB, hi BLOB, kind INT, registry INT, status INT,
- *	    source INT, fetched INT, network TEXT, net_name TEXT, org TEXT,
- *	    country TEXT, asn TEXT, as_name TEXT, abuse_email TEXT,
- *	    PRIMARY KEY (lo, hi))
+ *	CREATE TABLE answers (
+ *	    lo BLOB NOT NULL,	-- the network's first address, 16 bytes
+ *	    hi BLOB NOT NULL,	-- its last address
+ *	    kind INT,		-- enum kind
+ *	    registry INT,	-- enum rir
+ *	    status INT,		-- enum status
+ *	    source INT,		-- enum source
+ *	    fetched INT,	-- when a registry said it, epoch seconds
+ *	    network TEXT, net_name TEXT, org TEXT, country TEXT, asn TEXT,
+ *	    as_name TEXT, abuse_email TEXT,	-- enum field order; NULL: none
+ *	    PRIMARY KEY (lo, hi)) WITHOUT ROWID
  *
- * lo and hi are a network's first and last address as 16 bytes, IPv4
- * IPv4-mapped, so that byte order is address order; a negative answer
- * (not found, failed) is about one address, lo = hi.  The enums are the
- * numbers of ipwhois.h, which only ever grow.
+ * Addresses are struct ip's bytes (IPv4 IPv4-mapped), big-endian, so
+ * BLOB order is address order.  A negative answer (not found, failed)
+ * is about one address: lo = hi.  The enums are stored as ipwhois.h's
+ * numbers, which only ever grow (checked below); a row with a number
+ * this ipwhois does not know is skipped on load.
  *
- * Readers load it whole at the start; one process (the reporter) writes,
- * one transaction per run.  WAL lets a run read while another writes, and
- * the busy timeout makes two writers take turns instead of failing.
+ * Changing the table means a new SCHEMA_VERSION: files from a newer
+ * ipwhois are refused, never rewritten; older ones (none yet) are to be
+ * migrated in check_schema().
+ *
+ * Readers load it whole; one process per run (the reporter) writes, in
+ * one transaction.  WAL lets a run read while another writes, and the
+ * busy timeout makes two writers take turns instead of failing.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "ipwhois.h"
 
+#ifndef nitems
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 #define SCHEMA_VERSION	1
-#define BUSY_MS		10000
+#define BUSY_MS		5000	/* a writer waits this long for another */
+
+#define STR(x)		#x
+#define XSTR(x)		STR(x)
+
+/* The enums are stored as numbers: new ones may be added at the end,
+ * but renumbering would misread every cache already written. */
+_Static_assert(KIND_RESERVED == 13 && RIR_RIPE == 5 && ST_ERROR == 4 &&
+    SRC_KNOWN == 6, "the cache stores these numbers: keep them");
+_Static_assert(FLD_MAX == 7, "a new field needs a column: a new schema");
+
+static const char schema_sql[] =
+    "CREATE TABLE answers (lo BLOB NOT NULL, hi BLOB NOT NULL,"
+    " kind INT, registry INT, status INT, source INT, fetched INT,"
+    " network TEXT, net_name TEXT, org TEXT, country TEXT, asn TEXT,"
+    " as_name TEXT, abuse_email TEXT, PRIMARY KEY (lo, hi)) WITHOUT ROWID;"
+    "PRAGMA user_version = " XSTR(SCHEMA_VERSION);
+
+/* Column numbers in load_sql and store_sql; the fields follow C_FIELD. */
+enum { C_LO, C_HI, C_KIND, C_FETCHED = C_KIND + 4, C_FIELD };
+
+/* Every column but the key, in the order of load_sql and store_sql. */
+#define DATA_COLUMNS	"kind, registry, status, source, fetched, network," \
+	" net_name, org, country, asn, as_name, abuse_email"
+
+static const char load_sql[] = "SELECT lo, hi, " DATA_COLUMNS " FROM answers";
+
+/* An older answer never replaces a newer one. */
+static const char store_sql[] = "INSERT INTO answers (lo, hi, " DATA_COLUMNS
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+    " ON CONFLICT (lo, hi) DO UPDATE SET (" DATA_COLUMNS ") ="
+    " (?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+    " WHERE fetched <= ?7";
+
+/* The one-byte enums, in column order from C_KIND, and their bounds. */
+static const struct {
+	size_t	 off;
+	int	 max;
+} enum_col[] = {
+	{ offsetof(struct answer, kind), KIND_MAX },
+	{ offsetof(struct answer, registry), RIR_MAX },
+	{ offsetof(struct answer, status), ST_MAX },
+	{ offsetof(struct answer, source), SRC_MAX },
+};
+
+_Static_assert(C_KIND + nitems(enum_col) == C_FETCHED,
+    "an enum column without a place");
 
 struct cache {
 	sqlite3	*db;
 	char	*path;
+	int	 empty;		/* no schema yet: a writer is making it */
 };
 
-static const char schema[] =
-    "CREATE TABLE IF NOT EXISTS answers (lo BLOB NOT NULL, hi BLOB NOT NULL,"
-    " kind INT, registry INT, status INT, source INT, fetched INT,"
-    " network TEXT, net_name TEXT, org TEXT, country TEXT, asn TEXT,"
-    " as_name TEXT, abuse_email TEXT, PRIMARY KEY (lo, hi))";
-
+/* "path: what: SQLite's reason"; -1. */
 static int
-fail(struct cache *c, char *err, size_t n, const char *what)
+fail(const struct cache *c, char *err, size_t n, const char *what)
 {
-	seterr(err, n, "%s: %s%s%s", c->path, what, c->db ? ": " : "",
-	    c->db ? sqlite3_errmsg(c->db) : "");
+	seterr(err, n, "%s: %s: %s", c->path, what, sqlite3_errmsg(c->db));
 	return -1;
 }
 
-/* mkdir -p of path's directory, private like the rest of ~/.cache. */
 static int
-make_dirs(const char *path)
+exec(struct cache *c, const char *sql)
 {
-	char *dir = xstrndup(path, strlen(path));
-
-	for (char *p = dir + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
-				free(dir);
-				return -1;
-			}
-			*p = '/';
-		}
-	free(dir);
-	return 0;
+	return sqlite3_exec(c->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
+/*
+ * The schema version, or 0 for a database with nothing in it yet (new,
+ * or a writer is making it), or -1 for one with tables but no version:
+ * somebody else's.  One statement, so both come from one snapshot even
+ * while another run makes the table.  Reading page 1 is also what finds
+ * a file that is not a database at all.
+ */
 static int
-exec(struct cache *c, const char *sql, char *err, size_t n)
-{
-	if (sqlite3_exec(c->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return fail(c, err, n, "not an ipwhois cache");
-	return 0;
-}
-
-/* The schema version, made when the file is new; reading it proves the
- * file is a database at all. */
-static int
-check_schema(struct cache *c, int create, char *err, size_t n)
+read_version(struct cache *c, int64_t *v)
 {
 	sqlite3_stmt *st;
-	int version = -1;
+	int rc;
 
-	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &st,
+	if (sqlite3_prepare_v2(c->db, "SELECT user_version, (SELECT count(*)"
+	    " FROM sqlite_master) FROM pragma_user_version", -1, &st,
 	    NULL) != SQLITE_OK)
-		return fail(c, err, n, "not an ipwhois cache");
-	if (sqlite3_step(st) == SQLITE_ROW)
-		version = sqlite3_column_int(st, 0);
+		return -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*v = sqlite3_column_int64(st, 0);
+		if (*v == 0 && sqlite3_column_int64(st, 1) > 0)
+			*v = -1;
+	}
 	sqlite3_finalize(st);
-	if (version > SCHEMA_VERSION) {
-		seterr(err, n, "%s: made by a newer ipwhois (schema %d; this "
-		    "one knows %d)", c->path, version, SCHEMA_VERSION);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+/* What the first read's failure means, before SQLite's words for it. */
+static const char *
+why_unread(const struct cache *c)
+{
+	switch (sqlite3_extended_errcode(c->db)) {
+	case SQLITE_NOTADB:
+		return "not an ipwhois cache";
+	case SQLITE_READONLY_DIRECTORY:
+		/* A WAL file needs its -shm beside it, even to be read. */
+		return "cannot read: its directory is not writable";
+	}
+	return sqlite3_errcode(c->db) == SQLITE_CORRUPT ? "damaged" :
+	    "cannot read";
+}
+
+/*
+ * WAL is a property of the file, so the writer sets it; once set, this
+ * changes nothing.  Setting it upgrades a read lock, for which SQLite
+ * does not wait (busy_timeout is not asked), so two first runs at once
+ * take turns here.
+ */
+static int
+set_wal(struct cache *c)
+{
+	int rc;
+
+	for (int ms = 0; (rc = exec(c, "PRAGMA journal_mode = WAL")) == -1 &&
+	    sqlite3_errcode(c->db) == SQLITE_BUSY && ms < BUSY_MS; ms += 5)
+		sqlite3_sleep(5);
+	return rc;
+}
+
+/* The table of a new file, under the write lock: another run may have
+ * made it since the version was read, and then it is left alone. */
+static int
+make_schema(struct cache *c, int64_t *v, char *err, size_t n)
+{
+	if (exec(c, "BEGIN IMMEDIATE") == -1)
+		return fail(c, err, n, "cannot write");
+	if (read_version(c, v) == -1 ||
+	    (*v == 0 && exec(c, schema_sql) == -1) ||
+	    exec(c, "COMMIT") == -1) {
+		fail(c, err, n, "cannot write");
+		exec(c, "ROLLBACK");
 		return -1;
 	}
-	if (version == 0 && create) {
-		if (exec(c, schema, err, n) == -1 ||
-		    exec(c, "PRAGMA user_version = 1", err, n) == -1)
-			return -1;
-	} else if (version != SCHEMA_VERSION) {
-		seterr(err, n, "%s: not an ipwhois cache", c->path);
-		return -1;
-	}
+	if (*v == 0)
+		*v = SCHEMA_VERSION;
 	return 0;
 }
 
 /*
- * Open the cache at path: create (and make its directory) for writing,
- * or read-only.  NULL, with a message naming the file, if it cannot be
- * used.
+ * Every page read and its structure checked (some 40 ms for 100,000
+ * answers, 20 MB), so that a damaged file fails here, before a reader
+ * trusts it or a writer adds to it.
+ */
+static int
+check_pages(struct cache *c, char *err, size_t n)
+{
+	sqlite3_stmt *st;
+	const char *said;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(c->db, "PRAGMA quick_check(1)", -1, &st,
+	    NULL) != SQLITE_OK)
+		return fail(c, err, n, "cannot read");
+	if (sqlite3_step(st) != SQLITE_ROW)
+		fail(c, err, n, "damaged");
+	else if ((said = (const char *)sqlite3_column_text(st, 0)) == NULL ||
+	    strcmp(said, "ok") != 0) {
+		seterr(err, n, "%s: damaged: %s", c->path, said ? said : "?");
+		/* The report is lines: "*** in database main ***\nPage 2..." */
+		for (char *p = err; p != NULL && p < err + n && *p; p++)
+			if (*p == '\n')
+				*p = ' ';
+	} else
+		rc = 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * Refuse what is not ours before changing anything in it; make the
+ * table if the file is new and we write.
+ */
+static int
+check_schema(struct cache *c, int create, char *err, size_t n)
+{
+	sqlite3_stmt *st;
+	int64_t v;
+
+	if (read_version(c, &v) == -1)
+		return fail(c, err, n, why_unread(c));
+	if (v > SCHEMA_VERSION) {
+		seterr(err, n, "%s: made by a newer ipwhois (schema %lld; "
+		    "this one reads %d)", c->path, (long long)v,
+		    SCHEMA_VERSION);
+		return -1;
+	}
+	if (v < 0) {
+		seterr(err, n, "%s: not an ipwhois cache", c->path);
+		return -1;
+	}
+	/* With WAL, NORMAL cannot corrupt: a power cut may lose the last
+	 * run's answers, which are then asked again. */
+	if (create && (set_wal(c) == -1 ||
+	    exec(c, "PRAGMA synchronous = NORMAL") == -1))
+		return fail(c, err, n, "cannot write");
+	if (create && v == 0 && make_schema(c, &v, err, n) == -1)
+		return -1;
+	if (v == 0) {
+		c->empty = 1;
+		return 0;
+	}
+	/* Older schemas would be migrated here; version 1 is the first. */
+	if (sqlite3_prepare_v2(c->db, load_sql, -1, &st, NULL) != SQLITE_OK)
+		return fail(c, err, n, "not an ipwhois cache");
+	sqlite3_finalize(st);
+	return check_pages(c, err, n);
+}
+
+/* mkdir -p of the file's directory, private as XDG asks of cache dirs. */
+static int
+make_dirs(const struct cache *c, char *err, size_t n)
+{
+	char *dir = xstrndup(c->path, strlen(c->path));
+	struct stat sb;
+	int rc = 0;
+
+	for (char *p = dir + 1; *p != '\0' && rc == 0; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (stat(dir, &sb) == -1 && mkdir(dir, 0700) == -1 &&
+		    errno != EEXIST) {
+			seterr(err, n, "%s: cannot make %s: %s", c->path, dir,
+			    strerror(errno));
+			rc = -1;
+		}
+		*p = '/';
+	}
+	free(dir);
+	return rc;
+}
+
+/*
+ * The file, made first if we write: by us, 0600, since SQLite would make
+ * it 0644 and its -wal and -shm files copy its mode.
+ */
+static int
+open_file(struct cache *c, int create, char *err, size_t n)
+{
+	int fd, e;
+
+	if (create) {
+		if (make_dirs(c, err, n) == -1)
+			return -1;
+		if ((fd = open(c->path, O_RDWR | O_CREAT | O_CLOEXEC,
+		    0600)) == -1) {
+			seterr(err, n, "%s: %s", c->path, strerror(errno));
+			return -1;
+		}
+		close(fd);
+	}
+	if (sqlite3_open_v2(c->path, &c->db, create ? SQLITE_OPEN_READWRITE :
+	    SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		/* "No such file or directory" says more than "unable to
+		 * open database file". */
+		if ((e = sqlite3_system_errno(c->db)) != 0)
+			seterr(err, n, "%s: %s", c->path, strerror(e));
+		else
+			fail(c, err, n, "cannot open");
+		return -1;
+	}
+	sqlite3_busy_timeout(c->db, BUSY_MS);
+	return 0;
+}
+
+/*
+ * The cache at path: create = 1 to write it (made, with its directory,
+ * if missing), 0 to read it only.  The file is read here, so one that
+ * is damaged or not ours fails now.  NULL with a message naming the file.
  */
 struct cache *
 cache_open(const char *path, int create, char *err, size_t errlen)
 {
 	struct cache *c = xcalloc(1, sizeof(*c));
-	int flags = create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE :
-	    SQLITE_OPEN_READONLY;
 
 	c->path = xstrndup(path, strlen(path));
-	if (create && make_dirs(path) == -1) {
-		seterr(err, errlen, "%s: %s", path, strerror(errno));
-		goto bad;
+	if (open_file(c, create, err, errlen) == -1 ||
+	    check_schema(c, create, err, errlen) == -1) {
+		cache_close(c);
+		return NULL;
 	}
-	if (sqlite3_open_v2(path, &c->db, flags, NULL) != SQLITE_OK) {
-		fail(c, err, errlen, "cannot open");
-		goto bad;
-	}
-	sqlite3_busy_timeout(c->db, BUSY_MS);
-	if (check_schema(c, create, err, errlen) == -1)
-		goto bad;
-	if (create && (exec(c, "PRAGMA journal_mode = WAL", err,
-	    errlen) == -1 || exec(c, "PRAGMA synchronous = NORMAL", err,
-	    errlen) == -1))
-		goto bad;
 	return c;
-bad:
-	cache_close(c);
-	return NULL;
 }
 
 void
@@ -148,125 +347,119 @@ cache_close(struct cache *c)
 	free(c);
 }
 
-/* Row into a; 0, or -1 if the row is malformed (it is skipped). */
+/* The row into a (cleared first); -1 for one this ipwhois cannot use (a
+ * newer one's enum, a damaged range), which is skipped. */
 static int
 row_answer(sqlite3_stmt *st, struct answer *a)
 {
+	const void *lo = sqlite3_column_blob(st, C_LO);
+	const void *hi = sqlite3_column_blob(st, C_HI);
+
 	memset(a, 0, sizeof(*a));
-	if (sqlite3_column_bytes(st, 0) != 16 ||
-	    sqlite3_column_bytes(st, 1) != 16)
+	if (sqlite3_column_bytes(st, C_LO) != 16 ||
+	    sqlite3_column_bytes(st, C_HI) != 16 || memcmp(lo, hi, 16) > 0)
 		return -1;
-	memcpy(a->net.lo.b, sqlite3_column_blob(st, 0), 16);
-	memcpy(a->net.hi.b, sqlite3_column_blob(st, 1), 16);
+	memcpy(a->net.lo.b, lo, 16);
+	memcpy(a->net.hi.b, hi, 16);
 	a->has_net = 1;
-	a->kind = (uint8_t)sqlite3_column_int(st, 2);
-	a->registry = (uint8_t)sqlite3_column_int(st, 3);
-	a->status = (uint8_t)sqlite3_column_int(st, 4);
-	a->source = (uint8_t)sqlite3_column_int(st, 5);
-	a->fetched = sqlite3_column_int64(st, 6);
-	if (a->kind >= KIND_MAX || a->registry >= RIR_MAX ||
-	    a->status >= ST_MAX || a->source >= SRC_MAX)
-		return -1;
-	for (int i = 0; i < FLD_MAX; i++) {
-		const char *t = (const char *)sqlite3_column_text(st, 7 + i);
+	for (size_t i = 0; i < nitems(enum_col); i++) {
+		int64_t v = sqlite3_column_int64(st, C_KIND + (int)i);
+
+		if (v < 0 || v >= enum_col[i].max)
+			return -1;
+		((uint8_t *)a)[enum_col[i].off] = (uint8_t)v;
+	}
+	a->fetched = sqlite3_column_int64(st, C_FETCHED);
+	for (int f = 0; f < FLD_MAX; f++) {
+		const char *t = (const char *)sqlite3_column_text(st,
+		    C_FIELD + f);
 
 		if (t != NULL)
-			answer_set(a, (enum field)i, t, strlen(t));
+			answer_set(a, (enum field)f, t,
+			    (size_t)sqlite3_column_bytes(st, C_FIELD + f));
 	}
 	return 0;
 }
 
-/* Every answer to fn (a copy it must take what it keeps from); fn's
- * nonzero stops.  0, or -1 with err. */
+/*
+ * Every answer to fn, which copies what it keeps: a is cleared after.
+ * fn's nonzero stops.  One statement, so one consistent snapshot even
+ * while another run writes.  0, or -1 with err.
+ */
 int
 cache_load(struct cache *c, int (*fn)(void *, const struct answer *),
     void *ctx, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
 	struct answer a;
-	int rc;
+	int rc = SQLITE_DONE, stop = 0;
 
-	if (sqlite3_prepare_v2(c->db, "SELECT lo, hi, kind, registry, status,"
-	    " source, fetched, network, net_name, org, country, asn, as_name,"
-	    " abuse_email FROM answers", -1, &st, NULL) != SQLITE_OK)
+	if (c->empty)
+		return 0;
+	if (sqlite3_prepare_v2(c->db, load_sql, -1, &st, NULL) != SQLITE_OK)
 		return fail(c, err, errlen, "cannot read");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int stop;
-
-		if (row_answer(st, &a) == -1) {
-			answer_clear(&a);
-			continue;
-		}
-		stop = fn(ctx, &a);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (row_answer(st, &a) == 0)
+			stop = fn(ctx, &a);
 		answer_clear(&a);
-		if (stop) {
-			rc = SQLITE_DONE;
-			break;
-		}
 	}
+	if (!stop && rc != SQLITE_DONE)
+		fail(c, err, errlen, "cannot read");
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return fail(c, err, errlen, "cannot read");
-	return 0;
+	return !stop && rc != SQLITE_DONE ? -1 : 0;
 }
 
+/* a into the statement's parameters; SQLITE_STATIC, since a outlives the
+ * step.  Any failed bind leaves a bit set in rc. */
 static int
 bind_answer(sqlite3_stmt *st, const struct answer *a)
 {
-	int rc = 0;
+	int rc;
 
-	rc |= sqlite3_bind_blob(st, 1, a->net.lo.b, 16, SQLITE_STATIC);
-	rc |= sqlite3_bind_blob(st, 2, a->net.hi.b, 16, SQLITE_STATIC);
-	rc |= sqlite3_bind_int(st, 3, a->kind);
-	rc |= sqlite3_bind_int(st, 4, a->registry);
-	rc |= sqlite3_bind_int(st, 5, a->status);
-	rc |= sqlite3_bind_int(st, 6, a->source);
-	rc |= sqlite3_bind_int64(st, 7, a->fetched);
-	for (int i = 0; i < FLD_MAX; i++)
-		rc |= a->field[i] ? sqlite3_bind_text(st, 8 + i, a->field[i],
-		    -1, SQLITE_STATIC) : sqlite3_bind_null(st, 8 + i);
+	rc = sqlite3_bind_blob(st, 1 + C_LO, a->net.lo.b, 16, SQLITE_STATIC);
+	rc |= sqlite3_bind_blob(st, 1 + C_HI, a->net.hi.b, 16, SQLITE_STATIC);
+	for (size_t i = 0; i < nitems(enum_col); i++)
+		rc |= sqlite3_bind_int(st, 1 + C_KIND + (int)i,
+		    ((const uint8_t *)a)[enum_col[i].off]);
+	rc |= sqlite3_bind_int64(st, 1 + C_FETCHED, a->fetched);
+	for (int f = 0; f < FLD_MAX; f++)
+		rc |= a->field[f] == NULL ? sqlite3_bind_null(st,
+		    1 + C_FIELD + f) : sqlite3_bind_text(st, 1 + C_FIELD + f,
+		    a->field[f], -1, SQLITE_STATIC);
 	return rc == SQLITE_OK ? 0 : -1;
 }
 
-/* Store n answers (each with has_net) in one transaction; newer wins. */
+/*
+ * The n answers that have a network, in one transaction: all of them or,
+ * on any error (busy past the timeout, disk full), none, and the file as
+ * it was.  0, or -1 with err.
+ */
 int
 cache_store(struct cache *c, const struct answer *const *v, size_t n,
     char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	size_t i;
 
-	if (sqlite3_exec(c->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
-	    SQLITE_OK)
+	if (exec(c, "BEGIN IMMEDIATE") == -1)
 		return fail(c, err, errlen, "cannot write");
-	if (sqlite3_prepare_v2(c->db, "INSERT INTO answers VALUES (?, ?, ?, ?,"
-	    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (lo, hi) DO UPDATE SET"
-	    " kind = excluded.kind, registry = excluded.registry,"
-	    " status = excluded.status, source = excluded.source,"
-	    " fetched = excluded.fetched, network = excluded.network,"
-	    " net_name = excluded.net_name, org = excluded.org,"
-	    " country = excluded.country, asn = excluded.asn,"
-	    " as_name = excluded.as_name, abuse_email = excluded.abuse_email"
-	    " WHERE excluded.fetched >= answers.fetched", -1, &st,
-	    NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(c->db, store_sql, -1, &st, NULL) != SQLITE_OK)
 		goto bad;
-	for (i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (!v[i]->has_net)
 			continue;
-		if (bind_answer(st, v[i]) == -1 || sqlite3_step(st) !=
-		    SQLITE_DONE)
+		if (bind_answer(st, v[i]) == -1 ||
+		    sqlite3_step(st) != SQLITE_DONE)
 			goto bad;
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);
-	if (sqlite3_exec(c->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		st = NULL;
-		goto bad;
-	}
-	return 0;
+	st = NULL;
+	if (exec(c, "COMMIT") == 0)
+		return 0;
 bad:
 	fail(c, err, errlen, "cannot write");
 	sqlite3_finalize(st);
-	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	if (!sqlite3_get_autocommit(c->db))
+		exec(c, "ROLLBACK");
 	return -1;
 }
