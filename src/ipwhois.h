@@ -449,6 +449,10 @@ struct pstats {
 	uint64_t long_lines;	/* lines cut at LINE_MAX */
 	uint64_t in_bytes;	/* bytes read (uncompressed) */
 	uint64_t unique;	/* addresses counted */
+	uint64_t outside;	/* lines outside --since/--until, or
+				   without a time when a window is set */
+	uint64_t excluded;	/* lines whose client --exclude/--include
+				   left out */
 	uint32_t files;		/* inputs read */
 	uint32_t bad_files;	/* inputs that could not be read to the end */
 };
@@ -514,9 +518,66 @@ ssize_t	 input_read(struct input *, void *, size_t);
 const char *input_error(struct input *);
 void	 input_close(struct input *);
 
+/* output.c: the report's columns and formats. */
+
+enum column {
+	COL_IP,
+	COL_HITS,
+	COL_BYTES,
+	COL_ADDRESSES,	/* unique addresses in a row (1 by address) */
+	COL_FIRST_SEEN,
+	COL_LAST_SEEN,
+	COL_KIND,
+	COL_REGISTRY,
+	COL_NETWORK,	/* COL_NETWORK + f is field f, to COL_ABUSE_EMAIL */
+	COL_NET_NAME,
+	COL_ORG,
+	COL_COUNTRY,
+	COL_ASN,
+	COL_AS_NAME,
+	COL_ABUSE_EMAIL,
+	COL_SOURCE,
+	COL_STATUS,
+	COL_MAX
+};
+
+_Static_assert(COL_ABUSE_EMAIL - COL_NETWORK == FLD_ABUSE_EMAIL - FLD_NETWORK,
+    "the field columns follow enum field");
+
+enum outfmt { OUT_CSV, OUT_TSV, OUT_JSONL };
+
+/* --by: what one report row stands for. */
+enum groupby {
+	BY_IP,
+	BY_NETWORK,
+	BY_ASN,
+	BY_ORG,
+	BY_COUNTRY,
+	BY_ABUSE,
+	BY_MAX
+};
+
+const char *column_name(enum column);
+int	 column_by_name(const char *, size_t, enum column *);
+const char *groupby_name(enum groupby);
+int	 groupby_by_name(const char *, enum groupby *);
+int	 columns_default(enum groupby, enum column *);
+
 /* options.c */
 
 enum protocol { PROTO_RDAP, PROTO_WHOIS };
+
+/* --client: where a line's client address comes from. */
+enum client { CLIENT_PEER, CLIENT_XFF };
+
+/* A list of networks (--exclude, --include, --trusted-proxy). */
+struct netlist {
+	struct ip *net;		/* host bits cleared */
+	unsigned *plen;		/* 128-bit prefix lengths */
+	int	 n;
+};
+
+int	 netlist_has(const struct netlist *, const struct ip *);
 
 #define BOOTSTRAP_MAX	4
 
@@ -543,6 +604,22 @@ struct config {
 	int	 offline;
 	int	 verbose;
 	int	 quiet;
+	int	 progress;	/* --progress 1, --no-progress 0; -1 auto */
+	/* The report. */
+	enum outfmt outfmt;	/* -F */
+	int	 no_header;
+	int	 csv_safe;
+	enum column columns[COL_MAX];	/* --fields, or the --by default */
+	int	 ncolumns;
+	enum groupby by;
+	uint64_t top;		/* --top N; 0 all */
+	uint64_t min_hits;	/* --min-hits N; 0 all */
+	/* What counts. */
+	int64_t	 since, until;	/* [since, until), epoch s; 0 open */
+	enum client client;
+	struct netlist trusted;	/* --trusted-proxy */
+	struct netlist exclude;	/* --exclude */
+	struct netlist include;	/* --include; empty: all */
 	const char *output;	/* NULL: stdout */
 	const char *db;		/* --db FILE, or NULL: the default place */
 	const char *build_db;	/* --build-db OUT: import the inputs (CSV) */
@@ -552,6 +629,7 @@ struct config {
 };
 
 int	 config_parse(struct config *, int, char **, char *, size_t);
+void	 config_free(struct config *);
 void	 usage(FILE *);
 
 /* parser.c, worker.c, reporter.c: role entry points; they never return. */

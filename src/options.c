@@ -2,6 +2,7 @@
  * Command line: options into a struct config.  Nothing here touches the
  * inputs; main.c checks them before it forks.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -26,6 +27,20 @@ enum {
 	OPT_CACHE,
 	OPT_NO_CACHE,
 	OPT_MAX_AGE,
+	OPT_PROGRESS,
+	OPT_NO_PROGRESS,
+	OPT_NO_HEADER,
+	OPT_FIELDS,
+	OPT_BY,
+	OPT_TOP,
+	OPT_MIN_HITS,
+	OPT_CSV_SAFE,
+	OPT_SINCE,
+	OPT_UNTIL,
+	OPT_CLIENT,
+	OPT_TRUSTED_PROXY,
+	OPT_EXCLUDE,
+	OPT_INCLUDE,
 };
 
 /* What each checked value must be, for the message when it is not. */
@@ -39,6 +54,15 @@ static const struct {
 	{ OPT_CONNECT_TIMEOUT, "--connect-timeout takes seconds, 0.01 to 3600" },
 	{ OPT_RETRIES, "--retries takes a whole number from 0 to 10" },
 	{ OPT_MAX_AGE, "--max-age takes an age like 30d, 12h, 90m or 3600s" },
+	{ 'F', "-F takes csv, tsv or jsonl" },
+	{ OPT_BY, "--by takes ip, network, asn, org, country or abuse" },
+	{ OPT_TOP, "--top takes a number of rows, 1 or more" },
+	{ OPT_MIN_HITS, "--min-hits takes a number of hits" },
+	{ OPT_SINCE, "--since takes a time like 2026-12-01, "
+	    "2026-12-01T08:00:00Z or an age like 24h or 7d" },
+	{ OPT_UNTIL, "--until takes a time like 2026-12-01, "
+	    "2026-12-01T08:00:00Z or an age like 24h or 7d" },
+	{ OPT_CLIENT, "--client takes peer or xff" },
 };
 
 static const struct option longopts[] = {
@@ -60,6 +84,21 @@ static const struct option longopts[] = {
 	{ "cache",	required_argument,	NULL, OPT_CACHE },
 	{ "no-cache",	no_argument,		NULL, OPT_NO_CACHE },
 	{ "max-age",	required_argument,	NULL, OPT_MAX_AGE },
+	{ "progress",	no_argument,		NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument,		NULL, OPT_NO_PROGRESS },
+	{ "output-format", required_argument,	NULL, 'F' },
+	{ "no-header",	no_argument,		NULL, OPT_NO_HEADER },
+	{ "fields",	required_argument,	NULL, OPT_FIELDS },
+	{ "by",		required_argument,	NULL, OPT_BY },
+	{ "top",	required_argument,	NULL, OPT_TOP },
+	{ "min-hits",	required_argument,	NULL, OPT_MIN_HITS },
+	{ "csv-safe",	no_argument,		NULL, OPT_CSV_SAFE },
+	{ "since",	required_argument,	NULL, OPT_SINCE },
+	{ "until",	required_argument,	NULL, OPT_UNTIL },
+	{ "client",	required_argument,	NULL, OPT_CLIENT },
+	{ "trusted-proxy", required_argument,	NULL, OPT_TRUSTED_PROXY },
+	{ "exclude",	required_argument,	NULL, OPT_EXCLUDE },
+	{ "include",	required_argument,	NULL, OPT_INCLUDE },
 	{ "output",	required_argument,	NULL, 'o' },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "quiet",	no_argument,		NULL, 'q' },
@@ -67,6 +106,21 @@ static const struct option longopts[] = {
 	{ "version",	no_argument,		NULL, 'V' },
 	{ NULL,		0,			NULL, 0 },
 };
+
+/* What config_parse allocated. */
+void
+config_free(struct config *cfg)
+{
+	struct netlist *l[] = { &cfg->trusted, &cfg->exclude, &cfg->include };
+
+	for (size_t i = 0; i < sizeof(l) / sizeof(l[0]); i++) {
+		free(l[i]->net);
+		free(l[i]->plen);
+		l[i]->net = NULL;
+		l[i]->plen = NULL;
+		l[i]->n = 0;
+	}
+}
 
 void
 usage(FILE *fp)
@@ -106,13 +160,33 @@ usage(FILE *fp)
 "      --build-db FILE build the IP database FILE from the ip-location-db\n"
 "                      CSV files given as arguments, and exit\n"
 "  -o, --output FILE   write the report to FILE (replaced atomically)\n"
-"  -v, --verbose       print a summary on standard error at the end\n"
+"  -F, --output-format F  csv (default), tsv or jsonl (JSON Lines)\n"
+"      --no-header     leave out the header line (csv, tsv)\n"
+"      --fields LIST   the columns to show, in this order: ip,hits,...\n"
+"      --by KEY        one row per ip (default), network, asn, org, country\n"
+"                      or abuse (contact), with its hits, bytes, addresses\n"
+"      --top N         only the N rows with the most hits\n"
+"      --min-hits N    only the rows with at least N hits\n"
+"      --csv-safe      defuse cells a spreadsheet would read as formulas\n"
+"      --since TIME    count only lines at or after TIME: 2026-12-01,\n"
+"                      2026-12-01T08:00[:00][Z|+01:00], or 24h, 7d ago\n"
+"      --until TIME    count only lines before TIME\n"
+"      --client WHO    peer (default): the connecting address; xff: the\n"
+"                      right-most X-Forwarded-For address not a trusted proxy\n"
+"      --trusted-proxy CIDR,...\n"
+"                      proxies whose X-Forwarded-For entries are skipped\n"
+"      --exclude CIDR,...  leave these addresses out\n"
+"      --include CIDR,...  count only these addresses\n"
+"      --progress, --no-progress\n"
+"                      a progress line on standard error (default: when\n"
+"                      it is a terminal)\n"
+"  -v, --verbose       print a summary and each failure on standard error\n"
 "  -q, --quiet         print nothing but errors\n"
 "  -h, --help          show this help and exit\n"
 "  -V, --version       show the version and exit\n"
 "\n"
-"Columns: ip,hits,bytes,first_seen,last_seen,kind,registry,network,net_name,\n"
-"org,country,asn,as_name,abuse_email,source,status\n"
+"Columns: ip,hits,bytes,addresses,first_seen,last_seen,kind,registry,network,\n"
+"net_name,org,country,asn,as_name,abuse_email,source,status\n"
 "Exit status: 0 all good, 1 some lookups failed, 2 usage or input error,\n"
 "3 internal failure.  See ipwhois(1).\n", fp);
 }
@@ -153,6 +227,126 @@ parse_age(const char *s, int64_t *secs)
 	return -1;
 }
 
+/* A count for --top and --min-hits: digits only, lo or more. */
+static int
+parse_count(const char *s, uint64_t lo, uint64_t *v)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return *end != '\0' || errno == ERANGE || *v < lo ? -1 : 0;
+}
+
+/*
+ * --since and --until: an age before now ("24h", "7d"), or a date and
+ * time, read as the logs are: "2026-12-01", "2026-12-01T08:00",
+ * "2026-12-01T08:00:00", with an optional zone ("Z", "+01:00");
+ * without one, local time.
+ */
+static int
+parse_when(const char *s, int64_t *when)
+{
+	struct syslog_clock clock;
+	char full[64];
+	size_t n = strlen(s), used = 0;
+	int64_t age;
+
+	if (parse_age(s, &age) == 0) {
+		*when = (int64_t)time(NULL) - age;
+		return *when > 0 ? 0 : -1;
+	}
+	if (n < 10 || n > 40)
+		return -1;
+	if (n == 10)
+		snprintf(full, sizeof(full), "%sT00:00:00", s);
+	else if (n >= 16 && s[13] == ':' && (n == 16 || s[16] != ':'))
+		snprintf(full, sizeof(full), "%.16s:00%s", s, s + 16);
+	else
+		snprintf(full, sizeof(full), "%s", s);
+	syslog_clock_init(&clock, time(NULL));
+	*when = time_iso(full, strlen(full), &used, &clock);
+	return *when > 0 && used == strlen(full) ? 0 : -1;
+}
+
+/* "CIDR,CIDR,..." (an address alone is a /32 or /128) appended to l. */
+static int
+parse_netlist(const char *opt, const char *arg, struct netlist *l,
+    char *err, size_t errlen)
+{
+	const char *p = arg;
+
+	do {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		char one[IP_STRLEN + 8];
+
+		if (n == 0 || n >= sizeof(one)) {
+			seterr(err, errlen, "%s takes addresses or networks "
+			    "like 192.0.2.0/24,2001:db8::/32, not '%s'", opt,
+			    arg);
+			return -1;
+		}
+		memcpy(one, p, n);
+		one[n] = '\0';
+		l->net = xrealloc(l->net, (size_t)(l->n + 1) * sizeof(*l->net));
+		l->plen = xrealloc(l->plen, (size_t)(l->n + 1) *
+		    sizeof(*l->plen));
+		if (ip_net_parse(one, &l->net[l->n], &l->plen[l->n]) == -1) {
+			seterr(err, errlen, "%s: '%s' is not an address or "
+			    "network", opt, one);
+			return -1;
+		}
+		l->n++;
+		p = comma ? comma + 1 : NULL;
+	} while (p != NULL);
+	return 0;
+}
+
+/* Whether ip is in one of l's networks. */
+int
+netlist_has(const struct netlist *l, const struct ip *ip)
+{
+	for (int i = 0; i < l->n; i++)
+		if (ip_in_net(ip, &l->net[i], l->plen[i]))
+			return 1;
+	return 0;
+}
+
+/* --fields: known column names, each once. */
+static int
+parse_fields(struct config *cfg, const char *arg, char *err, size_t errlen)
+{
+	const char *p = arg;
+
+	cfg->ncolumns = 0;
+	do {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		enum column c;
+
+		if (column_by_name(p, n, &c) == -1) {
+			seterr(err, errlen, "--fields: unknown column '%.*s' "
+			    "(ip, hits, bytes, addresses, first_seen, "
+			    "last_seen, kind, registry, network, net_name, "
+			    "org, country, asn, as_name, abuse_email, source, "
+			    "status)", (int)n, p);
+			return -1;
+		}
+		for (int i = 0; i < cfg->ncolumns; i++)
+			if (cfg->columns[i] == c) {
+				seterr(err, errlen, "--fields: '%s' twice",
+				    column_name(c));
+				return -1;
+			}
+		cfg->columns[cfg->ncolumns++] = c;
+		p = comma ? comma + 1 : NULL;
+	} while (p != NULL);
+	return 0;
+}
+
 /* The options with a value to check; 0, or -1 with err set. */
 static int
 value_option(struct config *cfg, int ch, const char *arg, char *err,
@@ -189,6 +383,53 @@ value_option(struct config *cfg, int ch, const char *arg, char *err,
 		if (parse_age(arg, &cfg->max_age) == -1)
 			goto bad;
 		return 0;
+	case 'F':
+		if (strcmp(arg, "csv") == 0)
+			cfg->outfmt = OUT_CSV;
+		else if (strcmp(arg, "tsv") == 0)
+			cfg->outfmt = OUT_TSV;
+		else if (strcmp(arg, "jsonl") == 0)
+			cfg->outfmt = OUT_JSONL;
+		else
+			goto bad;
+		return 0;
+	case OPT_BY:
+		if (groupby_by_name(arg, &cfg->by) == -1)
+			goto bad;
+		return 0;
+	case OPT_TOP:
+		if (parse_count(arg, 1, &cfg->top) == -1)
+			goto bad;
+		return 0;
+	case OPT_MIN_HITS:
+		if (parse_count(arg, 0, &cfg->min_hits) == -1)
+			goto bad;
+		return 0;
+	case OPT_SINCE:
+	case OPT_UNTIL:
+		if (parse_when(arg, ch == OPT_SINCE ? &cfg->since :
+		    &cfg->until) == -1)
+			goto bad;
+		return 0;
+	case OPT_CLIENT:
+		if (strcmp(arg, "peer") == 0)
+			cfg->client = CLIENT_PEER;
+		else if (strcmp(arg, "xff") == 0)
+			cfg->client = CLIENT_XFF;
+		else
+			goto bad;
+		return 0;
+	case OPT_FIELDS:
+		return parse_fields(cfg, arg, err, errlen);
+	case OPT_TRUSTED_PROXY:
+		return parse_netlist("--trusted-proxy", arg, &cfg->trusted, err,
+		    errlen);
+	case OPT_EXCLUDE:
+		return parse_netlist("--exclude", arg, &cfg->exclude, err,
+		    errlen);
+	case OPT_INCLUDE:
+		return parse_netlist("--include", arg, &cfg->include, err,
+		    errlen);
 	case OPT_BOOTSTRAP:
 		if (cfg->nbootstrap == BOOTSTRAP_MAX) {
 			seterr(err, errlen, "--bootstrap: at most %d files",
@@ -239,9 +480,10 @@ config_parse(struct config *cfg, int argc, char **argv, char *err,
 	cfg->connect_ms = DEFAULT_CONNECT_MS;
 	cfg->retries = DEFAULT_RETRIES;
 	cfg->max_age = DEFAULT_MAX_AGE;
+	cfg->progress = -1;
 	optind = 0;	/* glibc: a full reset, even mid-way through "-xv" */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":j:f:o:vqhV", longopts,
+	while ((ch = getopt_long(argc, argv, ":j:f:o:F:vqhV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'j':
@@ -287,6 +529,27 @@ config_parse(struct config *cfg, int argc, char **argv, char *err,
 		case OPT_NO_CACHE:
 			cfg->no_cache = 1;
 			break;
+		case OPT_PROGRESS:
+		case OPT_NO_PROGRESS:
+			cfg->progress = ch == OPT_PROGRESS;
+			break;
+		case OPT_NO_HEADER:
+			cfg->no_header = 1;
+			break;
+		case OPT_CSV_SAFE:
+			cfg->csv_safe = 1;
+			break;
+		case 'F':
+		case OPT_FIELDS:
+		case OPT_BY:
+		case OPT_TOP:
+		case OPT_MIN_HITS:
+		case OPT_SINCE:
+		case OPT_UNTIL:
+		case OPT_CLIENT:
+		case OPT_TRUSTED_PROXY:
+		case OPT_EXCLUDE:
+		case OPT_INCLUDE:
 		case OPT_PROTOCOL:
 		case OPT_RATE:
 		case OPT_TIMEOUT:
@@ -334,6 +597,16 @@ config_parse(struct config *cfg, int argc, char **argv, char *err,
 	}
 	if (cfg->regex != NULL)
 		cfg->fmt = FMT_REGEX;
+	if (cfg->ncolumns == 0)
+		cfg->ncolumns = columns_default(cfg->by, cfg->columns);
+	if (cfg->since != 0 && cfg->until != 0 && cfg->until <= cfg->since) {
+		seterr(err, errlen, "--until must be later than --since");
+		return -1;
+	}
+	if (cfg->trusted.n > 0 && cfg->client != CLIENT_XFF) {
+		seterr(err, errlen, "--trusted-proxy is for --client xff");
+		return -1;
+	}
 	if (cfg->output != NULL && cfg->output[0] == '\0') {
 		snprintf(err, errlen, "-o needs a file name");
 		return -1;

@@ -1396,11 +1396,19 @@ t_leftovers() {
 	check $? "leftovers: no process of the suite's runs remains" "left: $left"
 }
 
-for t in fixtures several-files jobs compressed truncated missing empty \
-    long-line garbage crlf output reader-gone signals worker-killed \
-    worker-terminated usage verbose tz stdin-closed bytes ipdb realdata \
-    live live-whois live-faults live-retry-after live-networks live-cache \
-    live-signal leftovers
+TESTS="fixtures several-files jobs compressed truncated missing empty
+    long-line garbage crlf output reader-gone signals worker-killed
+    worker-terminated usage verbose tz stdin-closed bytes ipdb realdata
+    live live-whois live-faults live-retry-after live-networks live-cache
+    live-signal"
+
+# More tests by topic: each file defines t_NAME functions and adds their
+# names to TESTS.
+for f in tests/integration.d/*.sh; do
+	[ -e "$f" ] && . "./$f"
+done
+
+for t in $TESTS leftovers
 do
 	case $t in
 	*"$FILTER"*) "t_$(echo "$t" | tr - _)" ;;
