@@ -58,6 +58,10 @@ $(B)/check_%: tests/check_%.c tests/testutil.c tests/testutil.h \
 $(B)/genlog: tests/genlog.c | $(B)
 	$(CC) -std=c11 -O2 -Wall -Wextra -o $@ $<
 
+# make bench's timings of the IP database and the cache.
+$(B)/dbbench: tests/dbbench.c $(B)/libipwhois.a
+	$(CC) $(CFLAGS) -Isrc -o $@ $< $(B)/libipwhois.a $(LDLIBS)
+
 # The loopback RDAP and whois server the live tests talk to.
 $(B)/testserver: tests/testserver.c | $(B)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
@@ -92,8 +96,9 @@ lint: $(BIN)
 data: $(BIN)
 	IPWHOIS=./$(BIN) sh scripts/make-data
 
-bench: $(BIN) $(TOOLS)
+bench: $(BIN) $(TOOLS) $(B)/dbbench
 	IPWHOIS=./$(BIN) GENLOG=$(B)/genlog TESTSERVER=$(B)/testserver \
+		DBBENCH=$(B)/dbbench \
 		sh tests/bench.sh
 
 install: $(BIN)

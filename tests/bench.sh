@@ -396,6 +396,107 @@ else
 	echo "live lookups: skipped (TESTSERVER not set; make bench sets it)"
 fi
 
+# ------------------------------------------------ IP database and cache
+#
+# The database from the four ip-location-db CSVs in $BENCH_IPDB_CSV when
+# given (the real ones: some 410k IPv4 and 100k IPv6 ASN ranges), else
+# from generated CSVs of the same number of rows.  Then the cache:
+# writing and reading 100,000 networks, and what loading them adds to
+# a run.
+
+if [ -x "${DBBENCH:-}" ]; then
+	csvdir=${BENCH_IPDB_CSV:-}
+	if [ -n "$csvdir" ]; then
+		csvs=$(find "$csvdir" -name 'asn-ipv[46].csv' -o \
+		    -name 'geo-whois-asn-country-ipv[46].csv' | sort)
+		what="the CSVs in $csvdir"
+	else
+		awk -v n=411961 'BEGIN { for (i = 0; i < n; i++) {
+		    s = 16777216 + i * 9000; e = s + 255 + (i % 7) * 512
+		    printf "%d.%d.%d.%d,%d.%d.%d.%d,%d,Example Network %d\n",
+		    int(s / 16777216), int(s / 65536) % 256, int(s / 256) % 256, s % 256,
+		    int(e / 16777216), int(e / 65536) % 256, int(e / 256) % 256, e % 256,
+		    1 + i % 60000, i % 60000 } }' >"$BENCH_DIR/asn-ipv4.csv"
+		awk -v n=103197 'BEGIN { for (i = 0; i < n; i++)
+		    printf "2%03x:%x::,2%03x:%x:ffff:ffff:ffff:ffff:ffff:ffff,%d,Example Network %d\n",
+		    int(i / 65536), i % 65536, int(i / 65536), i % 65536,
+		    1 + i % 60000, i % 60000 }' >"$BENCH_DIR/asn-ipv6.csv"
+		awk -v n=334373 'BEGIN { for (i = 0; i < n; i++) {
+		    s = 16777216 + i * 11000; e = s + 1023
+		    printf "%d.%d.%d.%d,%d.%d.%d.%d,%c%c\n",
+		    int(s / 16777216), int(s / 65536) % 256, int(s / 256) % 256, s % 256,
+		    int(e / 16777216), int(e / 65536) % 256, int(e / 256) % 256, e % 256,
+		    65 + i % 26, 65 + int(i / 26) % 26 } }' \
+		    >"$BENCH_DIR/geo-whois-asn-country-ipv4.csv"
+		awk -v n=216295 'BEGIN { for (i = 0; i < n; i++)
+		    printf "2%03x:%x:8000::,2%03x:%x:ffff:ffff:ffff:ffff:ffff:ffff,%c%c\n",
+		    int(i / 65536), i % 65536, int(i / 65536), i % 65536,
+		    65 + i % 26, 65 + int(i / 26) % 26 }' \
+		    >"$BENCH_DIR/geo-whois-asn-country-ipv6.csv"
+		csvs="$BENCH_DIR/asn-ipv4.csv $BENCH_DIR/asn-ipv6.csv
+		    $BENCH_DIR/geo-whois-asn-country-ipv4.csv
+		    $BENCH_DIR/geo-whois-asn-country-ipv6.csv"
+		what="generated CSVs, as many rows as the real ones"
+	fi
+	# shellcheck disable=SC2086
+	rows=$(cat $csvs | wc -l)
+	t0=$(now_ns)
+	# shellcheck disable=SC2086
+	"$IPWHOIS" --build-db "$BENCH_DIR/bench.db" $csvs 2>/dev/null ||
+	    die "--build-db failed"
+	ti=$(calc "printf \"%.3f\", ($(now_ns) - $t0) / 1e9")
+	mb=$(calc "printf \"%.1f\", $(wc -c <"$BENCH_DIR/bench.db") / 1048576")
+	"$DBBENCH" ipdb "$BENCH_DIR/bench.db" >"$BENCH_DIR/dbbench" ||
+	    die "dbbench ipdb failed"
+	open_ms=$(sed -n 's/^open_ms //p' "$BENCH_DIR/dbbench")
+	rate=$(sed -n 's/^lookups_per_s //p' "$BENCH_DIR/dbbench")
+	echo
+	echo "IP database: $what ($rows rows)"
+	printf '  %-46s %10s   target\n' "" value
+	printf '  %-46s %8s s   < 10 s   %s\n' "import (--build-db)" "$ti" \
+	    "$(verdict "$ti" "<" 10)"
+	printf '  %-46s %7s MB   < 30 MB  %s\n' "file size" "$mb" \
+	    "$(verdict "$mb" "<" 30)"
+	printf '  %-46s %7s ms   < 5 ms   %s\n' "open and map (best of 50)" \
+	    "$open_ms" "$(verdict "$open_ms" "<" 5)"
+	printf '  %-46s %10s   >= 2000000  %s\n' \
+	    "lookups per second, one worker" "$rate" \
+	    "$(verdict "$rate" ">=" 2000000)"
+
+	"$DBBENCH" cache "$BENCH_DIR/cache.db" 100000 >"$BENCH_DIR/dbbench" ||
+	    die "dbbench cache failed"
+	store=$(sed -n 's/^store_s //p' "$BENCH_DIR/dbbench")
+	load=$(sed -n 's/^load_s //p' "$BENCH_DIR/dbbench")
+	printf '%s\n' '192.0.2.1 - - [10/Oct/2025:13:55:36 +0000] "GET / HTTP/1.1" 200 1' \
+	    >"$BENCH_DIR/one.log"
+	run_small() {
+		"$IPWHOIS" --offline "$@" "$BENCH_DIR/one.log" >/dev/null 2>&1 || :
+	}
+	best_small() { # best of 5, in seconds
+		b=
+		for _ in 1 2 3 4 5; do
+			t0=$(now_ns)
+			run_small "$@"
+			t=$(( $(now_ns) - t0 ))
+			if [ -z "$b" ] || [ "$t" -lt "$b" ]; then b=$t; fi
+		done
+		calc "printf \"%.3f\", $b / 1e9"
+	}
+	with=$(best_small --cache "$BENCH_DIR/cache.db")
+	without=$(best_small --no-cache)
+	echo
+	echo "cache: 100,000 networks"
+	printf '  %-46s %8s s   < 2 s    %s\n' "write (one transaction)" \
+	    "$store" "$(verdict "$store" "<" 2)"
+	printf '  %-46s %8s s   < 2 s    %s\n' "read" "$load" \
+	    "$(verdict "$load" "<" 2)"
+	printf '  %-46s %8s s   (%s s without the cache)\n' \
+	    "a one-line run that loads them all" "$with" "$without"
+else
+	echo
+	echo "IP database and cache: skipped (DBBENCH not set; make bench sets it)"
+fi
+
 if [ -e "$STATUS1" ]; then
 	echo
 	echo "note: ipwhois exited with status 1 (some lookups failed) at least once"
