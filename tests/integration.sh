@@ -1329,18 +1329,23 @@ t_live_cache() {
 	same "live-cache: a damaged cache: the report is whole" \
 	    "$EXP/live-rdap.csv" "$W/out"
 
+	# A directory we may not write to; root may write anywhere, but not
+	# under a plain file.
 	if [ "$(id -u)" != 0 ]; then
 		mkdir -p "$W/ro" && chmod 0500 "$W/ro"
-		# shellcheck disable=SC2086
-		run $RDAP --cache "$W/ro/sub/cache.db" --rate 1000 "$DATA/live.log"
-		[ "$st" = 1 ] && grep -q "^ipwhois: cache not updated: " "$W/err"
-		check $? "live-cache: an unwritable cache: one warning" \
-		    "status $st, stderr: $(errline)"
-		same "live-cache: an unwritable cache: the report is whole" \
-		    "$EXP/live-rdap.csv" "$W/out"
+		where=$W/ro/sub/cache.db
 	else
-		skip "live-cache: unwritable directory (root writes anywhere)"
+		: >"$W/ro"
+		where=$W/ro/cache.db
 	fi
+	# shellcheck disable=SC2086
+	run $RDAP --cache "$where" --rate 1000 "$DATA/live.log"
+	[ "$st" = 1 ] && [ "$(wc -l <"$W/err")" = 1 ] &&
+	    grep -q "^ipwhois: cache not updated: $where: " "$W/err"
+	check $? "live-cache: an unwritable cache: one warning" \
+	    "status $st, stderr: $(errline)"
+	same "live-cache: an unwritable cache: the report is whole" \
+	    "$EXP/live-rdap.csv" "$W/out"
 
 	# Two runs at once, one cache: both whole, the cache intact.
 	fresh_cache
