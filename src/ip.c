@@ -419,7 +419,7 @@ ip_net_parse(const char *s, struct ip *net, unsigned *plen)
 	if (ip_parse(s, n, net) == -1)
 		return -1;
 	if (slash == NULL)
-		len = ip_is_v4(net) ? 32 : 128;
+		len = memchr(s, ':', n) == NULL ? 32 : 128;
 	else {
 		for (const char *p = slash + 1; *p; p++) {
 			if (*p < '0' || *p > '9' || ++digits > 3)
@@ -429,8 +429,13 @@ ip_net_parse(const char *s, struct ip *net, unsigned *plen)
 		if (digits == 0)
 			return -1;
 	}
-	if (ip_is_v4(net))
+	/* IPv4 is held IPv4-mapped: a dotted prefix counts from bit 96,
+	 * one written as IPv6 (::ffff:0:0/96) from bit 0. */
+	if (memchr(s, ':', n) == NULL) {
+		if (len > 32)
+			return -1;
 		len += 96;
+	}
 	if (len > 128)
 		return -1;
 	*plen = len;
