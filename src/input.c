@@ -26,6 +26,7 @@
 
 struct input {
 	int		 fd;
+	uint64_t	 raw;		/* bytes read from fd */
 	struct archive	*ar;		/* libarchive's decoder, or NULL */
 	z_stream	*gz;		/* zlib's, for gzip, or NULL */
 	int		 gz_end;	/* the last member ended cleanly */
@@ -116,13 +117,15 @@ load_archive(char *err, size_t errlen)
 }
 
 static ssize_t
-read_fd(int fd, void *buf, size_t n)
+read_fd(struct input *in, void *buf, size_t n)
 {
 	ssize_t r;
 
 	do
-		r = read(fd, buf, n);
+		r = read(in->fd, buf, n);
 	while (r == -1 && errno == EINTR && !got_signal);
+	if (r > 0)
+		in->raw += (uint64_t)r;
 	return r;
 }
 
@@ -141,7 +144,7 @@ feed(struct archive *ar, void *arg, const void **buf)
 		return n;
 	}
 	*buf = in->rbuf;
-	if ((n = read_fd(in->fd, in->rbuf, sizeof(in->rbuf))) == -1)
+	if ((n = read_fd(in, in->rbuf, sizeof(in->rbuf))) == -1)
 		la.set_error(ar, errno, "%s", strerror(errno));
 	return n;
 }
@@ -203,7 +206,7 @@ input_open(int fd)
 
 	in->fd = fd;
 	while (in->peek_len < PEEK) {
-		n = read_fd(fd, in->peek + in->peek_len, PEEK - in->peek_len);
+		n = read_fd(in, in->peek + in->peek_len, PEEK - in->peek_len);
 		if (n == -1) {
 			snprintf(in->err, sizeof(in->err), "%s", strerror(errno));
 			return in;
@@ -261,7 +264,7 @@ archive_read(struct input *in, void *buf, size_t n)
 static int
 gzip_refill(struct input *in)
 {
-	ssize_t r = read_fd(in->fd, in->rbuf, sizeof(in->rbuf));
+	ssize_t r = read_fd(in, in->rbuf, sizeof(in->rbuf));
 
 	if (r == -1) {
 		snprintf(in->err, sizeof(in->err), "%s", strerror(errno));
@@ -344,9 +347,19 @@ input_read(struct input *in, void *buf, size_t n)
 		in->peek_off += k;
 		return (ssize_t)k;
 	}
-	if ((r = read_fd(in->fd, buf, n)) == -1)
+	if ((r = read_fd(in, buf, n)) == -1)
 		snprintf(in->err, sizeof(in->err), "%s", strerror(errno));
 	return r;
+}
+
+/*
+ * Bytes read from the file so far, compressed or not: against its size,
+ * how far through it the reading is.
+ */
+uint64_t
+input_raw_bytes(const struct input *in)
+{
+	return in->raw;
 }
 
 const char *

@@ -98,6 +98,10 @@ struct hit {
 	int64_t	 when;		/* 0: the line has no timestamp */
 	uint64_t bytes;
 	int	 has_bytes;
+	/* The X-Forwarded-For value, inside the line; NULL: none, or
+	 * not asked for (logctx want_xff). */
+	const char *xff;
+	size_t	 xff_len;
 };
 
 struct logctx {
@@ -105,6 +109,7 @@ struct logctx {
 	int	 strict;	/* check every field (detection), not just ours */
 	struct syslog_clock clock;
 	void	*regex;		/* struct regex from logfmt_regex_compile */
+	int	 want_xff;	/* fill hit xff (--client xff) */
 	/* CLF timestamps repeat line after line: remember the last one. */
 	char	 last_clf[32];
 	int64_t	 last_clf_time;
@@ -114,8 +119,16 @@ int	 logfmt_parse(struct logctx *, const char *, size_t, struct hit *);
 enum logfmt logfmt_detect(const char *, size_t, struct syslog_clock *);
 int	 logfmt_by_name(const char *, enum logfmt *);
 const char *logfmt_name(enum logfmt);
+int	 logfmt_has_xff(const struct logctx *);
 void	*logfmt_regex_compile(const char *, char *, size_t);
 void	 logfmt_regex_free(void *);
+
+/* xff.c: the client behind trusted proxies (--client xff). */
+
+struct netlist;
+
+int	 xff_client(const struct ip *, const char *, size_t,
+	    const struct netlist *, struct ip *);
 
 /* special.c: IANA special-purpose address registries. */
 
@@ -371,6 +384,13 @@ enum share_counter {
 	SHC_QUERIES,		/* requests sent to registries */
 	SHC_KNOWN,		/* answered from a network known in the run */
 	SHC_STALE,		/* ... from answers past --max-age (offline) */
+	SHC_CACHED,		/* answered from the cache file */
+	SHC_FAILED,		/* lookups whose status is not ok */
+	/* The parser's totals, set once per block for the progress line. */
+	SHC_LINES,		/* lines read */
+	SHC_BYTES,		/* log text read (uncompressed) */
+	SHC_RAW_BYTES,		/* bytes read from the inputs (compressed) */
+	SHC_ADDRS,		/* addresses sent to be looked up */
 	SHC_MAX
 };
 
@@ -389,7 +409,12 @@ void	 share_pause(struct share *, const char *, int64_t);
 void	 share_answered(struct share *, int);
 uint64_t share_answered_by(struct share *, int);
 void	 share_add(struct share *, enum share_counter, uint64_t);
+void	 share_set(struct share *, enum share_counter, uint64_t);
 uint64_t share_read(struct share *, enum share_counter);
+uint64_t share_answered_all(struct share *, int);
+int	 share_draw_begin(struct share *);
+void	 share_draw_end(struct share *);
+int	 share_draw_stop(struct share *);
 
 /* frame.c: the only code that reads or writes a pipe. */
 
@@ -473,7 +498,7 @@ struct count {
 	uint64_t bytes;		/* BYTES_NONE: no line carried a size */
 	uint32_t first, last;	/* seconds since the epoch, UTC; 0 unknown */
 	uint32_t answer;	/* reporter: index of the answer, or none */
-	uint32_t spare;
+	uint32_t spare;		/* parser: left out by --include/--exclude */
 };
 
 #define BYTES_NONE	UINT64_MAX
@@ -515,8 +540,34 @@ struct input;
 
 struct input *input_open(int);
 ssize_t	 input_read(struct input *, void *, size_t);
+uint64_t input_raw_bytes(const struct input *);
 const char *input_error(struct input *);
 void	 input_close(struct input *);
+
+/*
+ * progress.c: the progress line on standard error, drawn by main while
+ * the children work.  progress_format() is a pure function.
+ */
+
+struct progress_snap {
+	uint64_t bytes;		/* log text read */
+	uint64_t raw, total;	/* input bytes read, of total (0: unknown) */
+	uint64_t lines;
+	uint64_t addrs;		/* unique addresses sent to be looked up */
+	uint64_t done;		/* lookups finished */
+	uint64_t failed;	/* of which failed */
+	double	 rate;		/* lookups per second, recent; < 0 unknown */
+};
+
+struct progress;
+
+size_t	 progress_format(const struct progress_snap *, size_t, char *,
+	    size_t);
+struct progress *progress_new(struct share *, int, uint64_t);
+int64_t	 progress_tick(struct progress *);
+void	 progress_end(struct progress *);
+void	 progress_child(void);
+void	 progress_off(const struct config *);
 
 /* output.c: the report's columns and formats. */
 
@@ -557,11 +608,57 @@ enum groupby {
 	BY_MAX
 };
 
+/* One report row: an address, or a group of them (--by). */
+struct report_row {
+	struct ip ip;
+	uint64_t hits;
+	uint64_t bytes;		/* BYTES_NONE: no line carried a size */
+	uint64_t addresses;	/* how many addresses the row stands for */
+	uint32_t first, last;	/* seconds since the epoch, UTC; 0 unknown */
+	uint32_t mixed;		/* COL_BIT(column): its members differ
+				   there, so the cell is empty */
+	const struct answer *answer;	/* the other columns */
+};
+
+#define COL_BIT(c)	(1u << (c))
+
+_Static_assert(COL_MAX <= 32, "report_row mixed has a bit per column");
+
+/* The report writer: rows formatted into buf by hand, written to fp in
+ * large blocks; a failed write shows in ferror(fp). */
+struct out {
+	FILE	*fp;
+	const struct config *cfg;	/* outfmt, no_header, csv_safe,
+					   columns */
+	char	*p, *end;
+	char	 buf[64 * 1024];
+};
+
 const char *column_name(enum column);
 int	 column_by_name(const char *, size_t, enum column *);
 const char *groupby_name(enum groupby);
 int	 groupby_by_name(const char *, enum groupby *);
 int	 columns_default(enum groupby, enum column *);
+const char *answer_column(const struct answer *, enum column);
+void	 row_of_count(struct report_row *, const struct count *,
+	    const struct answer *);
+void	 out_init(struct out *, FILE *, const struct config *);
+void	 out_header(struct out *);
+void	 out_row(struct out *, const struct report_row *);
+void	 out_flush(struct out *);
+
+/*
+ * group.c: --by, the address rows folded into one row per network, AS,
+ * organisation, country or abuse contact, in report order.
+ */
+
+struct group {
+	struct report_row row;
+	const char *key;	/* "": the members without a value */
+};
+
+struct group *group_rows(enum groupby, const struct count *, size_t,
+	    const struct answer *, size_t, size_t *);
 
 /* options.c */
 

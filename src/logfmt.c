@@ -17,10 +17,14 @@
 
 enum { NO_MATCH, PARTIAL, EXACT };
 
+/* What follows the CLF fields: nothing, referer and agent, or those and
+ * the X-Forwarded-For field of nginx's default "main" format. */
+enum clf { CLF_COMMON, CLF_COMBINED, CLF_XFF };
+
 struct regex {
 	pcre2_code	 *code;
 	pcre2_match_data *md;
-	uint32_t	  g_ip, g_time, g_bytes;	/* group numbers; 0 none */
+	uint32_t	  g_ip, g_time, g_bytes, g_xff;	/* group numbers; 0 none */
 };
 
 static const char *
@@ -93,6 +97,40 @@ clf_time(struct logctx *ctx, const char *p)
 	return ctx->last_clf_time + s1 * 10 + s2;
 }
 
+/* ' "..."' at p: past its closing quote, or NULL.  *in: its contents. */
+static const char *
+quoted_field(const char *p, const char *end, const char **in)
+{
+	const char *close;
+
+	if (end - p < 3 || p[0] != ' ' || p[1] != '"' ||
+	    (close = close_quote(p + 2, end)) == NULL)
+		return NULL;
+	*in = p + 2;
+	return close + 1;
+}
+
+/*
+ * After the size of a combined line: ' "referer" "agent"', and for
+ * CLF_XFF when asked, the quoted field after the agent into h->xff.
+ */
+static int
+clf_tail(struct logctx *ctx, const char *q, const char *end, struct hit *h,
+    enum clf kind)
+{
+	const char *in, *next;
+
+	if ((q = quoted_field(q, end, &in)) == NULL ||
+	    (q = quoted_field(q, end, &in)) == NULL)
+		return PARTIAL;
+	if (kind == CLF_XFF && ctx->want_xff &&
+	    (next = quoted_field(q, end, &in)) != NULL) {
+		h->xff = in;
+		h->xff_len = (size_t)(next - 1 - in);
+	}
+	return EXACT;
+}
+
 /*
  * From the client field on: 'client ident user [time] "request" status
  * bytes', then for combined ' "referer" "agent"' (anything may follow, as
@@ -100,7 +138,7 @@ clf_time(struct logctx *ctx, const char *p)
  */
 static int
 scan_clf(struct logctx *ctx, const char *p, const char *end, struct hit *h,
-    int combined)
+    enum clf kind)
 {
 	const char *tok, *q, *close;
 
@@ -131,19 +169,15 @@ scan_clf(struct logctx *ctx, const char *p, const char *end, struct hit *h,
 		return PARTIAL;
 	if ((q = scan_size(q + 5, end, h)) == NULL)
 		return PARTIAL;
-	/* Counting needs nothing after the size; detection checks it all. */
-	if (!ctx->strict)
+	/*
+	 * Counting needs nothing after the size, unless the client may be
+	 * in X-Forwarded-For; detection checks it all.
+	 */
+	if (!ctx->strict && !(kind == CLF_XFF && ctx->want_xff))
 		return EXACT;
-	if (!combined)
+	if (kind == CLF_COMMON)
 		return q == end ? EXACT : PARTIAL;
-	if (end - q < 3 || q[0] != ' ' || q[1] != '"' ||
-	    (close = close_quote(q + 2, end)) == NULL)
-		return PARTIAL;
-	q = close + 1;
-	if (end - q < 3 || q[0] != ' ' || q[1] != '"' ||
-	    close_quote(q + 2, end) == NULL)
-		return PARTIAL;
-	return EXACT;
+	return clf_tail(ctx, q, end, h, kind);
 }
 
 /* "vhost[:port] client ...": the combined format after a virtual host. */
@@ -158,7 +192,7 @@ scan_vhost(struct logctx *ctx, const char *p, const char *end, struct hit *h)
 	/* A first field that is itself an address is a plain combined log. */
 	if (ip_token(p, (size_t)(tok - p), &dummy) == 0)
 		return NO_MATCH;
-	return scan_clf(ctx, tok + 1, end, h, 1);
+	return scan_clf(ctx, tok + 1, end, h, CLF_COMBINED);
 }
 
 /* Words before an address that make it the client in an sshd message. */
@@ -384,6 +418,10 @@ scan_regex(struct logctx *ctx, const char *p, const char *end, struct hit *h)
 	if (re->g_bytes && ov[2 * re->g_bytes] != PCRE2_UNSET)
 		scan_size(p + ov[2 * re->g_bytes], p + ov[2 * re->g_bytes + 1],
 		    h);
+	if (re->g_xff && ctx->want_xff && ov[2 * re->g_xff] != PCRE2_UNSET) {
+		h->xff = p + ov[2 * re->g_xff];
+		h->xff_len = ov[2 * re->g_xff + 1] - ov[2 * re->g_xff];
+	}
 	return EXACT;
 }
 
@@ -393,11 +431,13 @@ scan(struct logctx *ctx, enum logfmt fmt, const char *p, const char *end,
 {
 	h->when = 0;
 	h->has_bytes = 0;
+	h->xff = NULL;
+	h->xff_len = 0;
 	switch (fmt) {
 	case FMT_COMBINED:
-		return scan_clf(ctx, p, end, h, 1);
+		return scan_clf(ctx, p, end, h, CLF_XFF);
 	case FMT_COMMON:
-		return scan_clf(ctx, p, end, h, 0);
+		return scan_clf(ctx, p, end, h, CLF_COMMON);
 	case FMT_VHOST:
 		return scan_vhost(ctx, p, end, h);
 	case FMT_SSHD:
@@ -490,6 +530,17 @@ logfmt_by_name(const char *name, enum logfmt *fmt)
 	return -1;
 }
 
+/* Whether lines of the context's format can carry X-Forwarded-For. */
+int
+logfmt_has_xff(const struct logctx *ctx)
+{
+	const struct regex *re = ctx->regex;
+
+	if (ctx->fmt == FMT_REGEX)
+		return re != NULL && re->g_xff != 0;
+	return ctx->fmt == FMT_COMBINED;
+}
+
 const char *
 logfmt_name(enum logfmt fmt)
 {
@@ -500,8 +551,9 @@ logfmt_name(enum logfmt fmt)
 }
 
 /*
- * Compile a --regex once.  It must have a named group "ip"; "time" and
- * "bytes" are optional.  On error, NULL and a message in err.
+ * Compile a --regex once.  It must have a named group "ip"; "time",
+ * "bytes" and "xff" (X-Forwarded-For, for --client xff) are optional.
+ * On error, NULL and a message in err.
  */
 void *
 logfmt_regex_compile(const char *pattern, char *err, size_t errlen)
@@ -537,6 +589,9 @@ logfmt_regex_compile(const char *pattern, char *err, size_t errlen)
 	if ((n = pcre2_substring_number_from_name(re->code,
 	    (PCRE2_SPTR)"bytes")) > 0)
 		re->g_bytes = (uint32_t)n;
+	if ((n = pcre2_substring_number_from_name(re->code,
+	    (PCRE2_SPTR)"xff")) > 0)
+		re->g_xff = (uint32_t)n;
 	/* Without JIT (some platforms) matching still works, only slower. */
 	(void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
 	re->md = pcre2_match_data_create_from_pattern(re->code, NULL);

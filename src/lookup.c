@@ -218,7 +218,12 @@ lookup_known(struct lookup *lk, const struct ip *ip, struct answer *a)
 	 * which address of a network was the one asked). */
 	a->source = lk->from[i] < lk->cfg->cached ? SRC_CACHE : SRC_KNOWN;
 	a->has_net = 0;		/* already known: nothing to store */
-	share_add(lk->cfg->share, SHC_KNOWN, 1);
+	if (a->status != ST_OK)
+		seterr(lk->why, sizeof(lk->why), "%s", a->source ==
+		    SRC_CACHE ? "the cache's answer from an earlier run" :
+		    "the answer to an earlier query of this run");
+	share_add(lk->cfg->share, a->source == SRC_CACHE ? SHC_CACHED :
+	    SHC_KNOWN, 1);
 	if (stale(lk, i))
 		share_add(lk->cfg->share, SHC_STALE, 1);
 	return 1;
@@ -297,6 +302,9 @@ rdap_answer(struct lookup *lk, const struct fetch_result *fr,
 				seterr(lk->why, sizeof(lk->why),
 				    "rate limited (HTTP %ld)",
 				    fr->http_status);
+			else if (at->st == ST_NOT_FOUND)
+				seterr(lk->why, sizeof(lk->why),
+				    "HTTP status %ld", fr->http_status);
 			return;
 		}
 		/* A 404 or 429 without an RDAP error object still says it. */
@@ -305,6 +313,7 @@ rdap_answer(struct lookup *lk, const struct fetch_result *fr,
 		at->retry = at->st == ST_RATE_LIMITED;
 		if (at->st == ST_NOT_FOUND) {
 			a->status = ST_NOT_FOUND;
+			seterr(lk->why, sizeof(lk->why), "HTTP status 404");
 			return;
 		}
 		seterr(lk->why, sizeof(lk->why), "%s%s",
@@ -343,6 +352,8 @@ rdap_once(struct lookup *lk, const struct ip *ip, struct answer *a,
 		base = ri->rdap_base;
 	if (base == NULL) {
 		at->st = ST_NOT_FOUND;
+		seterr(lk->why, sizeof(lk->why), "no registry's RDAP "
+		    "service covers it");
 		return;
 	}
 	ip_format(ip, text);
@@ -463,6 +474,8 @@ whois_ask(struct lookup *lk, enum rir r, const char *where,
 	}
 	at->st = (enum status)a->status;
 	a->has_net = at->st == ST_OK;
+	if (at->st == ST_NOT_FOUND)
+		seterr(lk->why, sizeof(lk->why), "%s has no entry", sv);
 	if (at->st == ST_RATE_LIMITED) {
 		at->retry = 0;	/* RIPE's %ERROR:201 means a ban: go away */
 		seterr(lk->why, sizeof(lk->why), "rate limited by %s", sv);
@@ -584,6 +597,7 @@ lookup_addr(struct lookup *lk, const struct ip *ip, int may_defer,
 	    (cfg->timeout_ms + 2000) * 1000000;
 	do {
 		if (lookup_known(lk, ip, a)) {
+			say_why(lk, ip, a);
 			lookup_db(cfg->ipdb, ip, a, 1);
 			return LK_DONE;
 		}

@@ -99,11 +99,16 @@ close_others(const struct wiring *w, const int *keep_fds, int n)
 		close_unless(w->out_fd, keep_fds, n);
 }
 
-/* Common start of every child: its name, and no life beyond the parent. */
+/*
+ * Common start of every child: its name, no life beyond the parent, and
+ * messages that keep off the progress line.
+ */
 static void
-child_setup(const char *comm, pid_t parent)
+child_setup(const struct config *cfg, const char *comm, pid_t parent)
 {
 	signals_child();
+	if (cfg->progress)
+		progress_child();
 	sigprocmask(SIG_UNBLOCK, &waited, NULL);
 	prctl(PR_SET_NAME, comm, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
@@ -134,7 +139,7 @@ start_reporter(const struct config *cfg, struct wiring *w, struct child *c,
 
 	if (spawn(c, "reporter") != 0)
 		return;
-	child_setup("ipwhois-report", parent);
+	child_setup(cfg, "ipwhois-report", parent);
 	keep_fds = xcalloc((size_t)w->nworkers + 2, sizeof(int));
 	args.worker_fds = xcalloc((size_t)w->nworkers, sizeof(int));
 	keep_fds[n++] = w->to_reporter[0];
@@ -161,7 +166,7 @@ start_worker(const struct config *cfg, struct wiring *w, struct child *c,
 	snprintf(name, sizeof(name), "worker %d", id);
 	if (spawn(c, name) != 0)
 		return;
-	child_setup("ipwhois-worker", parent);
+	child_setup(cfg, "ipwhois-worker", parent);
 	keep_fds[0] = w->to_worker[id][0];
 	keep_fds[1] = w->from_worker[id][1];
 	close_others(w, keep_fds, 2);
@@ -177,7 +182,7 @@ start_parser(const struct config *cfg, struct wiring *w, struct child *c)
 
 	if (spawn(c, "parser") != 0)
 		return;
-	child_setup("ipwhois-parser", parent);
+	child_setup(cfg, "ipwhois-parser", parent);
 	keep_fds = xcalloc((size_t)(w->nworkers + w->ninputs + 1), sizeof(int));
 	args.out_fds = xcalloc((size_t)w->nworkers, sizeof(int));
 	for (int i = 0; i < w->nworkers; i++)
@@ -274,22 +279,43 @@ reap_some(struct child *ch, int n)
 }
 
 /*
- * Wait for every child.  The signals are blocked and taken one at a time
- * with sigwaitinfo(), so none slips between a check and a wait.  A stop
- * signal is passed on to the children; whoever has not ended a second
- * later is killed.
+ * The next of the signals main waits for.  With a progress line, the
+ * wait ends in time for its next drawing; -1 when no signal came.
  */
 static int
-reap(struct child *ch, int n)
+next_signal(struct progress *pg)
+{
+	struct timespec ts;
+	int64_t ns;
+
+	if (pg == NULL)
+		return sigwaitinfo(&waited, NULL);
+	ns = progress_tick(pg);
+	ts.tv_sec = (time_t)(ns / 1000000000);
+	ts.tv_nsec = (long)(ns % 1000000000);
+	return sigtimedwait(&waited, NULL, &ts);
+}
+
+/*
+ * Wait for every child.  The signals are blocked and taken one at a time
+ * with sigwaitinfo() (sigtimedwait() while a progress line is drawn), so
+ * none slips between a check and a wait.  A stop signal is passed on to
+ * the children (and ends the progress line at once); whoever has not
+ * ended a second later is killed.
+ */
+static int
+reap(struct child *ch, int n, struct progress **pg)
 {
 	int left = n, stop = 0;
 
 	while ((left -= reap_some(ch, n)) > 0) {
-		int sig = sigwaitinfo(&waited, NULL);
+		int sig = next_signal(*pg);
 
 		if ((sig == SIGINT || sig == SIGTERM) && stop == 0) {
 			struct itimerval it = { { 0, 0 }, { 1, 0 } };
 
+			progress_end(*pg);
+			*pg = NULL;
 			stop = sig;
 			signal_children(ch, n, sig);
 			setitimer(ITIMER_REAL, &it, NULL);
@@ -502,6 +528,46 @@ load_cache(struct config *cfg)
 	cfg->cached = share_count(cfg->share);
 }
 
+/*
+ * The progress line: --progress, --no-progress, or by default when
+ * standard error is a terminal that can erase a line, unless -q.  It
+ * needs the shared page, where the counts are.
+ */
+static int
+progress_wanted(const struct config *cfg)
+{
+	const char *term = getenv("TERM");
+
+	if (cfg->share == NULL)
+		return 0;
+	if (cfg->progress != -1)
+		return cfg->progress;
+	return !cfg->quiet && isatty(STDERR_FILENO) &&
+	    (term == NULL || strcmp(term, "dumb") != 0);
+}
+
+/*
+ * The bytes the inputs hold from where they will be read, for the
+ * progress line's percentage; 0 (unknown) unless all are regular files.
+ */
+static uint64_t
+input_size(const int *fds, int n)
+{
+	uint64_t total = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct stat sb;
+		off_t at;
+
+		if (fstat(fds[i], &sb) == -1 || !S_ISREG(sb.st_mode))
+			return 0;
+		at = lseek(fds[i], 0, SEEK_CUR);
+		total += (uint64_t)(sb.st_size - (at > 0 && at < sb.st_size ?
+		    at : 0));
+	}
+	return total;
+}
+
 /* --bootstrap files, read once here; live mode only. */
 static int
 open_bootstrap(struct config *cfg)
@@ -537,6 +603,7 @@ main(int argc, char **argv)
 	struct config cfg;
 	struct wiring w;
 	struct child *ch;
+	struct progress *pg = NULL;
 	char msg[512], *tmp = NULL;
 	int64_t started = now_ns();
 	unsigned closed = plug_std_fds();
@@ -546,22 +613,30 @@ main(int argc, char **argv)
 	case 1:
 		return EXIT_OK;
 	case -1:
+		config_free(&cfg);
 		return usage_error("", msg);
 	}
-	if (cfg.build_db != NULL)
-		return build_db(&cfg);
+	if (cfg.build_db != NULL) {
+		status = build_db(&cfg);
+		config_free(&cfg);
+		return status;
+	}
 	if (cfg.regex != NULL &&
 	    (cfg.compiled = logfmt_regex_compile(cfg.regex, msg,
-	    sizeof(msg))) == NULL)
+	    sizeof(msg))) == NULL) {
+		config_free(&cfg);
 		return usage_error("--regex: ", msg);
+	}
 	if (check_std_fds(&cfg, closed) == -1 ||
 	    enough_fds(cfg.jobs, cfg.ninputs) == -1) {
 		logfmt_regex_free(cfg.compiled);
+		config_free(&cfg);
 		return EXIT_USAGE;
 	}
 	if (open_db(&cfg) == -1 || open_bootstrap(&cfg) == -1) {
 		logfmt_regex_free(cfg.compiled);
 		ipdb_close(cfg.ipdb);
+		config_free(&cfg);
 		return EXIT_USAGE;
 	}
 	memset(&w, 0, sizeof(w));
@@ -575,10 +650,12 @@ main(int argc, char **argv)
 		logfmt_regex_free(cfg.compiled);
 		ipdb_close(cfg.ipdb);
 		bootstrap_free(cfg.boot);
+		config_free(&cfg);
 		return EXIT_USAGE;
 	}
 	/* Without it (no memory to map), workers just do not share. */
 	cfg.share = share_new();
+	cfg.progress = progress_wanted(&cfg);
 	load_cache(&cfg);
 	if (!cfg.offline && cfg.protocol == PROTO_RDAP)
 		fetch_preload();
@@ -609,10 +686,15 @@ main(int argc, char **argv)
 		close_given(&w.to_worker[i][0]);
 		close_given(&w.from_worker[i][1]);
 	}
+	if (cfg.progress)
+		pg = progress_new(cfg.share, cfg.jobs, input_size(w.in_fds,
+		    cfg.ninputs));
 	start_parser(&cfg, &w, &ch[nch - 1]);
 	close_others(&w, NULL, 0);
 
-	status = judge(ch, nch, reap(ch, nch));
+	status = reap(ch, nch, &pg);
+	progress_end(pg);	/* before any message of main's */
+	status = judge(ch, nch, status);
 	/*
 	 * Replace the report only when the run completed: 0, 1, or 2 for
 	 * an input damaged part way, whose readable part is counted.  A
@@ -635,6 +717,7 @@ main(int argc, char **argv)
 	ipdb_close(cfg.ipdb);
 	bootstrap_free(cfg.boot);
 	share_free(cfg.share);
+	config_free(&cfg);
 	free(default_path);
 	return status;
 }

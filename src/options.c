@@ -607,6 +607,11 @@ config_parse(struct config *cfg, int argc, char **argv, char *err,
 		seterr(err, errlen, "--trusted-proxy is for --client xff");
 		return -1;
 	}
+	/* JSON is no spreadsheet's: a quote put in would only be wrong. */
+	if (cfg->csv_safe && cfg->outfmt == OUT_JSONL) {
+		seterr(err, errlen, "--csv-safe is for -F csv and tsv");
+		return -1;
+	}
 	if (cfg->output != NULL && cfg->output[0] == '\0') {
 		snprintf(err, errlen, "-o needs a file name");
 		return -1;

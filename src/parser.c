@@ -46,6 +46,8 @@ struct parser {
 	char		*buf;
 	struct pending	 pending[PENDING];
 	int		 npending;
+	int64_t		 since, until;	/* lines counted: [since, until) */
+	int		 filtered;	/* --include or --exclude given */
 };
 
 static void
@@ -122,6 +124,22 @@ route(struct parser *ps, const struct ip *ip)
 }
 
 /*
+ * --include and --exclude, asked once per address, when its entry is
+ * made: an address left out is counted (its lines are "excluded") but
+ * never looked up nor reported.
+ */
+static int
+left_out(const struct parser *ps, const struct ip *ip)
+{
+	const struct config *cfg = ps->cfg;
+
+	if (!ps->filtered)
+		return 0;
+	return (cfg->include.n > 0 && !netlist_has(&cfg->include, ip)) ||
+	    netlist_has(&cfg->exclude, ip);
+}
+
+/*
  * The hot path, in two steps: parse a line and prefetch its table slot
  * (take), then count a batch of parsed lines together (settle), by which
  * time their slots have arrived from memory.  The table is larger than the
@@ -150,8 +168,11 @@ count(struct parser *ps, const struct pending *pd)
 		if (when > c->last)
 			c->last = when;
 	}
-	if (created)
-		route(ps, &pd->h.ip);
+	if (created) {
+		c->spare = left_out(ps, &pd->h.ip);
+		if (!c->spare)
+			route(ps, &pd->h.ip);
+	}
 }
 
 static void
@@ -175,6 +196,14 @@ take(struct parser *ps, const char *p, size_t n)
 		ps->st.rejected++;
 		return;
 	}
+	/* Without --since and --until the window is all of int64_t. */
+	if (pd->h.when < ps->since || pd->h.when >= ps->until) {
+		ps->st.outside++;
+		return;
+	}
+	if (ps->ctx.want_xff)
+		xff_client(&pd->h.ip, pd->h.xff, pd->h.xff_len,
+		    &ps->cfg->trusted, &pd->h.ip);
 	pd->hash = ip_hash(&pd->h.ip);
 	addrtab_prefetch(&ps->tab, pd->hash);
 	if (++ps->npending == PENDING)
@@ -205,6 +234,17 @@ enough_to_detect(const char *p, size_t n)
 	return 0;
 }
 
+/* --client xff over a file whose lines cannot say it: once per file. */
+static void
+xff_note(struct parser *ps, const char *name)
+{
+	if (ps->ctx.want_xff && !logfmt_has_xff(&ps->ctx) && !ps->cfg->quiet)
+		warnx("%s: %s lines have no X-Forwarded-For field; their "
+		    "clients are the connecting addresses", display_name(name),
+		    ps->ctx.fmt == FMT_REGEX ? "--regex (no (?<xff>...) group)" :
+		    logfmt_name(ps->ctx.fmt));
+}
+
 static void
 detect(struct parser *ps, const char *name, const char *p, size_t n)
 {
@@ -212,6 +252,7 @@ detect(struct parser *ps, const char *name, const char *p, size_t n)
 	if (ps->cfg->verbose)
 		fprintf(stderr, "ipwhois: %s: format %s\n", display_name(name),
 		    logfmt_name(ps->ctx.fmt));
+	xff_note(ps, name);
 }
 
 /* Cut the lines out of buf[0..n); returns the bytes of an unfinished line
@@ -250,6 +291,27 @@ flush_all(struct parser *ps)
 		flush_worker(ps, w);
 }
 
+/*
+ * The totals the progress line shows, published once per block read (a
+ * few stores per megabyte, nothing per line).  Only the parser writes
+ * these counters, so it sets them; the raw bytes of earlier inputs are
+ * in SHC_RAW_BYTES already, this one's are added as they come.
+ */
+static void
+tell_progress(struct parser *ps, const struct input *in, uint64_t *raw_told)
+{
+	struct share *sh = ps->cfg->share;
+	uint64_t raw = input_raw_bytes(in), sent = 0;
+
+	for (int w = 0; w < ps->nworkers; w++)
+		sent += ps->sent[w];
+	share_set(sh, SHC_LINES, ps->st.lines);
+	share_set(sh, SHC_BYTES, ps->st.in_bytes);
+	share_set(sh, SHC_ADDRS, sent);
+	share_add(sh, SHC_RAW_BYTES, raw - *raw_told);
+	*raw_told = raw;
+}
+
 static void
 read_input(struct parser *ps, int fd, const char *name)
 {
@@ -257,15 +319,18 @@ read_input(struct parser *ps, int fd, const char *name)
 	struct stat sb;
 	size_t have = 0;
 	int skipping = 0, detected = ps->cfg->fmt != FMT_AUTO;
-	uint64_t long_before = ps->st.long_lines;
+	uint64_t long_before = ps->st.long_lines, raw_told = 0;
 	ssize_t n;
 
 	syslog_clock_init(&ps->ctx.clock, fstat(fd, &sb) == 0 &&
 	    S_ISREG(sb.st_mode) ? sb.st_mtime : time(NULL));
-	if (detected)
+	if (detected) {
 		ps->ctx.fmt = ps->cfg->fmt;
+		xff_note(ps, name);
+	}
 	in = input_open(fd);
 	for (;;) {
+		tell_progress(ps, in, &raw_told);
 		check_signal();
 		n = input_read(in, ps->buf + have, READ_SIZE - have);
 		check_signal();
@@ -296,6 +361,7 @@ read_input(struct parser *ps, int fd, const char *name)
 	if (have > 0 && !skipping)
 		take(ps, ps->buf, have);	/* no newline at the end */
 	settle(ps);
+	tell_progress(ps, in, &raw_told);
 	if (ps->st.long_lines > long_before)
 		warnx("%s: %llu lines longer than %d bytes; their first %d "
 		    "bytes were read", display_name(name),
@@ -360,17 +426,35 @@ send_or_exit(struct frame_buf *fb, int fd)
 	}
 }
 
-/* The counts to the reporter: statistics, one frame per address, sentinel. */
+/* The addresses to report, and the lines of those left out. */
+static void
+tally(struct parser *ps)
+{
+	ps->st.unique = 0;
+	ps->st.excluded = 0;
+	for (size_t i = 0; i < ps->tab.used; i++)
+		if (ps->tab.ent[i].spare)
+			ps->st.excluded += ps->tab.ent[i].hits;
+		else
+			ps->st.unique++;
+}
+
+/*
+ * The counts to the reporter: statistics, one frame per address (but
+ * those left out), sentinel.
+ */
 static void
 send_counts(struct parser *ps)
 {
 	struct frame_buf fb = { 0 };
 	struct sentinel s = { ROLE_PARSER, 0 };
 
-	ps->st.unique = ps->tab.used;
+	tally(ps);
 	if (frame_put(&fb, F_PSTATS, &ps->st, sizeof(ps->st)) == -1)
 		err(EXIT_INTERNAL, "out of memory");
 	for (size_t i = 0; i < ps->tab.used; i++) {
+		if (ps->tab.ent[i].spare)
+			continue;
 		if (frame_put(&fb, F_COUNT, &ps->tab.ent[i],
 		    sizeof(ps->tab.ent[i])) == -1)
 			err(EXIT_INTERNAL, "out of memory");
@@ -381,6 +465,23 @@ send_counts(struct parser *ps)
 		err(EXIT_INTERNAL, "out of memory");
 	send_or_exit(&fb, ps->rfd);
 	frame_buf_free(&fb);
+}
+
+/*
+ * --since and --until as [since, until), two compares a line.  With
+ * either one, a line without a time (0) falls outside: since is at
+ * least 1.
+ */
+static void
+window(struct parser *ps, const struct config *cfg)
+{
+	ps->since = INT64_MIN;
+	ps->until = INT64_MAX;
+	if (cfg->since == 0 && cfg->until == 0)
+		return;
+	ps->since = cfg->since > 1 ? cfg->since : 1;
+	if (cfg->until != 0)
+		ps->until = cfg->until;
 }
 
 void
@@ -403,6 +504,9 @@ parser_main(const struct parser_args *args)
 			err(EXIT_INTERNAL, "fcntl");
 	ps.buf = xmalloc(READ_SIZE);
 	addrtab_init(&ps.tab, 4096);
+	window(&ps, args->cfg);
+	ps.ctx.want_xff = args->cfg->client == CLIENT_XFF;
+	ps.filtered = args->cfg->include.n > 0 || args->cfg->exclude.n > 0;
 
 	for (int i = 0; i < args->cfg->ninputs; i++)
 		read_input(&ps, args->in_fds[i], args->cfg->inputs[i]);

@@ -1,6 +1,8 @@
 /*
  * The reporter process: joins the workers' answers with the parser's
- * counts, sorts (hits descending, then address), and writes the report.
+ * counts, sorts (hits descending, then address), and writes the report:
+ * a row per address, or per group of them (--by, group.c), in the
+ * format and columns asked for (output.c).
  *
  * It is done when it holds a sentinel from every producer (the parser
  * and each worker).  End of file before a sentinel means that producer
@@ -445,110 +447,47 @@ settle_sources(struct reporter *rp)
 	free(seen);
 }
 
-static const char *const columns[] = {
-	"ip", "hits", "bytes", "first_seen", "last_seen", "kind", "registry",
-	"network", "net_name", "org", "country", "asn", "as_name",
-	"abuse_email", "source", "status",
-};
-
-/* Rows are formatted into a buffer by hand and written in large blocks. */
-struct out {
-	FILE	*fp;
-	char	*p, *end;
-	char	 buf[64 * 1024];
-};
-
-static void
-out_flush(struct out *o)
+/*
+ * --top and --min-hits, on rows in report order (hits descending): the
+ * i-th row, with hits, and every row after it are left out once it is.
+ */
+static int
+shown(const struct config *cfg, size_t i, uint64_t hits)
 {
-	fwrite(o->buf, 1, (size_t)(o->p - o->buf), o->fp);
-	o->p = o->buf;
+	return (cfg->top == 0 || i < cfg->top) && hits >= cfg->min_hits;
 }
 
 static void
-out_str(struct out *o, const char *s, size_t n)
+write_addresses(const struct reporter *rp, struct out *o)
 {
-	if ((size_t)(o->end - o->p) < n) {
-		out_flush(o);
-		if (n > sizeof(o->buf)) {
-			fwrite(s, 1, n, o->fp);
-			return;
-		}
+	const struct config *cfg = rp->args->cfg;
+	struct report_row r;
+
+	for (size_t i = 0; i < rp->rows.used && !ferror(o->fp); i++) {
+		const struct count *c = &rp->rows.ent[i];
+
+		if (!shown(cfg, i, c->hits))
+			break;
+		row_of_count(&r, c, &rp->answers.v[c->answer]);
+		out_row(o, &r);
 	}
-	memcpy(o->p, s, n);
-	o->p += n;
 }
 
 static void
-out_u64(struct out *o, uint64_t v)
+write_groups(const struct reporter *rp, struct out *o)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	const struct config *cfg = rp->args->cfg;
+	struct group *g;
+	size_t n;
 
-	do
-		*--p = (char)('0' + v % 10);
-	while (v /= 10);
-	out_str(o, p, (size_t)(buf + sizeof(buf) - p));
-}
-
-static void
-out_cstr(struct out *o, const char *s)
-{
-	out_str(o, s, strlen(s));
-}
-
-static void
-out_char(struct out *o, char c)
-{
-	out_str(o, &c, 1);
-}
-
-/* A CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF. */
-static void
-out_field(struct out *o, const char *s)
-{
-	if (s == NULL)
-		return;
-	if (!csv_needs_quotes(s)) {
-		out_cstr(o, s);
-		return;
+	g = group_rows(cfg->by, rp->rows.ent, rp->rows.used, rp->answers.v,
+	    rp->answers.n, &n);
+	for (size_t i = 0; i < n && !ferror(o->fp); i++) {
+		if (!shown(cfg, i, g[i].row.hits))
+			break;
+		out_row(o, &g[i].row);
 	}
-	out_char(o, '"');
-	for (; *s; s++) {
-		if (*s == '"')
-			out_char(o, '"');
-		out_char(o, *s);
-	}
-	out_char(o, '"');
-}
-
-static void
-write_row(struct out *o, const struct count *r, const struct answer *a)
-{
-	char buf[IP_STRLEN];
-
-	out_str(o, buf, ip_format(&r->ip, buf));
-	out_char(o, ',');
-	out_u64(o, r->hits);
-	out_char(o, ',');
-	if (r->bytes != BYTES_NONE)
-		out_u64(o, r->bytes);
-	out_char(o, ',');
-	out_str(o, buf, time_format(r->first, buf));
-	out_char(o, ',');
-	out_str(o, buf, time_format(r->last, buf));
-	out_char(o, ',');
-	out_cstr(o, kind_name(a->kind));
-	out_char(o, ',');
-	out_cstr(o, rir_name(a->registry));
-	for (int f = 0; f < FLD_MAX; f++) {
-		out_char(o, ',');
-		out_field(o, a->field[f]);
-	}
-	out_char(o, ',');
-	out_cstr(o, source_name(a->source));
-	out_char(o, ',');
-	out_cstr(o, status_name(a->status));
-	out_char(o, '\n');
+	free(g);
 }
 
 /* The report; 0, or -1 when it could not be written (errno says why). */
@@ -556,21 +495,17 @@ static int
 write_report(struct reporter *rp, int fd)
 {
 	static struct out o;
+	FILE *fp;
 
-	if ((o.fp = fdopen(fd, "w")) == NULL)
+	if ((fp = fdopen(fd, "w")) == NULL)
 		return -1;
-	o.p = o.buf;
-	o.end = o.buf + sizeof(o.buf);
-	setvbuf(o.fp, NULL, _IONBF, 0);
-	for (size_t i = 0; i < sizeof(columns) / sizeof(columns[0]); i++) {
-		if (i)
-			out_char(&o, ',');
-		out_cstr(&o, columns[i]);
-	}
-	out_char(&o, '\n');
-	for (size_t i = 0; i < rp->rows.used && !ferror(o.fp); i++)
-		write_row(&o, &rp->rows.ent[i],
-		    &rp->answers.v[rp->rows.ent[i].answer]);
+	setvbuf(fp, NULL, _IONBF, 0);
+	out_init(&o, fp, rp->args->cfg);
+	out_header(&o);
+	if (rp->args->cfg->by == BY_IP)
+		write_addresses(rp, &o);
+	else
+		write_groups(rp, &o);
 	out_flush(&o);
 	if (fflush(o.fp) == EOF || ferror(o.fp))
 		return -1;
@@ -591,21 +526,38 @@ count_failed(const struct reporter *rp)
 	return failed;
 }
 
+/*
+ * -v: what was read, looked up and asked, and how lookups failed (by
+ * the rows' status, as the report says it), a few lines on stderr.
+ */
 static void
 summary(const struct reporter *rp, int failed)
 {
 	double secs = (double)(now_ns() - rp->args->started_ns) / 1e9;
 	struct share *sh = rp->args->cfg->share;
+	uint64_t by[ST_MAX] = { 0 };
 
-	fprintf(stderr, "ipwhois: %llu lines read, %llu rejected, "
-	    "%llu unique addresses, %llu lookups, %llu queries sent, "
-	    "%llu answered from known networks, %d failed, %.3f s\n",
+	for (size_t i = 0; i < rp->rows.used; i++)
+		by[rp->answers.v[rp->rows.ent[i].answer].status]++;
+	fprintf(stderr, "ipwhois: %llu lines read, %llu rejected, %llu "
+	    "outside --since/--until, %llu excluded by --include/--exclude\n",
 	    (unsigned long long)rp->pst.lines,
 	    (unsigned long long)rp->pst.rejected,
+	    (unsigned long long)rp->pst.outside,
+	    (unsigned long long)rp->pst.excluded);
+	fprintf(stderr, "ipwhois: %llu unique addresses, %llu lookups, %llu "
+	    "queries sent, %llu answered from the cache file, %llu from "
+	    "networks learned in this run\n",
 	    (unsigned long long)rp->rows.used,
 	    (unsigned long long)rp->wst.lookups,
 	    (unsigned long long)share_read(sh, SHC_QUERIES),
-	    (unsigned long long)share_read(sh, SHC_KNOWN), failed, secs);
+	    (unsigned long long)share_read(sh, SHC_CACHED),
+	    (unsigned long long)share_read(sh, SHC_KNOWN));
+	fprintf(stderr, "ipwhois: %d failed", failed);
+	for (int st = ST_OK + 1; st < ST_MAX; st++)
+		fprintf(stderr, "%s%llu %s", st == ST_OK + 1 ? ": " : ", ",
+		    (unsigned long long)by[st], status_name((enum status)st));
+	fprintf(stderr, "; %.3f s\n", secs);
 }
 
 /*
@@ -649,6 +601,7 @@ reporter_main(const struct reporter_args *args)
 	rp.args = args;
 	addrtab_init(&rp.rows, 4096);
 	collect(&rp);
+	progress_off(args->cfg);	/* before anything is written */
 	finish_rows(&rp);
 	settle_sources(&rp);
 	failed = count_failed(&rp);

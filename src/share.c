@@ -11,7 +11,9 @@
  *  - each server's pace: the earliest time the next request to it may
  *    start, taken by compare-and-swap, so all workers together keep to
  *    --rate requests per second per server, and a server that said "slow
- *    down" is left alone by everyone.
+ *    down" is left alone by everyone;
+ *  - counters for the -v summary and the progress line (which main
+ *    draws, and the reporter ends before it writes).
  *
  * Appends take a robust process-shared mutex: a worker killed while it
  * holds it does not stop the others.  Readers take no lock: an entry is
@@ -51,10 +53,19 @@ struct share {
 	uint64_t	 used;		/* arena bytes taken, under lock */
 	_Atomic int64_t	 pace[PACE_SLOTS];	/* next start, ns */
 	_Atomic uint64_t counter[SHC_MAX];
+	_Atomic int	 screen;	/* the progress line: SCREEN_* */
 	_Atomic uint64_t done[MAX_JOBS];	/* addresses each worker answered */
 	struct inflight	 inflight[MAX_JOBS];
 	struct share_net net[NETS_MAX];
 	uint8_t		 arena[];
+};
+
+/* Who has standard error's current line (share_draw_begin()). */
+enum {
+	SCREEN_NONE,		/* no line drawn yet */
+	SCREEN_SHOWN,		/* main drew one */
+	SCREEN_DRAWING,		/* main is drawing one */
+	SCREEN_OFF,		/* the reporter ended the drawing */
 };
 
 static size_t
@@ -289,4 +300,71 @@ share_read(struct share *sh, enum share_counter c)
 {
 	return sh ? atomic_load_explicit(&sh->counter[c],
 	    memory_order_relaxed) : 0;
+}
+
+/* A counter one process owns, set to its total (no read-modify-write). */
+void
+share_set(struct share *sh, enum share_counter c, uint64_t n)
+{
+	if (sh != NULL)
+		atomic_store_explicit(&sh->counter[c], n, memory_order_relaxed);
+}
+
+/* Addresses the first n workers answered, together. */
+uint64_t
+share_answered_all(struct share *sh, int n)
+{
+	uint64_t sum = 0;
+
+	for (int w = 0; w < n; w++)
+		sum += share_answered_by(sh, w);
+	return sum;
+}
+
+/*
+ * The progress line: main draws it between share_draw_begin() (1: go
+ * ahead) and share_draw_end(); the reporter ends it for good with
+ * share_draw_stop() before it writes anything, so that no line is drawn
+ * into the report or after the closing messages.
+ */
+int
+share_draw_begin(struct share *sh)
+{
+	int was;
+
+	if (sh == NULL)
+		return 0;
+	was = atomic_load(&sh->screen);
+	return was != SCREEN_OFF && atomic_compare_exchange_strong(
+	    &sh->screen, &was, SCREEN_DRAWING);
+}
+
+void
+share_draw_end(struct share *sh)
+{
+	if (sh != NULL)
+		atomic_store(&sh->screen, SCREEN_SHOWN);
+}
+
+/*
+ * Waits out a line being drawn (microseconds; a second at most, should
+ * main have died mid-draw).  1 when a line was drawn: the caller clears
+ * it.
+ */
+int
+share_draw_stop(struct share *sh)
+{
+	struct timespec ms = { 0, 1000000 };
+	int was;
+
+	if (sh == NULL)
+		return 0;
+	for (int i = 0; i < 1000; i++) {
+		was = atomic_load(&sh->screen);
+		if (was != SCREEN_DRAWING && atomic_compare_exchange_strong(
+		    &sh->screen, &was, SCREEN_OFF))
+			return was == SCREEN_SHOWN;
+		nanosleep(&ms, NULL);
+	}
+	return atomic_exchange(&sh->screen, SCREEN_OFF) != SCREEN_OFF;
 }

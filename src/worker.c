@@ -68,8 +68,10 @@ handle(struct worker *w, const struct ip *ip, int may_defer, int out_fd)
 	}
 	w->st.lookups++;
 	share_answered(w->cfg->share, w->id);
-	if (a.status != ST_OK)
+	if (a.status != ST_OK) {
 		w->st.failed++;
+		share_add(w->cfg->share, SHC_FAILED, 1);
+	}
 	if (wire_put_result(&w->out, ip, &a) == -1)
 		err(EXIT_INTERNAL, "out of memory");
 	answer_clear(&a);

@@ -381,8 +381,7 @@ if [ -x "${TESTSERVER:-}" ]; then
 	    printf "%s - - [10/Oct/2025:13:55:36 +0000] \"GET / HTTP/1.1\" 200 1\n", a } }' \
 	    >"$BENCH_DIR/nets.log"
 	summary=$("$IPWHOIS" -v --no-cache --rate 100000 -j 12 \
-	    --rdap-url "http://127.0.0.1:$http/" "$BENCH_DIR/nets.log" 2>&1 >/dev/null |
-	    tail -1)
+	    --rdap-url "http://127.0.0.1:$http/" "$BENCH_DIR/nets.log" 2>&1 >/dev/null)
 	uniq_n=$(echo "$summary" | sed -n 's/.* \([0-9]*\) unique addresses.*/\1/p')
 	sent=$(echo "$summary" | sed -n 's/.* \([0-9]*\) queries sent.*/\1/p')
 	echo

@@ -452,6 +452,161 @@ START_TEST(test_regex_free_null)
 }
 END_TEST
 
+/*
+ * --client xff: the X-Forwarded-For value, asked for (want_xff).  In the
+ * combined format it is the quoted field after the user agent (nginx's
+ * "main" format); xff NULL: none.
+ */
+static const struct {
+	enum logfmt fmt;
+	const char *line, *ip, *xff;
+} xff_cases[] = {
+	{ FMT_COMBINED, "10.0.0.1 - - [05/Feb/2024:10:00:01 +0000] "
+	    "\"GET / HTTP/1.1\" 200 612 \"-\" \"Mozilla/5.0\" "
+	    "\"203.0.113.10, 10.0.0.2\"", "10.0.0.1",
+	    "203.0.113.10, 10.0.0.2" },
+	{ FMT_COMBINED, "10.0.0.1 - - [05/Feb/2024:10:00:01 +0000] "
+	    "\"GET / HTTP/1.1\" 200 612 \"-\" \"Mozilla/5.0\" \"-\"",
+	    "10.0.0.1", "-" },
+	{ FMT_COMBINED, "10.0.0.1 - - [05/Feb/2024:10:00:01 +0000] "
+	    "\"GET / HTTP/1.1\" 200 612 \"-\" \"Mozilla/5.0\" \"\"",
+	    "10.0.0.1", "" },
+	/* Fields after it (nginx setups add times) are not its business. */
+	{ FMT_COMBINED, "77.179.66.156 - - [25/Oct/2016:14:49:33 +0200] "
+	    "\"GET / HTTP/1.1\" 200 612 \"-\" \"Mozilla/5.0\" \"-\" 0.001",
+	    "77.179.66.156", "-" },
+	{ FMT_COMBINED, "10.0.0.1 - - [05/Feb/2024:10:00:01 +0000] "
+	    "\"GET / HTTP/1.1\" 200 612 \"-\" \"-\" \"[2001:db8::1]:443\" "
+	    "\"host.example\"", "10.0.0.1", "[2001:db8::1]:443" },
+	/* Escaped quotes stay inside the value, as they were written. */
+	{ FMT_COMBINED, "10.0.0.1 - - [05/Feb/2024:10:00:01 +0000] "
+	    "\"GET / HTTP/1.1\" 200 612 \"-\" \"a \\\"b\\\"\" "
+	    "\"x\\\", 1.2.3.4\"", "10.0.0.1", "x\\\", 1.2.3.4" },
+	{ FMT_COMBINED, "2001:db8::1 - - [05/Feb/2024:10:00:01 +0000] "
+	    "\"GET / HTTP/1.1\" 200 612 \"-\" \"-\" \"203.0.113.1\"",
+	    "2001:db8::1", "203.0.113.1" },
+	/* Plain combined, or no quoted field after the agent: none. */
+	{ FMT_COMBINED, "10.0.0.1 - - [05/Feb/2024:10:00:01 +0000] "
+	    "\"GET / HTTP/1.1\" 200 612 \"-\" \"Mozilla/5.0\"",
+	    "10.0.0.1", NULL },
+	{ FMT_COMBINED, "10.0.0.1 - - [05/Feb/2024:10:00:01 +0000] "
+	    "\"GET / HTTP/1.1\" 200 612 \"-\" \"Mozilla/5.0\" 0.001 "
+	    "\"203.0.113.1\"", "10.0.0.1", NULL },
+	{ FMT_COMBINED, "10.0.0.1 - - [05/Feb/2024:10:00:01 +0000] "
+	    "\"GET / HTTP/1.1\" 200 612 \"-\" \"Mozilla/5.0\"\"1.2.3.4\"",
+	    "10.0.0.1", NULL },
+	{ FMT_COMBINED, "10.0.0.1 - - [05/Feb/2024:10:00:01 +0000] "
+	    "\"GET / HTTP/1.1\" 200 612 \"-\" \"Mozilla/5.0\" \"1.2.3.4",
+	    "10.0.0.1", NULL },	/* cut short */
+	{ FMT_COMBINED, "10.0.0.1 - - [05/Feb/2024:10:00:01 +0000] "
+	    "\"GET / HTTP/1.1\" 200 612 \"-\"", "10.0.0.1", NULL },
+	{ FMT_COMBINED, "10.0.0.1 - - [05/Feb/2024:10:00:01 +0000] "
+	    "\"GET /cut", "10.0.0.1", NULL },
+	{ FMT_COMBINED, "10.0.0.1 - - [05/Feb/2024:10:00:01 +0000] "
+	    "\"GET / HTTP/1.1\" 200 612 \"-\" \"", "10.0.0.1", NULL },
+	/* Formats without it. */
+	{ FMT_COMMON, "10.0.0.1 - - [05/Feb/2024:10:00:01 +0000] "
+	    "\"GET / HTTP/1.1\" 200 612", "10.0.0.1", NULL },
+	{ FMT_VHOST, "www.example.com:443 10.0.0.1 - - "
+	    "[05/Feb/2024:10:00:01 +0000] \"GET / HTTP/1.1\" 200 612 \"-\" "
+	    "\"-\" \"203.0.113.1\"", "10.0.0.1", NULL },
+	{ FMT_SSHD, "Mar 27 13:06:56 host sshd[1234]: Failed password for "
+	    "root from 1.2.3.4 port 5555 ssh2", "1.2.3.4", NULL },
+	{ FMT_FIRST_IP, "2024-01-02T00:00:00Z 10.0.0.1 \"203.0.113.1\"",
+	    "10.0.0.1", NULL },
+};
+
+/* One xff case: the value asked for, and the line read as without. */
+static void
+check_xff(size_t i, const char *line, size_t n)
+{
+	struct logctx ctx, plain;
+	struct hit h, p;
+	char buf[IP_STRLEN];
+
+	ctx_init(&ctx, xff_cases[i].fmt);
+	ctx.want_xff = 1;
+	memset(&h, 0x55, sizeof(h));
+	ck_assert_int_eq(logfmt_parse(&ctx, tu_guarded(line, n), n, &h), 1);
+	ip_format(&h.ip, buf);
+	ck_assert_str_eq(buf, xff_cases[i].ip);
+	if (xff_cases[i].xff == NULL)
+		ck_assert_msg(h.xff == NULL, "\"%s\": xff \"%.*s\"", line,
+		    (int)h.xff_len, h.xff);
+	else {
+		ck_assert_msg(h.xff != NULL, "\"%s\": no xff", line);
+		ck_assert_uint_eq(h.xff_len, strlen(xff_cases[i].xff));
+		ck_assert(memcmp(h.xff, xff_cases[i].xff, h.xff_len) == 0);
+	}
+	/* Not asked: none, and the rest of the hit as it was. */
+	ctx_init(&plain, xff_cases[i].fmt);
+	memset(&p, 0x55, sizeof(p));
+	ck_assert_int_eq(logfmt_parse(&plain, tu_guarded(line, n), n, &p), 1);
+	ck_assert_ptr_null(p.xff);
+	ck_assert(ip_cmp(&h.ip, &p.ip) == 0 && h.when == p.when &&
+	    h.has_bytes == p.has_bytes && (!h.has_bytes || h.bytes == p.bytes));
+}
+
+START_TEST(test_xff_field)
+{
+	check_xff(_i, xff_cases[_i].line, strlen(xff_cases[_i].line));
+}
+END_TEST
+
+/* A CR before the newline is not part of the value. */
+START_TEST(test_xff_field_crlf)
+{
+	size_t n = strlen(xff_cases[_i].line);
+	char *crlf = malloc(n + 1);
+
+	memcpy(crlf, xff_cases[_i].line, n);
+	crlf[n] = '\r';
+	check_xff(_i, crlf, n + 1);
+	free(crlf);
+}
+END_TEST
+
+/* --regex: the group (?<xff>...), when asked for and when it matched. */
+START_TEST(test_xff_regex)
+{
+	static const char pat[] = "peer=(?<ip>\\S+)(?: xff=\"(?<xff>[^\"]*)\")?";
+	static const struct {
+		const char *line, *xff;
+	} rc[] = {
+		{ "peer=10.0.0.1 xff=\"203.0.113.1, 10.0.0.2\"",
+		    "203.0.113.1, 10.0.0.2" },
+		{ "peer=10.0.0.1 xff=\"\"", "" },
+		{ "peer=10.0.0.1", NULL },
+	};
+	char err[256] = "";
+	struct logctx ctx;
+
+	ctx_init(&ctx, FMT_REGEX);
+	ctx.regex = logfmt_regex_compile(pat, err, sizeof(err));
+	ck_assert_msg(ctx.regex != NULL, "%s", err);
+	for (size_t i = 0; i < nitems(rc); i++) {
+		size_t n = strlen(rc[i].line);
+		struct hit h;
+
+		ctx.want_xff = 1;
+		ck_assert_int_eq(logfmt_parse(&ctx, tu_guarded(rc[i].line, n),
+		    n, &h), 1);
+		if (rc[i].xff == NULL)
+			ck_assert_ptr_null(h.xff);
+		else {
+			ck_assert_ptr_nonnull(h.xff);
+			ck_assert_uint_eq(h.xff_len, strlen(rc[i].xff));
+			ck_assert(memcmp(h.xff, rc[i].xff, h.xff_len) == 0);
+		}
+		ctx.want_xff = 0;
+		ck_assert_int_eq(logfmt_parse(&ctx, tu_guarded(rc[i].line, n),
+		    n, &h), 1);
+		ck_assert_ptr_null(h.xff);
+	}
+	logfmt_regex_free(ctx.regex);
+}
+END_TEST
+
 /* logfmt_detect on the first lines of a file. */
 static const struct {
 	const char *what, *buf;
@@ -486,6 +641,13 @@ static const struct {
 	    "+0200] \"GET /favicon.ico HTTP/1.1\" 404 209 \"-\" \"Mozilla\"\n"
 	    "www.example.com:443 2001:db8::2 - - [26/Dec/2016:16:16:30 "
 	    "+0200] \"GET / HTTP/1.1\" 200 5 \"-\" \"-\"\n", FMT_VHOST },
+	{ "nginx main (combined and X-Forwarded-For)",
+	    "10.0.0.1 - - [05/Feb/2024:10:00:01 +0000] \"GET / HTTP/1.1\" "
+	    "200 612 \"-\" \"Mozilla/5.0\" \"203.0.113.10\"\n"
+	    "10.0.0.1 - - [05/Feb/2024:10:00:02 +0000] \"GET /a HTTP/1.1\" "
+	    "200 5 \"-\" \"curl/8\" \"198.51.100.1, 10.0.0.2\"\n"
+	    "10.0.0.1 - - [05/Feb/2024:10:00:03 +0000] \"GET /b HTTP/1.1\" "
+	    "304 0 \"https://x/\" \"-\" \"-\"\n", FMT_COMBINED },
 	{ "sshd",
 	    "Dec 10 06:55:46 LabSZ sshd[24200]: reverse mapping checking "
 	    "getaddrinfo for ns.example.com [173.234.31.186] failed - "
@@ -701,6 +863,12 @@ logfmt_suite(void)
 	tcase_add_test(tc, test_lines_one_context);
 	tcase_add_test(tc, test_sshd_time_only);
 	tcase_add_test(tc, test_long_line);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("xff");
+	tcase_add_loop_test(tc, test_xff_field, 0, nitems(xff_cases));
+	tcase_add_loop_test(tc, test_xff_field_crlf, 0, nitems(xff_cases));
+	tcase_add_test(tc, test_xff_regex);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("regex");

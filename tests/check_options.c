@@ -108,6 +108,10 @@ static const struct {
 	{ { "-o" }, BAD("'-o' needs a value") },
 	{ { "--regex" }, BAD("'--regex' needs a value") },
 	{ { "a.log", "-j" }, BAD("'-j' needs a value") },
+	/* --csv-safe: for the formats a spreadsheet opens. */
+	{ { "--csv-safe", "-F", "jsonl" }, BAD("--csv-safe is for -F csv") },
+	{ { "-F", "tsv", "--csv-safe" }, 0, NULL, 8, FMT_AUTO, 0, 0, 0, NULL,
+	    { NULL } },
 };
 
 /*
