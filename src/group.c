@@ -33,7 +33,7 @@ static const enum column key_columns[BY_MAX] = {
  */
 struct grouping {
 	enum column key;
-	struct group *g;
+	struct by_group *g;
 	size_t	 ng;
 	uint32_t *slot;		/* group number + 1; 0 empty */
 	uint64_t *hash;		/* per group */
@@ -72,14 +72,14 @@ differ(const struct answer *x, const struct answer *y)
 }
 
 /* The group of key, made (empty) when there is none yet. */
-static struct group *
+static struct by_group *
 key_group(struct grouping *gs, const char *key)
 {
 	uint64_t h = key_hash(key);
 	size_t i;
 
 	for (i = h & gs->mask; gs->slot[i]; i = (i + 1) & gs->mask) {
-		struct group *g = &gs->g[gs->slot[i] - 1];
+		struct by_group *g = &gs->g[gs->slot[i] - 1];
 
 		if (gs->hash[gs->slot[i] - 1] == h && strcmp(g->key, key) == 0)
 			return g;
@@ -95,11 +95,11 @@ key_group(struct grouping *gs, const char *key)
  * time, remembered after.  Where the answer differs from the group's
  * first is marked then, once for all its rows.
  */
-static struct group *
+static struct by_group *
 place(struct grouping *gs, const struct answer *answers, uint32_t i)
 {
 	const char *text;
-	struct group *g;
+	struct by_group *g;
 
 	if (gs->placed[i] != 0)
 		return &gs->g[gs->placed[i] - 1];
@@ -134,7 +134,7 @@ fold(struct report_row *r, const struct count *c, const struct answer *a)
 static int
 group_order(const void *x, const void *y)
 {
-	const struct group *a = x, *b = y;
+	const struct by_group *a = x, *b = y;
 
 	if (a->row.hits != b->row.hits)
 		return a->row.hits > b->row.hits ? -1 : 1;
@@ -146,7 +146,7 @@ group_order(const void *x, const void *y)
  * `by` (not BY_IP), sorted; *ngroups of them, in an array to free().
  * Keys and rows point into answers.
  */
-struct group *
+struct by_group *
 group_rows(enum groupby by, const struct count *rows, size_t n,
     const struct answer *answers, size_t nanswers, size_t *ngroups)
 {

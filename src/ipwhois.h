@@ -652,12 +652,12 @@ void	 out_flush(struct out *);
  * organisation, country or abuse contact, in report order.
  */
 
-struct group {
+struct by_group {
 	struct report_row row;
 	const char *key;	/* "": the members without a value */
 };
 
-struct group *group_rows(enum groupby, const struct count *, size_t,
+struct by_group *group_rows(enum groupby, const struct count *, size_t,
 	    const struct answer *, size_t, size_t *);
 
 /* options.c */

@@ -477,7 +477,7 @@ static void
 write_groups(const struct reporter *rp, struct out *o)
 {
 	const struct config *cfg = rp->args->cfg;
-	struct group *g;
+	struct by_group *g;
 	size_t n;
 
 	g = group_rows(cfg->by, rp->rows.ent, rp->rows.used, rp->answers.v,

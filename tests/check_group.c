@@ -67,8 +67,8 @@ count(struct count *c, const char *ip, uint64_t hits, uint64_t bytes,
 	c->answer = answer_no;
 }
 
-static const struct group *
-find(const struct group *g, size_t n, const char *key)
+static const struct by_group *
+find(const struct by_group *g, size_t n, const char *key)
 {
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(g[i].key, key) == 0)
@@ -86,8 +86,8 @@ find(const struct group *g, size_t n, const char *key)
 START_TEST(test_by_network)
 {
 	struct count c[7];
-	struct group *g;
-	const struct group *x;
+	struct by_group *g;
+	const struct by_group *x;
 	size_t n;
 	uint32_t ripe1, ripe2, ripe3, lone, none1, none2;
 
@@ -169,7 +169,7 @@ static const struct {
 START_TEST(test_key_columns)
 {
 	struct count c[2];
-	struct group *g;
+	struct by_group *g;
 	size_t n;
 	uint32_t a;
 
@@ -199,7 +199,7 @@ START_TEST(test_order)
 	static const char *const want[] = { "", "10.0.0.0/8", "9.0.0.0/8",
 	    "Z", "a", "b" };
 	struct count c[nitems(in) + 1];
-	struct group *g;
+	struct by_group *g;
 	size_t n;
 
 	for (size_t i = 0; i < nitems(in); i++) {
@@ -244,7 +244,7 @@ static const struct {
 START_TEST(test_differ)
 {
 	struct count c[3];
-	struct group *g;
+	struct by_group *g;
 	size_t n;
 	uint32_t same, other;
 
@@ -324,7 +324,7 @@ END_TEST
 START_TEST(test_edges)
 {
 	struct count c[2];
-	struct group *g;
+	struct by_group *g;
 	size_t n = 99;
 
 	g = group_rows(BY_ASN, NULL, 0, ans, 0, &n);
@@ -355,7 +355,7 @@ START_TEST(test_many)
 	struct answer *a = calloc(ANSWERS, sizeof(*a));
 	struct count *c = calloc(ROWS, sizeof(*c));
 	uint64_t total = 0, hits = 0, addrs = 0;
-	struct group *g;
+	struct by_group *g;
 	size_t n;
 
 	ck_assert(a != NULL && c != NULL);
