@@ -362,7 +362,7 @@ read_input(struct parser *ps, int fd, const char *name)
 		take(ps, ps->buf, have);	/* no newline at the end */
 	settle(ps);
 	tell_progress(ps, in, &raw_told);
-	if (ps->st.long_lines > long_before)
+	if (ps->st.long_lines > long_before && !ps->cfg->quiet)
 		warnx("%s: %llu lines longer than %d bytes; their first %d "
 		    "bytes were read", display_name(name),
 		    (unsigned long long)(ps->st.long_lines - long_before),

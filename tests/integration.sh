@@ -497,6 +497,9 @@ t_long_line() {
 	[ "$(cat "$W/err")" = "ipwhois: $W/long.log: 2 lines longer than 65536 bytes; their first 65536 bytes were read" ]
 	check $? "long-line: one warning naming the file" "stderr: $(errline)"
 
+	run --offline -q "$W/long.log"
+	report_is "long-line: -q: the same report, no warning" "$W/want" quiet
+
 	gzip -c <"$W/long.log" >"$W/long.gz"
 	run --offline "$W/long.gz"
 	report_is "long-line: the same compressed" "$W/want"
