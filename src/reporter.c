@@ -591,6 +591,24 @@ remember(const struct reporter *rp)
 	free(fresh);
 }
 
+/*
+ * A time window that let no line in is more likely a mistake (a wrong
+ * date, yesterday's log with --since 1h) than an answer: say so, since
+ * the report alone cannot tell it from a quiet day.
+ */
+static void
+empty_window(const struct reporter *rp)
+{
+	const struct config *cfg = rp->args->cfg;
+
+	if ((cfg->since == 0 && cfg->until == 0) || cfg->quiet ||
+	    rp->pst.outside == 0 ||
+	    rp->pst.lines - rp->pst.rejected > rp->pst.outside)
+		return;
+	fprintf(stderr, "ipwhois: none of the %llu lines with a client was "
+	    "inside --since/--until\n", (unsigned long long)rp->pst.outside);
+}
+
 void
 reporter_main(const struct reporter_args *args)
 {
@@ -613,6 +631,7 @@ reporter_main(const struct reporter_args *args)
 		_exit(EXIT_INTERNAL);
 	}
 	remember(&rp);
+	empty_window(&rp);
 	if (share_read(args->cfg->share, SHC_STALE) > 0 && !args->cfg->quiet)
 		fprintf(stderr, "ipwhois: %llu addresses were answered from "
 		    "cached answers older than --max-age\n", (unsigned long long)
