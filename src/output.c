@@ -297,6 +297,24 @@ formula_start(const struct out *o, const char *s)
 	    strchr("=+-@\t\r", s[0]) != NULL;
 }
 
+/*
+ * The cells CSV and TSV write alike: numbers, nothing, and the text
+ * ipwhois makes itself, which needs no quoting; 0 for registry text.
+ */
+static int
+simple_cell(struct out *o, const struct cell *v)
+{
+	if (v->type == CELL_NUMBER)
+		out_u64(o, v->num);
+	else if (v->type == CELL_NULL)
+		;
+	else if (v->plain)
+		out_str(o, v->s, v->n);
+	else
+		return 0;
+	return 1;
+}
+
 /* A CSV cell (RFC 4180): quoted when it holds a comma, quote, CR or LF. */
 static void
 csv_cell(struct out *o, const struct cell *v)
@@ -304,16 +322,8 @@ csv_cell(struct out *o, const struct cell *v)
 	const char *s;
 	int defuse;
 
-	if (v->type == CELL_NUMBER) {
-		out_u64(o, v->num);
+	if (simple_cell(o, v))
 		return;
-	}
-	if (v->type == CELL_NULL)
-		return;
-	if (v->plain) {
-		out_str(o, v->s, v->n);
-		return;
-	}
 	defuse = formula_start(o, v->s);
 	if (!csv_needs_quotes(v->s)) {
 		if (defuse)
@@ -346,16 +356,8 @@ tsv_cell(struct out *o, const struct cell *v)
 {
 	const char *s, *run;
 
-	if (v->type == CELL_NUMBER) {
-		out_u64(o, v->num);
+	if (simple_cell(o, v))
 		return;
-	}
-	if (v->type == CELL_NULL)
-		return;
-	if (v->plain) {
-		out_str(o, v->s, v->n);
-		return;
-	}
 	if (formula_start(o, v->s))
 		out_char(o, '\'');
 	for (s = run = v->s; *s; s++) {

@@ -1128,13 +1128,19 @@ t_realdata() {
 # goes there through --rdap-url or --whois-server: nothing else is asked.
 
 SRV=				# the running server's pid
-# serve [FAULT...]: a fresh server; sets HTTP and WHOIS (the ports).
+# serve [-l MS] [FAULT...]: a fresh server, each answer MS late; sets
+# HTTP and WHOIS (the ports).
 serve() {
 	unserve
 	rm -f "$W/srv.ports" "$W/srv.counts"
+	late=0
+	if [ "${1:-}" = -l ]; then
+		late=$2
+		shift 2
+	fi
 	set -- $(for f in "$@"; do printf -- '--fault %s ' "$f"; done)
 	"$TESTSERVER" -d "$DATA/server" -p "$W/srv.ports" -c "$W/srv.counts" \
-	    -t 300 "$@" 2>"$W/srv.err" &
+	    -l "$late" -t 300 "$@" 2>"$W/srv.err" &
 	SRV=$!
 	BG="$BG $SRV"
 	n=0

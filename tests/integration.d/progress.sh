@@ -130,25 +130,6 @@ screen_clean() {
 SAMPLE_DRAWN="5.7 KiB, 39 lines, 16 addresses, 16 looked up, 0 pending, 0 failed"
 SAMPLE_NARROW="5.7 KiB, 16 looked up, 0 failed"
 
-# serve_slow MS: the loopback server, each answer MS late; sets RDAP.
-serve_slow() {
-	unserve
-	rm -f "$W/srv.ports"
-	"$TESTSERVER" -d "$DATA/server" -p "$W/srv.ports" -l "$1" -t 300 \
-	    2>"$W/srv.err" &
-	SRV=$!
-	BG="$BG $SRV"
-	n=0
-	while [ ! -s "$W/srv.ports" ] && [ $n -lt 50 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-	read -r line <"$W/srv.ports"
-	HTTP=${line#http=}
-	HTTP=${HTTP%% *}
-	RDAP="--rdap-url http://127.0.0.1:$HTTP/"
-}
-
 # On a terminal: drawn, a quarter of a second apart, then cleared; the
 # report the same as without.
 t_progress_tty() {
@@ -183,7 +164,7 @@ t_progress_tty() {
 # the percentage of a regular file, the rate and an ETA.
 t_progress_live() {
 	have_pty progress-live || return
-	serve_slow 300
+	serve -l 300
 	# shellcheck disable=SC2086
 	tty_run 120 0 $RDAP --no-cache --rate 1000 -j 1 "$DATA/live.log"
 	cp "$W/out" "$W/tty.csv"
