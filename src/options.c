@@ -347,21 +347,45 @@ parse_fields(struct config *cfg, const char *arg, char *err, size_t errlen)
 	return 0;
 }
 
+/* The options that take one of a few words, and what each word means. */
+static const struct {
+	int	 opt;
+	const char *word;
+	int	 value;
+} words[] = {
+	{ OPT_PROTOCOL, "rdap", PROTO_RDAP },
+	{ OPT_PROTOCOL, "whois", PROTO_WHOIS },
+	{ 'F', "csv", OUT_CSV },
+	{ 'F', "tsv", OUT_TSV },
+	{ 'F', "jsonl", OUT_JSONL },
+	{ OPT_CLIENT, "peer", CLIENT_PEER },
+	{ OPT_CLIENT, "xff", CLIENT_XFF },
+};
+
+static int
+parse_word(int opt, const char *arg, int *value)
+{
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (words[i].opt == opt && strcmp(words[i].word, arg) == 0) {
+			*value = words[i].value;
+			return 0;
+		}
+	return -1;
+}
+
 /* The options with a value to check; 0, or -1 with err set. */
 static int
 value_option(struct config *cfg, int ch, const char *arg, char *err,
     size_t errlen)
 {
 	double v;
+	int w;
 
 	switch (ch) {
 	case OPT_PROTOCOL:
-		if (strcmp(arg, "rdap") == 0)
-			cfg->protocol = PROTO_RDAP;
-		else if (strcmp(arg, "whois") == 0)
-			cfg->protocol = PROTO_WHOIS;
-		else
+		if (parse_word(ch, arg, &w) == -1)
 			goto bad;
+		cfg->protocol = (enum protocol)w;
 		return 0;
 	case OPT_RATE:
 		if (parse_num(arg, 0.01, 1e6, &cfg->rate) == -1)
@@ -384,14 +408,9 @@ value_option(struct config *cfg, int ch, const char *arg, char *err,
 			goto bad;
 		return 0;
 	case 'F':
-		if (strcmp(arg, "csv") == 0)
-			cfg->outfmt = OUT_CSV;
-		else if (strcmp(arg, "tsv") == 0)
-			cfg->outfmt = OUT_TSV;
-		else if (strcmp(arg, "jsonl") == 0)
-			cfg->outfmt = OUT_JSONL;
-		else
+		if (parse_word(ch, arg, &w) == -1)
 			goto bad;
+		cfg->outfmt = (enum outfmt)w;
 		return 0;
 	case OPT_BY:
 		if (groupby_by_name(arg, &cfg->by) == -1)
@@ -412,12 +431,9 @@ value_option(struct config *cfg, int ch, const char *arg, char *err,
 			goto bad;
 		return 0;
 	case OPT_CLIENT:
-		if (strcmp(arg, "peer") == 0)
-			cfg->client = CLIENT_PEER;
-		else if (strcmp(arg, "xff") == 0)
-			cfg->client = CLIENT_XFF;
-		else
+		if (parse_word(ch, arg, &w) == -1)
 			goto bad;
+		cfg->client = (enum client)w;
 		return 0;
 	case OPT_FIELDS:
 		return parse_fields(cfg, arg, err, errlen);
