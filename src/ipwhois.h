@@ -179,6 +179,7 @@ struct rir_info {
 
 enum rir rir_lookup(const struct ip *);
 const char *rir_name(enum rir);
+enum rir rir_by_whois_host(const char *, size_t);
 const struct rir_info *rir_info(enum rir);	/* NULL for RIR_NONE */
 
 /* answer.c: what a lookup says about an address (one report row's

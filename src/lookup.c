@@ -409,19 +409,6 @@ host_port(const char *s, char *host, size_t hn, char *port, size_t pn)
 	}
 }
 
-/* The registry whose whois server is host, or RIR_NONE. */
-static enum rir
-rir_of_host(const char *host)
-{
-	for (int r = RIR_NONE + 1; r < RIR_MAX; r++) {
-		const struct rir_info *ri = rir_info((enum rir)r);
-
-		if (ri != NULL && strcmp(ri->whois_host, host) == 0)
-			return (enum rir)r;
-	}
-	return RIR_NONE;
-}
-
 /* The next registry to try when an answer points nowhere in particular. */
 static enum rir
 next_rir(unsigned tried)
@@ -464,7 +451,8 @@ whois_ask(struct lookup *lk, enum rir r, const char *where,
 		char rhost[256], rport[16];
 
 		host_port(ref, rhost, sizeof(rhost), rport, sizeof(rport));
-		*next = ref[0] ? rir_of_host(rhost) : RIR_NONE;
+		*next = ref[0] ? rir_by_whois_host(rhost, strlen(rhost)) :
+		    RIR_NONE;
 		return 1;
 	}
 	if (rc == -1) {

@@ -464,6 +464,21 @@ set_string(struct answer *a, enum field f, const json_t *v)
 		answer_set(a, f, json_string_value(v), json_string_length(v));
 }
 
+/*
+ * The registry that holds the network, by the whois server its answer
+ * names: after a redirect (a block transferred between registries) it is
+ * not the one IANA's table gives.  RIR_NONE when it names none we know.
+ */
+static enum rir
+registry_of(const json_t *root)
+{
+	const json_t *p = json_object_get(root, "port43");
+
+	if (!json_is_string(p))
+		return RIR_NONE;
+	return rir_by_whois_host(json_string_value(p), json_string_length(p));
+}
+
 static int
 map_network(const json_t *root, struct answer *a, struct netrange *r,
     char *err, size_t errlen)
@@ -481,6 +496,7 @@ map_network(const json_t *root, struct answer *a, struct netrange *r,
 		return -1;
 	set_string(a, FLD_NET_NAME, json_object_get(root, "name"));
 	set_string(a, FLD_COUNTRY, json_object_get(root, "country"));
+	a->registry = (uint8_t)registry_of(root);
 	entities_collect(root, &w);
 	map_org(&w, a);
 	map_abuse(&w, a);
@@ -491,7 +507,7 @@ map_network(const json_t *root, struct answer *a, struct netrange *r,
  * Map an RDAP answer: 0 with a filled (status ok, or not-found and
  * rate-limited for those error objects) and net set on an ip network;
  * -1 with a reason in err for anything else, a left as it was.  The kind
- * and registry are the caller's.
+ * is the caller's, and so is the registry unless the answer names one.
  */
 int
 rdap_map(const char *json, size_t len, struct answer *a, struct netrange *net,
@@ -523,6 +539,8 @@ rdap_map(const char *json, size_t len, struct answer *a, struct netrange *net,
 		free(a->field[rdap_fields[i]]);
 		a->field[rdap_fields[i]] = tmp.field[rdap_fields[i]];
 	}
+	if (tmp.registry != RIR_NONE)
+		a->registry = tmp.registry;
 	a->status = ST_OK;
 	a->source = SRC_RDAP;
 	if (net != NULL)

@@ -5,6 +5,8 @@
  * address; the RIR's own database (RDAP, whois) knows the rest.
  */
 #include <stdint.h>
+#include <string.h>
+#include <strings.h>
 
 #include "ipwhois.h"
 
@@ -228,6 +230,17 @@ rir_info(enum rir r)
 	if (r == RIR_NONE || (unsigned)r >= RIR_MAX)
 		return NULL;
 	return &rirs[r];
+}
+
+/* The registry whose whois server is host[0..n) (any case); RIR_NONE. */
+enum rir
+rir_by_whois_host(const char *host, size_t n)
+{
+	for (int r = RIR_NONE + 1; r < RIR_MAX; r++)
+		if (strlen(rirs[r].whois_host) == n &&
+		    strncasecmp(rirs[r].whois_host, host, n) == 0)
+			return (enum rir)r;
+	return RIR_NONE;
 }
 
 const char *

@@ -742,6 +742,45 @@ START_TEST(test_keeps_callers_part)
 }
 END_TEST
 
+/*
+ * The registry an answer names in port43 replaces the caller's (a block
+ * transferred from one registry to another); anything else keeps it.
+ */
+static const struct {
+	const char *port43;	/* the member, as JSON; "" none */
+	enum rir want;		/* the caller said ARIN */
+} named[] = {
+	{ ",\"port43\":\"whois.ripe.net\"", RIR_RIPE },
+	{ ",\"port43\":\"WHOIS.APNIC.NET\"", RIR_APNIC },
+	{ ",\"port43\":\"whois.lacnic.net\"", RIR_LACNIC },
+	{ ",\"port43\":\"whois.afrinic.net\"", RIR_AFRINIC },
+	{ ",\"port43\":\"whois.arin.net\"", RIR_ARIN },
+	{ ",\"port43\":\"whois.ripe.net.example\"", RIR_ARIN },
+	{ ",\"port43\":\"whois.ripe\"", RIR_ARIN },
+	{ ",\"port43\":\"\"", RIR_ARIN },
+	{ ",\"port43\":43", RIR_ARIN },
+	{ ",\"port43\":null", RIR_ARIN },
+	{ "", RIR_ARIN },
+};
+
+START_TEST(test_registry_named)
+{
+	char json[512], err[128];
+	struct answer a;
+
+	snprintf(json, sizeof(json), "{\"objectClassName\":\"ip network\","
+	    "\"startAddress\":\"192.0.2.0\",\"endAddress\":\"192.0.2.255\","
+	    "\"ipVersion\":\"v4\",\"name\":\"NET\"%s}", named[_i].port43);
+	memset(&a, 0, sizeof(a));
+	a.registry = RIR_ARIN;
+	ck_assert_msg(rdap_map(json, strlen(json), &a, NULL, err,
+	    sizeof(err)) == 0, "%s: %s", json, err);
+	ck_assert_msg(a.registry == named[_i].want, "%s: registry %s, not %s",
+	    json, rir_name((enum rir)a.registry), rir_name(named[_i].want));
+	answer_clear(&a);
+}
+END_TEST
+
 /* Control characters and invalid UTF-8 come out cleaned. */
 START_TEST(test_cleaned)
 {
@@ -1250,6 +1289,7 @@ rdap_suite(void)
 	tcase_add_loop_test(tc, test_fixture_truncated, 0,
 	    (int)nitems(fixtures));
 	tcase_add_test(tc, test_keeps_callers_part);
+	tcase_add_loop_test(tc, test_registry_named, 0, (int)nitems(named));
 	tcase_add_test(tc, test_cleaned);
 	tcase_add_test(tc, test_nesting_bounded);
 	tcase_add_test(tc, test_many_entities);

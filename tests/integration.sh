@@ -1326,6 +1326,26 @@ t_live_networks() {
 	    "status $st, $bad rows not ok, $q queries (at most 6 wanted)"
 }
 
+# A block IANA's table gives to one registry, transferred to another: the
+# registry column follows the answer (its port43), for the address asked
+# and for its neighbours answered from the same network.
+t_live_transfer() {
+	serve
+	printf '%s - - [10/Oct/2025:13:55:3%s +0000] "GET / HTTP/1.1" 200 10\n' \
+	    45.11.9.7 0 45.11.9.7 1 45.11.10.200 2 >"$W/moved.log"
+	# shellcheck disable=SC2086
+	run $RDAP --no-cache --rate 1000 -j 2 "$W/moved.log"
+	cat >"$W/want" <<-EOF
+	$HEADER
+	45.11.9.7,2,20,2025-10-10T13:55:30Z,2025-10-10T13:55:31Z,public,RIPE,45.11.8.0/22,EXAMPLE-MOVED-NET,Example Moved Hosting GmbH,DE,,,abuse@moved.example,rdap,ok
+	45.11.10.200,1,10,2025-10-10T13:55:32Z,2025-10-10T13:55:32Z,public,RIPE,45.11.8.0/22,EXAMPLE-MOVED-NET,Example Moved Hosting GmbH,DE,,,abuse@moved.example,cache,ok
+	EOF
+	report_is "live-transfer: the registry the answer names" "$W/want" quiet
+	q=$(served rdap_requests)
+	[ "$q" = 1 ]
+	check $? "live-transfer: one query" "$q queries"
+}
+
 # The cache: stale answers are asked again, a damaged cache is a warning,
 # an unwritable one too; the report is whole every time.
 t_live_cache() {
@@ -1427,7 +1447,8 @@ t_leftovers() {
 TESTS="fixtures several-files jobs compressed truncated missing empty
     long-line garbage crlf output reader-gone signals worker-killed
     worker-terminated usage verbose tz stdin-closed bytes ipdb realdata
-    live live-whois live-faults live-retry-after live-networks live-cache
+    live live-whois live-faults live-retry-after live-networks
+    live-transfer live-cache
     live-signal"
 
 # More tests by topic: each file defines t_NAME functions and adds their
