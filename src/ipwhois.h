@@ -508,10 +508,6 @@ int	 wire_put_result(struct frame_buf *, const struct ip *,
 	    const struct answer *);
 int	 wire_get_result(const struct frame *, struct ip *, struct answer *);
 
-/* csv.c */
-
-void	 csv_field(FILE *, const char *);
-int	 csv_needs_quotes(const char *);
 
 /* addrtab.c: per-address entries, dense, with a hash index. */
 
@@ -647,6 +643,7 @@ void	 out_init(struct out *, FILE *, const struct config *);
 void	 out_header(struct out *);
 void	 out_row(struct out *, const struct report_row *);
 void	 out_flush(struct out *);
+int	 csv_needs_quotes(const char *);
 
 /*
  * group.c: --by, the address rows folded into one row per network, AS,

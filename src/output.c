@@ -315,6 +315,13 @@ simple_cell(struct out *o, const struct cell *v)
 	return 1;
 }
 
+/* RFC 4180: a field holding a comma, a quote, CR or LF is quoted. */
+int
+csv_needs_quotes(const char *s)
+{
+	return s[strcspn(s, ",\"\r\n")] != '\0';
+}
+
 /* A CSV cell (RFC 4180): quoted when it holds a comma, quote, CR or LF. */
 static void
 csv_cell(struct out *o, const struct cell *v)
