@@ -515,15 +515,13 @@ write_report(struct reporter *rp, int fd)
 	return 0;
 }
 
-static int
-count_failed(const struct reporter *rp)
+/* The rows by status, into by[ST_MAX]; how many are not ok. */
+static uint64_t
+count_status(const struct reporter *rp, uint64_t *by)
 {
-	int failed = 0;
-
 	for (size_t i = 0; i < rp->rows.used; i++)
-		if (rp->answers.v[rp->rows.ent[i].answer].status != ST_OK)
-			failed++;
-	return failed;
+		by[rp->answers.v[rp->rows.ent[i].answer].status]++;
+	return rp->rows.used - by[ST_OK];
 }
 
 /*
@@ -531,14 +529,11 @@ count_failed(const struct reporter *rp)
  * the rows' status, as the report says it), a few lines on stderr.
  */
 static void
-summary(const struct reporter *rp, int failed)
+summary(const struct reporter *rp, uint64_t failed, const uint64_t *by)
 {
 	double secs = (double)(now_ns() - rp->args->started_ns) / 1e9;
 	struct share *sh = rp->args->cfg->share;
-	uint64_t by[ST_MAX] = { 0 };
 
-	for (size_t i = 0; i < rp->rows.used; i++)
-		by[rp->answers.v[rp->rows.ent[i].answer].status]++;
 	fprintf(stderr, "ipwhois: %llu lines read, %llu rejected, %llu "
 	    "outside --since/--until, %llu excluded by --include/--exclude\n",
 	    (unsigned long long)rp->pst.lines,
@@ -553,7 +548,7 @@ summary(const struct reporter *rp, int failed)
 	    (unsigned long long)share_read(sh, SHC_QUERIES),
 	    (unsigned long long)share_read(sh, SHC_CACHED),
 	    (unsigned long long)share_read(sh, SHC_KNOWN));
-	fprintf(stderr, "ipwhois: %d failed", failed);
+	fprintf(stderr, "ipwhois: %llu failed", (unsigned long long)failed);
 	for (int st = ST_OK + 1; st < ST_MAX; st++)
 		fprintf(stderr, "%s%llu %s", st == ST_OK + 1 ? ": " : ", ",
 		    (unsigned long long)by[st], status_name((enum status)st));
@@ -613,7 +608,7 @@ void
 reporter_main(const struct reporter_args *args)
 {
 	struct reporter rp;
-	int failed = 0;
+	uint64_t by[ST_MAX] = { 0 }, failed;
 
 	memset(&rp, 0, sizeof(rp));
 	rp.args = args;
@@ -622,7 +617,7 @@ reporter_main(const struct reporter_args *args)
 	progress_off(args->cfg);	/* before anything is written */
 	finish_rows(&rp);
 	settle_sources(&rp);
-	failed = count_failed(&rp);
+	failed = count_status(&rp, by);
 	if (write_report(&rp, args->out_fd) == -1) {
 		if (errno == EPIPE)	/* the reader left: not our failure */
 			_exit(failed ? EXIT_LOOKUP : EXIT_OK);
@@ -637,6 +632,6 @@ reporter_main(const struct reporter_args *args)
 		    "cached answers older than --max-age\n", (unsigned long long)
 		    share_read(args->cfg->share, SHC_STALE));
 	if (args->cfg->verbose)
-		summary(&rp, failed);
+		summary(&rp, failed, by);
 	_exit(failed || rp.dead ? EXIT_LOOKUP : EXIT_OK);
 }
