@@ -115,6 +115,60 @@ text_clean(char *dst, const char *src, size_t n, size_t max)
 	return out;
 }
 
+/*
+ * Text from outside (log lines, file names, server messages) made safe
+ * for a terminal: control characters, C1 controls, DEL, backslash and
+ * bytes that are not UTF-8 become \xNN (\\ for a backslash), so nothing
+ * read can move the cursor, retitle a window or hide itself.  Cut short
+ * rather than overflow; dst is always NUL-terminated.
+ */
+size_t
+text_escape(char *dst, size_t dstlen, const char *src, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0;
+
+	if (dstlen == 0)
+		return 0;
+	for (size_t i = 0; i < n;) {
+		size_t len = utf8_len(s + i, n - i);
+		int c1 = len == 2 && s[i] == 0xc2 && s[i + 1] < 0xa0;
+
+		if (len > 1 && !c1) {
+			if (o + len >= dstlen)
+				break;
+			memcpy(dst + o, s + i, len);
+			o += len;
+			i += len;
+			continue;
+		}
+		if (len <= 1 && s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') {
+			if (o + 1 >= dstlen)
+				break;
+			dst[o++] = (char)s[i++];
+			continue;
+		}
+		if (o + 4 >= dstlen)
+			break;
+		if (s[i] == '\\') {
+			dst[o++] = '\\';
+			dst[o++] = '\\';
+			i++;
+			continue;
+		}
+		/* A C1 control is written as its code point's bytes. */
+		for (size_t k = 0; k < (c1 ? 2 : 1); k++, i++) {
+			dst[o++] = '\\';
+			dst[o++] = 'x';
+			dst[o++] = hex[s[i] >> 4];
+			dst[o++] = hex[s[i] & 15];
+		}
+	}
+	dst[o] = '\0';
+	return o;
+}
+
 /* Set a field from untrusted bytes; empty text leaves it unset. */
 void
 answer_set(struct answer *a, enum field f, const char *s, size_t n)

@@ -80,16 +80,44 @@ void	 syslog_clock_init(struct syslog_clock *, time_t);
 int64_t	 days_from_civil(int, unsigned, unsigned);
 size_t	 time_format(int64_t, char *);
 
-/* logfmt.c */
+/* logfmt.c: the table of log formats, detection, the per-line fallback. */
 
 enum logfmt {
 	FMT_AUTO,
 	FMT_COMBINED,
 	FMT_COMMON,
 	FMT_VHOST,
-	FMT_SSHD,
+	FMT_SSHD,	/* syslog, sshd's messages only */
+	FMT_SYSLOG,	/* syslog: sshd, postfix, dovecot, vsftpd, proftpd */
+	FMT_W3C,
+	FMT_CLOUDFRONT,
+	FMT_GCS,
+	FMT_ELB,
+	FMT_ALB,
+	FMT_S3,
+	FMT_SQUID,
+	FMT_HAPROXY,
+	FMT_CADDY,
+	FMT_TRAEFIK,
+	FMT_JSON,	/* any JSON lines: --json-field */
+	FMT_APACHE_ERROR,
+	FMT_NGINX_ERROR,
 	FMT_FIRST_IP,
-	FMT_REGEX,
+	FMT_REGEX,	/* --regex, and --log-format compiled to one */
+	FMT_MAX
+};
+
+/*
+ * How well a line fits a format, in increasing order.  Scanners return
+ * one; auto-detection scores them, and the parser counts a line as
+ * rejected (FIT_NONE), without a client (FIT_NOCLIENT), or read.
+ */
+enum fit {
+	FIT_NONE,	/* not this format, or no client where one must be */
+	FIT_NOCLIENT,	/* in the format, naming no client: a comment, a
+			   header, a message from a daemon about no peer */
+	FIT_PARTIAL,	/* a client, but the line is not wholly in the format */
+	FIT_EXACT,	/* a client, and the line is exactly in the format */
 };
 
 /* What one log line gave: the client, and what else the format carries. */
@@ -104,24 +132,93 @@ struct hit {
 	size_t	 xff_len;
 };
 
+/*
+ * The columns of a header-defined format (W3C #Fields:, CloudFront, a
+ * Google Cloud Storage CSV header), from the last header line seen.
+ */
+#define W3C_COLS	64
+struct w3c_layout {
+	uint8_t	 ncols;		/* 0: no header line yet */
+	char	 sep;		/* between columns: ' ', '\t' or ',' */
+	int8_t	 client, date, time, datetime, bytes, xff;	/* -1: none */
+};
+
+struct logctx;
+
+/* A format's scanner: the line [p, end), without its newline, into *h. */
+typedef enum fit (*scan_fn)(struct logctx *, const char *p, const char *end,
+    struct hit *h);
+
 struct logctx {
 	enum logfmt fmt;
+	scan_fn	 scan;		/* fmt's scanner (logfmt_set) */
 	int	 strict;	/* check every field (detection), not just ours */
+	int	 fallback;	/* a line that does not fit is tried against
+				   the other formats (auto-detected files) */
 	struct syslog_clock clock;
 	void	*regex;		/* struct regex from logfmt_regex_compile */
 	int	 want_xff;	/* fill hit xff (--client xff) */
 	/* CLF timestamps repeat line after line: remember the last one. */
 	char	 last_clf[32];
 	int64_t	 last_clf_time;
+	struct w3c_layout w3c;	/* fmt_w3c.c */
+	/* --json-field, --json-time, --json-bytes: dotted paths ("request.
+	 * client_ip"); NULL: not given. */
+	const char *json_client, *json_time, *json_bytes;
 };
 
-int	 logfmt_parse(struct logctx *, const char *, size_t, struct hit *);
-enum logfmt logfmt_detect(const char *, size_t, struct syslog_clock *);
+void	 logfmt_set(struct logctx *, enum logfmt);
+enum fit logfmt_parse(struct logctx *, const char *, size_t, struct hit *);
+enum logfmt logfmt_detect(struct logctx *, const char *, size_t);
 int	 logfmt_by_name(const char *, enum logfmt *);
 const char *logfmt_name(enum logfmt);
+const char *logfmt_names(void);
 int	 logfmt_has_xff(const struct logctx *);
 void	*logfmt_regex_compile(const char *, char *, size_t);
 void	 logfmt_regex_free(void *);
+
+/* Helpers the format scanners share (logfmt.c). */
+const char *scan_size(const char *, const char *, struct hit *);
+const char *close_quote(const char *, const char *);
+enum fit scan_clf(struct logctx *, const char *, const char *, struct hit *);
+
+/* fmt_syslog.c: syslog (RFC 3164, RFC 5424, journalctl) and the daemons
+ * whose peers it names; HAProxy, whose lines come through syslog. */
+enum fit scan_syslog(struct logctx *, const char *, const char *,
+	    struct hit *);
+enum fit scan_sshd(struct logctx *, const char *, const char *, struct hit *);
+enum fit scan_haproxy(struct logctx *, const char *, const char *,
+	    struct hit *);
+
+/* fmt_w3c.c: formats whose header line names the columns. */
+enum fit scan_w3c(struct logctx *, const char *, const char *, struct hit *);
+enum fit scan_cloudfront(struct logctx *, const char *, const char *,
+	    struct hit *);
+enum fit scan_gcs(struct logctx *, const char *, const char *, struct hit *);
+
+/* fmt_cloud.c: AWS load balancers and S3, Squid. */
+enum fit scan_elb(struct logctx *, const char *, const char *, struct hit *);
+enum fit scan_alb(struct logctx *, const char *, const char *, struct hit *);
+enum fit scan_s3(struct logctx *, const char *, const char *, struct hit *);
+enum fit scan_squid(struct logctx *, const char *, const char *,
+	    struct hit *);
+
+/* fmt_error.c: Apache and nginx error logs. */
+enum fit scan_apache_error(struct logctx *, const char *, const char *,
+	    struct hit *);
+enum fit scan_nginx_error(struct logctx *, const char *, const char *,
+	    struct hit *);
+
+/* fmt_json.c: JSON lines (Caddy, Traefik, --json-field). */
+enum fit scan_caddy(struct logctx *, const char *, const char *,
+	    struct hit *);
+enum fit scan_traefik(struct logctx *, const char *, const char *,
+	    struct hit *);
+enum fit scan_json(struct logctx *, const char *, const char *, struct hit *);
+
+/* logformat.c: --log-format, an nginx log_format or Apache LogFormat
+ * string, into a --regex pattern. */
+char	*logformat_compile(const char *, char *, size_t);
 
 /* xff.c: the client behind trusted proxies (--client xff). */
 
@@ -249,6 +346,7 @@ uint64_t answer_hash(const struct answer *);
 const char *status_name(enum status);
 const char *source_name(enum source);
 size_t	 text_clean(char *, const char *, size_t, size_t);
+size_t	 text_escape(char *, size_t, const char *, size_t);
 
 /* lookup.c: the worker's lookup chain. */
 
@@ -471,7 +569,8 @@ struct sentinel {
 
 struct pstats {
 	uint64_t lines;		/* lines read */
-	uint64_t rejected;	/* lines without a client address */
+	uint64_t noclient;	/* lines in the format naming no client */
+	uint64_t rejected;	/* lines no format could read */
 	uint64_t long_lines;	/* lines cut at LINE_MAX */
 	uint64_t in_bytes;	/* bytes read (uncompressed) */
 	uint64_t unique;	/* addresses counted */
@@ -694,7 +793,9 @@ struct config {
 	struct share *share;	/* made by main before the fork */
 	uint32_t cached;	/* its first entries, from the cache file */
 	enum logfmt fmt;
-	const char *regex;
+	const char *regex;	/* --regex, or --log-format compiled */
+	const char *log_format;	/* --log-format STRING */
+	const char *json_field, *json_time, *json_bytes;	/* --json-* */
 	void	*compiled;	/* the regex, compiled once by main */
 	int	 offline;
 	int	 verbose;

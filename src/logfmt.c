@@ -1,11 +1,13 @@
 /*
  * Log formats: one line in, the client address (and time and size, where
  * the format has them) out.  Pure functions over a line; the fixed formats
- * are scanned by hand, --regex goes through PCRE2 with JIT.
+ * are scanned by hand, --regex goes through PCRE2 with JIT.  This file
+ * holds the table of formats, detection and the per-line fallback, and
+ * the NCSA formats (common, combined, vhost_combined); the others live in
+ * the fmt_*.c files.
  *
- * Each scanner returns a match level: 0 no client found, 1 a client found
- * but the line is not wholly in the format (counted anyway), 2 the line is
- * exactly in the format (what auto-detection scores).
+ * Each scanner returns how well the line fits (enum fit): auto-detection
+ * scores the exact fits, the parser counts the clients.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
@@ -14,8 +16,6 @@
 #include <string.h>
 
 #include "ipwhois.h"
-
-enum { NO_MATCH, PARTIAL, EXACT };
 
 /* What follows the CLF fields: nothing, referer and agent, or those and
  * the X-Forwarded-For field of nginx's default "main" format. */
@@ -36,7 +36,7 @@ skip_token(const char *p, const char *end)
 }
 
 /* A decimal size, or "-" for none.  Returns the end, or NULL. */
-static const char *
+const char *
 scan_size(const char *p, const char *end, struct hit *h)
 {
 	uint64_t v = 0;
@@ -57,7 +57,7 @@ scan_size(const char *p, const char *end, struct hit *h)
 }
 
 /* The closing quote of a quoted field (backslash escapes skipped). */
-static const char *
+const char *
 close_quote(const char *start, const char *end)
 {
 	const char *p = start;
@@ -114,7 +114,7 @@ quoted_field(const char *p, const char *end, const char **in)
  * After the size of a combined line: ' "referer" "agent"', and for
  * CLF_XFF when asked, the quoted field after the agent into h->xff.
  */
-static int
+static enum fit
 clf_tail(struct logctx *ctx, const char *q, const char *end, struct hit *h,
     enum clf kind)
 {
@@ -122,13 +122,13 @@ clf_tail(struct logctx *ctx, const char *q, const char *end, struct hit *h,
 
 	if ((q = quoted_field(q, end, &in)) == NULL ||
 	    (q = quoted_field(q, end, &in)) == NULL)
-		return PARTIAL;
+		return FIT_PARTIAL;
 	if (kind == CLF_XFF && ctx->want_xff &&
 	    (next = quoted_field(q, end, &in)) != NULL) {
 		h->xff = in;
 		h->xff_len = (size_t)(next - 1 - in);
 	}
-	return EXACT;
+	return FIT_EXACT;
 }
 
 /*
@@ -136,8 +136,8 @@ clf_tail(struct logctx *ctx, const char *q, const char *end, struct hit *h,
  * bytes', then for combined ' "referer" "agent"' (anything may follow, as
  * nginx and Apache setups add fields).
  */
-static int
-scan_clf(struct logctx *ctx, const char *p, const char *end, struct hit *h,
+static enum fit
+ncsa(struct logctx *ctx, const char *p, const char *end, struct hit *h,
     enum clf kind)
 {
 	const char *tok, *q, *close;
@@ -147,52 +147,52 @@ scan_clf(struct logctx *ctx, const char *p, const char *end, struct hit *h,
 	    *tok != ' ') {
 		tok = skip_token(p, end);
 		if (ip_token(p, (size_t)(tok - p), &h->ip) == -1)
-			return NO_MATCH;
+			return FIT_NONE;
 	}
 	if (end - tok > 33 && memcmp(tok, " - - [", 6) == 0)
 		q = tok + 5;
 	else if ((q = memchr(tok, '[', (size_t)(end - tok))) == NULL)
-		return PARTIAL;	/* the user field may hold spaces */
+		return FIT_PARTIAL;	/* the user field may hold spaces */
 	if (end - q < 28 || q[27] != ']')
-		return PARTIAL;
+		return FIT_PARTIAL;
 	h->when = clf_time(ctx, q + 1);
 	if (h->when == 0)
-		return PARTIAL;
+		return FIT_PARTIAL;
 	q += 28;
 	if (end - q < 3 || q[0] != ' ' || q[1] != '"' ||
 	    (close = close_quote(q + 2, end)) == NULL)
-		return PARTIAL;
+		return FIT_PARTIAL;
 	q = close + 1;
 	if (end - q < 5 || q[0] != ' ' || q[4] != ' ' ||
 	    q[1] < '1' || q[1] > '5' || q[2] < '0' || q[2] > '9' ||
 	    q[3] < '0' || q[3] > '9')
-		return PARTIAL;
+		return FIT_PARTIAL;
 	if ((q = scan_size(q + 5, end, h)) == NULL)
-		return PARTIAL;
+		return FIT_PARTIAL;
 	/*
 	 * Counting needs nothing after the size, unless the client may be
 	 * in X-Forwarded-For; detection checks it all.
 	 */
 	if (!ctx->strict && !(kind == CLF_XFF && ctx->want_xff))
-		return EXACT;
+		return FIT_EXACT;
 	if (kind == CLF_COMMON)
-		return q == end ? EXACT : PARTIAL;
+		return q == end ? FIT_EXACT : FIT_PARTIAL;
 	return clf_tail(ctx, q, end, h, kind);
 }
 
 /* "vhost[:port] client ...": the combined format after a virtual host. */
-static int
+static enum fit
 scan_vhost(struct logctx *ctx, const char *p, const char *end, struct hit *h)
 {
 	const char *tok = skip_token(p, end);
 	struct ip dummy;
 
 	if (tok == end || tok == p)
-		return NO_MATCH;
+		return FIT_NONE;
 	/* A first field that is itself an address is a plain combined log. */
 	if (ip_token(p, (size_t)(tok - p), &dummy) == 0)
-		return NO_MATCH;
-	return scan_clf(ctx, tok + 1, end, h, CLF_COMBINED);
+		return FIT_NONE;
+	return ncsa(ctx, tok + 1, end, h, CLF_COMBINED);
 }
 
 /* Words before an address that make it the client in an sshd message. */
@@ -337,7 +337,7 @@ sshd_message_5424(struct logctx *ctx, const char *p, const char *end,
  * x from 10.1.1.1 from 192.0.2.7 port 22"), else the first address after
  * one of sshd_before[].
  */
-static int
+enum fit
 scan_sshd(struct logctx *ctx, const char *p, const char *end, struct hit *h)
 {
 	const char *msg, *at, *after, *start;
@@ -353,9 +353,9 @@ scan_sshd(struct logctx *ctx, const char *p, const char *end, struct hit *h)
 		msg = used < (size_t)(end - p) && p[used] == ' ' ?
 		    sshd_message(p + used + 1, end) : NULL;
 	else
-		return NO_MATCH;
+		return FIT_NONE;
 	if (msg == NULL)
-		return NO_MATCH;
+		return FIT_NONE;
 	for (at = msg; (after = ip_find(at, end, &found, &start)) != NULL;
 	    at = after) {
 		int sure = sshd_client(msg, end, start, after);
@@ -365,7 +365,7 @@ scan_sshd(struct logctx *ctx, const char *p, const char *end, struct hit *h)
 			have = sure;
 		}
 	}
-	return have ? EXACT : NO_MATCH;
+	return have ? FIT_EXACT : FIT_NONE;
 }
 
 /* A timestamp anywhere a generic line is likely to carry one. */
@@ -383,17 +383,17 @@ find_time(struct logctx *ctx, const char *p, const char *end)
 	return 0;
 }
 
-static int
+static enum fit
 scan_first_ip(struct logctx *ctx, const char *p, const char *end,
     struct hit *h)
 {
 	if (ip_find(p, end, &h->ip, NULL) == NULL)
-		return NO_MATCH;
+		return FIT_NONE;
 	h->when = find_time(ctx, p, end);
-	return PARTIAL;
+	return FIT_PARTIAL;
 }
 
-static int
+static enum fit
 scan_regex(struct logctx *ctx, const char *p, const char *end, struct hit *h)
 {
 	struct regex *re = ctx->regex;
@@ -406,12 +406,12 @@ scan_regex(struct logctx *ctx, const char *p, const char *end, struct hit *h)
 		rc = pcre2_match(re->code, (PCRE2_SPTR)p, (PCRE2_SIZE)(end - p),
 		    0, 0, re->md, NULL);
 	if (rc < 0)
-		return NO_MATCH;
+		return FIT_NONE;
 	ov = pcre2_get_ovector_pointer(re->md);
 	if (ov[2 * re->g_ip] == PCRE2_UNSET ||
 	    ip_token(p + ov[2 * re->g_ip],
 	    ov[2 * re->g_ip + 1] - ov[2 * re->g_ip], &h->ip) == -1)
-		return NO_MATCH;
+		return FIT_NONE;
 	if (re->g_time && ov[2 * re->g_time] != PCRE2_UNSET)
 		h->when = time_any(p + ov[2 * re->g_time],
 		    ov[2 * re->g_time + 1] - ov[2 * re->g_time], &ctx->clock);
@@ -422,112 +422,235 @@ scan_regex(struct logctx *ctx, const char *p, const char *end, struct hit *h)
 		h->xff = p + ov[2 * re->g_xff];
 		h->xff_len = ov[2 * re->g_xff + 1] - ov[2 * re->g_xff];
 	}
-	return EXACT;
+	return FIT_EXACT;
 }
 
-static int
-scan(struct logctx *ctx, enum logfmt fmt, const char *p, const char *end,
-    struct hit *h)
+/* "client ident user [time] "request" status bytes" and, for combined,
+ * referer and agent (and nginx's X-Forwarded-For) after it. */
+enum fit
+scan_clf(struct logctx *ctx, const char *p, const char *end, struct hit *h)
+{
+	return ncsa(ctx, p, end, h, CLF_XFF);
+}
+
+static enum fit
+scan_common(struct logctx *ctx, const char *p, const char *end, struct hit *h)
+{
+	return ncsa(ctx, p, end, h, CLF_COMMON);
+}
+
+/* What a format is and does. */
+enum {
+	DETECT = 1,	/* auto-detection and the per-line fallback try it */
+	XFF = 2,	/* its lines can carry X-Forwarded-For */
+	COMMENTS = 4,	/* it reads its own '#' lines (W3C directives) */
+};
+
+/*
+ * Every format, in the order auto-detection prefers them when two read a
+ * file equally well: the more particular first.
+ */
+static const struct format {
+	const char *name;
+	enum logfmt fmt;
+	scan_fn	 scan;
+	unsigned flags;
+} formats[] = {
+	/* Apache's vhost_combined: "%v:%p %h %l %u %t ..." */
+	{ "vhost_combined", FMT_VHOST, scan_vhost, DETECT },
+	/* NCSA combined (Apache, nginx's default "combined" and "main") */
+	{ "combined", FMT_COMBINED, scan_clf, DETECT | XFF },
+	/* NCSA common log format */
+	{ "common", FMT_COMMON, scan_common, DETECT },
+	/* OpenSSH's messages through syslog */
+	{ "sshd", FMT_SSHD, scan_sshd, DETECT },
+	/* The first address on each line, when nothing else reads it */
+	{ "first-ip", FMT_FIRST_IP, scan_first_ip, 0 },
+	/* --regex and --log-format */
+	{ "regex", FMT_REGEX, scan_regex, COMMENTS },
+};
+
+#define NFORMATS	(sizeof(formats) / sizeof(formats[0]))
+
+static const struct format *
+format_of(enum logfmt fmt)
+{
+	for (size_t i = 0; i < NFORMATS; i++)
+		if (formats[i].fmt == fmt)
+			return &formats[i];
+	return NULL;
+}
+
+/* Read lines as fmt from now on (FMT_AUTO reads the first address). */
+void
+logfmt_set(struct logctx *ctx, enum logfmt fmt)
+{
+	const struct format *f = format_of(fmt);
+
+	if (f == NULL)
+		f = format_of(FMT_FIRST_IP);
+	ctx->fmt = f->fmt;
+	ctx->scan = f->scan;
+}
+
+static void
+hit_clear(struct hit *h)
 {
 	h->when = 0;
 	h->has_bytes = 0;
 	h->xff = NULL;
 	h->xff_len = 0;
-	switch (fmt) {
-	case FMT_COMBINED:
-		return scan_clf(ctx, p, end, h, CLF_XFF);
-	case FMT_COMMON:
-		return scan_clf(ctx, p, end, h, CLF_COMMON);
-	case FMT_VHOST:
-		return scan_vhost(ctx, p, end, h);
-	case FMT_SSHD:
-		return scan_sshd(ctx, p, end, h);
-	case FMT_REGEX:
-		return scan_regex(ctx, p, end, h);
-	case FMT_AUTO:
-	case FMT_FIRST_IP:
-		break;
-	}
-	return scan_first_ip(ctx, p, end, h);
 }
 
 /*
- * One line (without its newline) into *h.  Returns 1 when the line gave
- * a client, 0 when it is to be counted as rejected.
+ * A comment ('#' first) or a blank line names nobody, in any format
+ * but those that read their own directives.
  */
-int
-logfmt_parse(struct logctx *ctx, const char *line, size_t n, struct hit *h)
+static int
+no_client_line(const struct format *f, const char *p, const char *end)
 {
-	if (n > 0 && line[n - 1] == '\r')
-		n--;
-	return scan(ctx, ctx->fmt, line, line + n, h) != NO_MATCH;
+	if (p < end && *p == '#')
+		return !(f->flags & COMMENTS);
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p == end;
 }
 
-/* Formats auto-detection tries, most specific first. */
-static const enum logfmt detectable[] = {
-	FMT_VHOST, FMT_COMBINED, FMT_COMMON, FMT_SSHD,
-};
+static enum fit
+scan_as(struct logctx *ctx, const struct format *f, const char *p,
+    const char *end, struct hit *h)
+{
+	hit_clear(h);
+	if (no_client_line(f, p, end))
+		return FIT_NOCLIENT;
+	return f->scan(ctx, p, end, h);
+}
+
+/*
+ * A line that does not fit the file's format: the first other format
+ * that reads it exactly (a combined log with vhost or error-log lines in
+ * it).  Only on lines the file's own format rejects, so a file whose
+ * lines all fit pays nothing.
+ */
+static enum fit
+fall_back(struct logctx *ctx, const char *p, const char *end, struct hit *h)
+{
+	int strict = ctx->strict;
+
+	ctx->strict = 1;
+	for (size_t i = 0; i < NFORMATS; i++) {
+		if (!(formats[i].flags & DETECT) || formats[i].fmt == ctx->fmt)
+			continue;
+		hit_clear(h);
+		if (formats[i].scan(ctx, p, end, h) == FIT_EXACT) {
+			ctx->strict = strict;
+			return FIT_EXACT;
+		}
+	}
+	ctx->strict = strict;
+	return FIT_NONE;
+}
+
+/* One line (without its newline) into *h; how it fits (enum fit). */
+enum fit
+logfmt_parse(struct logctx *ctx, const char *line, size_t n, struct hit *h)
+{
+	const char *end = line + n;
+	enum fit fit;
+
+	if (n > 0 && line[n - 1] == '\r')
+		end--;
+	hit_clear(h);
+	/* Comments and blank lines, cheaply told from the rest. */
+	if ((line == end || *line == '#' || *line == ' ' || *line == '\t') &&
+	    no_client_line(format_of(ctx->fmt), line, end))
+		return FIT_NOCLIENT;
+	fit = ctx->scan(ctx, line, end, h);
+	if (fit == FIT_NONE && ctx->fallback)
+		fit = fall_back(ctx, line, end, h);
+	return fit;
+}
 
 /*
  * The format of a file from the lines at its start: the one that reads
- * the most of them exactly, first-ip when none does.
+ * the most of them, an exact client counting twice a line in the format
+ * without one; first-ip when none reads any client.  ctx's state (a W3C
+ * layout) is the chosen format's after the sample.
  */
 enum logfmt
-logfmt_detect(const char *buf, size_t n, struct syslog_clock *clock)
+logfmt_detect(struct logctx *ctx, const char *buf, size_t n)
 {
 	enum { SAMPLE = 64 };
-	size_t score[sizeof(detectable) / sizeof(detectable[0])] = { 0 };
-	const char *p = buf, *end = buf + n;
-	struct logctx ctx;
-	size_t best = 0;
+	size_t score[NFORMATS] = { 0 }, clients[NFORMATS] = { 0 }, best = 0;
+	const char *end = buf + n;
+	struct logctx try;
 
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.clock = *clock;
-	ctx.strict = 1;
-	for (int lines = 0; p < end && lines < SAMPLE; lines++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *eol = nl ? nl : end;
-		struct hit h;
+	for (size_t i = 0; i < NFORMATS; i++) {
+		const char *p = buf;
 
-		if (eol > p && eol[-1] == '\r')
-			eol--;
-		for (size_t i = 0; i < sizeof(detectable) /
-		    sizeof(detectable[0]); i++)
-			if (scan(&ctx, detectable[i], p, eol, &h) == EXACT)
+		if (!(formats[i].flags & DETECT))
+			continue;
+		try = *ctx;
+		try.strict = 1;
+		try.fallback = 0;
+		for (int lines = 0; p < end && lines < SAMPLE; lines++) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			const char *eol = nl ? nl : end;
+			struct hit h;
+			enum fit fit;
+
+			if (eol > p && eol[-1] == '\r')
+				eol--;
+			fit = scan_as(&try, &formats[i], p, eol, &h);
+			/* Comments and blank lines say nothing of the format. */
+			if (fit == FIT_EXACT)
+				score[i] += 2, clients[i]++;
+			else if (fit == FIT_NOCLIENT && !no_client_line(
+			    &formats[i], p, eol))
 				score[i]++;
-		if (nl == NULL)
-			break;
-		p = nl + 1;
-	}
-	for (size_t i = 1; i < sizeof(detectable) / sizeof(detectable[0]); i++)
+			if (nl == NULL)
+				break;
+			p = nl + 1;
+		}
 		if (score[i] > score[best])
 			best = i;
-	return score[best] ? detectable[best] : FMT_FIRST_IP;
+	}
+	if (clients[best] == 0)
+		return FMT_FIRST_IP;
+	return formats[best].fmt;
 }
-
-static const struct {
-	const char *name;
-	enum logfmt fmt;
-} fmt_names[] = {
-	{ "auto", FMT_AUTO },
-	{ "combined", FMT_COMBINED },
-	{ "common", FMT_COMMON },
-	{ "vhost_combined", FMT_VHOST },
-	{ "sshd", FMT_SSHD },
-	{ "first-ip", FMT_FIRST_IP },
-	{ "regex", FMT_REGEX },
-};
 
 int
 logfmt_by_name(const char *name, enum logfmt *fmt)
 {
-	for (size_t i = 0; i < sizeof(fmt_names) / sizeof(fmt_names[0]); i++)
-		if (strcmp(name, fmt_names[i].name) == 0 &&
-		    fmt_names[i].fmt != FMT_REGEX) {
-			*fmt = fmt_names[i].fmt;
+	if (strcmp(name, "auto") == 0) {
+		*fmt = FMT_AUTO;
+		return 0;
+	}
+	for (size_t i = 0; i < NFORMATS; i++)
+		if (strcmp(name, formats[i].name) == 0 &&
+		    formats[i].fmt != FMT_REGEX) {
+			*fmt = formats[i].fmt;
 			return 0;
 		}
 	return -1;
+}
+
+/* "auto, combined, ...": the names -f takes, for messages and --help. */
+const char *
+logfmt_names(void)
+{
+	static char names[512];
+	size_t len;
+
+	if (names[0] != '\0')
+		return names;
+	len = (size_t)snprintf(names, sizeof(names), "auto");
+	for (size_t i = 0; i < NFORMATS && len < sizeof(names); i++)
+		if (formats[i].fmt != FMT_REGEX)
+			len += (size_t)snprintf(names + len, sizeof(names) - len,
+			    ", %s", formats[i].name);
+	return names;
 }
 
 /* Whether lines of the context's format can carry X-Forwarded-For. */
@@ -535,19 +658,19 @@ int
 logfmt_has_xff(const struct logctx *ctx)
 {
 	const struct regex *re = ctx->regex;
+	const struct format *f = format_of(ctx->fmt);
 
 	if (ctx->fmt == FMT_REGEX)
 		return re != NULL && re->g_xff != 0;
-	return ctx->fmt == FMT_COMBINED;
+	return f != NULL && (f->flags & XFF);
 }
 
 const char *
 logfmt_name(enum logfmt fmt)
 {
-	for (size_t i = 0; i < sizeof(fmt_names) / sizeof(fmt_names[0]); i++)
-		if (fmt_names[i].fmt == fmt)
-			return fmt_names[i].name;
-	return "?";
+	const struct format *f = format_of(fmt);
+
+	return fmt == FMT_AUTO ? "auto" : f ? f->name : "?";
 }
 
 /*

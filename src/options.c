@@ -41,6 +41,10 @@ enum {
 	OPT_TRUSTED_PROXY,
 	OPT_EXCLUDE,
 	OPT_INCLUDE,
+	OPT_LOG_FORMAT,
+	OPT_JSON_FIELD,
+	OPT_JSON_TIME,
+	OPT_JSON_BYTES,
 };
 
 /* What each checked value must be, for the message when it is not. */
@@ -99,6 +103,10 @@ static const struct option longopts[] = {
 	{ "trusted-proxy", required_argument,	NULL, OPT_TRUSTED_PROXY },
 	{ "exclude",	required_argument,	NULL, OPT_EXCLUDE },
 	{ "include",	required_argument,	NULL, OPT_INCLUDE },
+	{ "log-format",	required_argument,	NULL, OPT_LOG_FORMAT },
+	{ "json-field",	required_argument,	NULL, OPT_JSON_FIELD },
+	{ "json-time",	required_argument,	NULL, OPT_JSON_TIME },
+	{ "json-bytes",	required_argument,	NULL, OPT_JSON_BYTES },
 	{ "output",	required_argument,	NULL, 'o' },
 	{ "verbose",	no_argument,		NULL, 'v' },
 	{ "quiet",	no_argument,		NULL, 'q' },
@@ -521,6 +529,18 @@ config_parse(struct config *cfg, int argc, char **argv, char *err,
 		case OPT_REGEX:
 			cfg->regex = optarg;
 			break;
+		case OPT_LOG_FORMAT:
+			cfg->log_format = optarg;
+			break;
+		case OPT_JSON_FIELD:
+			cfg->json_field = optarg;
+			break;
+		case OPT_JSON_TIME:
+			cfg->json_time = optarg;
+			break;
+		case OPT_JSON_BYTES:
+			cfg->json_bytes = optarg;
+			break;
 		case OPT_LIVE:
 			cfg->offline = 0;
 			break;
@@ -611,8 +631,20 @@ config_parse(struct config *cfg, int argc, char **argv, char *err,
 			return -1;
 		}
 	}
-	if (cfg->regex != NULL)
+	if (cfg->regex != NULL && cfg->log_format != NULL) {
+		seterr(err, errlen, "--regex and --log-format: give one");
+		return -1;
+	}
+	if ((cfg->json_time != NULL || cfg->json_bytes != NULL) &&
+	    cfg->json_field == NULL) {
+		seterr(err, errlen, "--json-time and --json-bytes go with "
+		    "--json-field");
+		return -1;
+	}
+	if (cfg->regex != NULL || cfg->log_format != NULL)
 		cfg->fmt = FMT_REGEX;
+	else if (cfg->json_field != NULL)
+		cfg->fmt = FMT_JSON;
 	if (cfg->ncolumns == 0)
 		cfg->ncolumns = columns_default(cfg->by, cfg->columns);
 	if (cfg->since != 0 && cfg->until != 0 && cfg->until <= cfg->since) {

@@ -31,11 +31,25 @@ struct pending {
 
 #define PENDING	16	/* lines parsed ahead of counting */
 
+#define EXAMPLE_MAX	120	/* bytes of a rejected line shown by -v */
+
+/* One input's lines, for -v and for the warnings about its format. */
+struct file_counts {
+	uint64_t lines, noclient, rejected, clients;
+	int	 guessed;	/* first-ip, because no format read it */
+	uint64_t *hits_before;	/* guessed: each address's hits before it */
+	size_t	 nbefore;
+	char	 example[EXAMPLE_MAX];	/* the first rejected line */
+	size_t	 example_len;
+};
+
 struct parser {
 	const struct config *cfg;
 	struct logctx	 ctx;
 	struct addrtab	 tab;
 	struct pstats	 st;
+	struct file_counts file;	/* the input being read */
+	int		 unreadable;	/* inputs none of whose lines was read */
 	int		 nworkers;
 	int		*wfd;		/* to worker i, non-blocking */
 	struct frame_buf *queue;	/* frames waiting for worker i */
@@ -192,10 +206,23 @@ take(struct parser *ps, const char *p, size_t n)
 	struct pending *pd = &ps->pending[ps->npending];
 
 	ps->st.lines++;
-	if (!logfmt_parse(&ps->ctx, p, n, &pd->h)) {
+	ps->file.lines++;
+	switch (logfmt_parse(&ps->ctx, p, n, &pd->h)) {
+	case FIT_NONE:
 		ps->st.rejected++;
+		if (ps->file.rejected++ == 0) {
+			ps->file.example_len = n < EXAMPLE_MAX ? n : EXAMPLE_MAX;
+			memcpy(ps->file.example, p, ps->file.example_len);
+		}
 		return;
+	case FIT_NOCLIENT:
+		ps->st.noclient++;
+		ps->file.noclient++;
+		return;
+	default:
+		break;
 	}
+	ps->file.clients++;
 	/* Without --since and --until the window is all of int64_t. */
 	if (pd->h.when < ps->since || pd->h.when >= ps->until) {
 		ps->st.outside++;
@@ -245,13 +272,37 @@ xff_note(struct parser *ps, const char *name)
 		    logfmt_name(ps->ctx.fmt));
 }
 
+/*
+ * No format reads the file: its first address per line is counted, and
+ * the user is told, since that is right for few logs (an IIS log's first
+ * address is the server's own).  The hits of every address so far are
+ * noted, to tell at the end whether one address took nearly every line.
+ */
+static void
+guessed(struct parser *ps, const char *name)
+{
+	struct file_counts *fc = &ps->file;
+
+	warnx("%s: format not recognised; counting the first address of each "
+	    "line (-f first-ip); name the format with -f, --log-format or "
+	    "--regex", display_name(name));
+	fc->guessed = 1;
+	fc->nbefore = ps->tab.used;
+	fc->hits_before = xcalloc(fc->nbefore, sizeof(*fc->hits_before));
+	for (size_t i = 0; i < fc->nbefore; i++)
+		fc->hits_before[i] = ps->tab.ent[i].hits;
+}
+
 static void
 detect(struct parser *ps, const char *name, const char *p, size_t n)
 {
-	ps->ctx.fmt = logfmt_detect(p, n, &ps->ctx.clock);
+	logfmt_set(&ps->ctx, logfmt_detect(&ps->ctx, p, n));
+	ps->ctx.fallback = 1;
 	if (ps->cfg->verbose)
 		fprintf(stderr, "ipwhois: %s: format %s\n", display_name(name),
 		    logfmt_name(ps->ctx.fmt));
+	if (ps->ctx.fmt == FMT_FIRST_IP)
+		guessed(ps, name);
 	xff_note(ps, name);
 }
 
@@ -312,6 +363,78 @@ tell_progress(struct parser *ps, const struct input *in, uint64_t *raw_told)
 	*raw_told = raw;
 }
 
+/* The address that took the most of this file's lines, and how many. */
+static uint64_t
+top_hits(const struct parser *ps, size_t *which)
+{
+	const struct file_counts *fc = &ps->file;
+	uint64_t best = 0;
+
+	for (size_t i = 0; i < ps->tab.used; i++) {
+		uint64_t h = ps->tab.ent[i].hits -
+		    (i < fc->nbefore ? fc->hits_before[i] : 0);
+
+		if (h > best) {
+			best = h;
+			*which = i;
+		}
+	}
+	return best;
+}
+
+/* A guessed format that gave one address nearly every line. */
+static void
+one_address(struct parser *ps, const char *name)
+{
+	struct file_counts *fc = &ps->file;
+	char ip[IP_STRLEN];
+	size_t which = 0;
+	uint64_t top;
+
+	if (fc->clients < 20)
+		return;
+	top = top_hits(ps, &which);
+	if (top * 10 < fc->clients * 9)
+		return;
+	ip_format(&ps->tab.ent[which].ip, ip);
+	warnx("%s: %s is on %llu of the %llu lines read (-f first-ip); it is "
+	    "usually the server's own address: name the format with -f, "
+	    "--log-format or --regex", display_name(name), ip,
+	    (unsigned long long)top, (unsigned long long)fc->clients);
+}
+
+/* -v: how the file was read; and a file of which no line was, said always. */
+static void
+file_end(struct parser *ps, const char *name)
+{
+	struct file_counts *fc = &ps->file;
+	char shown[4 * EXAMPLE_MAX + 1];
+
+	text_escape(shown, sizeof(shown), fc->example, fc->example_len);
+	if (ps->cfg->verbose) {
+		fprintf(stderr, "ipwhois: %s: %llu lines, %llu read, %llu "
+		    "without a client, %llu rejected\n", display_name(name),
+		    (unsigned long long)fc->lines,
+		    (unsigned long long)fc->clients,
+		    (unsigned long long)fc->noclient,
+		    (unsigned long long)fc->rejected);
+		if (fc->rejected > 0 && (fc->clients > 0 || fc->noclient > 0))
+			fprintf(stderr, "ipwhois: %s: rejected, e.g.: %s\n",
+			    display_name(name), shown);
+	}
+	if (fc->clients == 0 && fc->noclient == 0 && fc->rejected > 0) {
+		warnx("%s: none of its %llu lines could be read as %s; "
+		    "e.g.: %s", display_name(name),
+		    (unsigned long long)fc->rejected, logfmt_name(ps->ctx.fmt),
+		    shown);
+		ps->unreadable++;
+	}
+	if (fc->guessed)
+		one_address(ps, name);
+	free(fc->hits_before);
+	fc->hits_before = NULL;
+}
+
 static void
 read_input(struct parser *ps, int fd, const char *name)
 {
@@ -324,8 +447,11 @@ read_input(struct parser *ps, int fd, const char *name)
 
 	syslog_clock_init(&ps->ctx.clock, fstat(fd, &sb) == 0 &&
 	    S_ISREG(sb.st_mode) ? sb.st_mtime : time(NULL));
+	memset(&ps->file, 0, sizeof(ps->file));
+	memset(&ps->ctx.w3c, 0, sizeof(ps->ctx.w3c));
+	ps->ctx.fallback = 0;
 	if (detected) {
-		ps->ctx.fmt = ps->cfg->fmt;
+		logfmt_set(&ps->ctx, ps->cfg->fmt);
 		xff_note(ps, name);
 	}
 	in = input_open(fd);
@@ -371,6 +497,7 @@ read_input(struct parser *ps, int fd, const char *name)
 	if (fd != STDIN_FILENO)
 		close(fd);
 	ps->st.files++;
+	file_end(ps, name);
 }
 
 /* Write every queue out, waiting for slow workers only now, at the end. */
@@ -492,6 +619,9 @@ parser_main(const struct parser_args *args)
 	memset(&ps, 0, sizeof(ps));
 	ps.cfg = args->cfg;
 	ps.ctx.regex = args->cfg->compiled;
+	ps.ctx.json_client = args->cfg->json_field;
+	ps.ctx.json_time = args->cfg->json_time;
+	ps.ctx.json_bytes = args->cfg->json_bytes;
 	ps.nworkers = ps.nalive = args->nworkers;
 	ps.wfd = args->out_fds;
 	ps.rfd = args->reporter_fd;
@@ -512,5 +642,6 @@ parser_main(const struct parser_args *args)
 		read_input(&ps, args->in_fds[i], args->cfg->inputs[i]);
 	end_workers(&ps);
 	send_counts(&ps);
-	_exit(ps.st.bad_files ? EXIT_USAGE : EXIT_OK);
+	_exit(ps.st.bad_files ? EXIT_USAGE : ps.unreadable ? EXIT_LOOKUP :
+	    EXIT_OK);
 }
