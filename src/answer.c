@@ -117,9 +117,9 @@ text_clean(char *dst, const char *src, size_t n, size_t max)
 
 /*
  * Text from outside (log lines, file names, server messages) made safe
- * for a terminal: control characters, C1 controls, DEL, backslash and
- * bytes that are not UTF-8 become \xNN (\\ for a backslash), so nothing
- * read can move the cursor, retitle a window or hide itself.  Cut short
+ * for a terminal: control characters, C1 controls, DEL and bytes that are
+ * not UTF-8 become \xNN, so nothing read can move the cursor, retitle a
+ * window or hide itself.  Cut short
  * rather than overflow; dst is always NUL-terminated.
  */
 size_t
@@ -143,7 +143,7 @@ text_escape(char *dst, size_t dstlen, const char *src, size_t n)
 			i += len;
 			continue;
 		}
-		if (len <= 1 && s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') {
+		if (len <= 1 && s[i] >= 0x20 && s[i] < 0x7f) {
 			if (o + 1 >= dstlen)
 				break;
 			dst[o++] = (char)s[i++];
@@ -151,12 +151,6 @@ text_escape(char *dst, size_t dstlen, const char *src, size_t n)
 		}
 		if (o + 4 >= dstlen)
 			break;
-		if (s[i] == '\\') {
-			dst[o++] = '\\';
-			dst[o++] = '\\';
-			i++;
-			continue;
-		}
 		/* A C1 control is written as its code point's bytes. */
 		for (size_t k = 0; k < (c1 ? 2 : 1); k++, i++) {
 			dst[o++] = '\\';

@@ -17,7 +17,7 @@
 #include "ipwhois.h"
 
 /* Bump this when a frame's layout changes. */
-#define FRAME_VERSION	2
+#define FRAME_VERSION	3
 
 /* Largest payload each frame type may carry; checked before any copy. */
 static const uint32_t frame_max[F_TYPE_MAX] = {
@@ -27,6 +27,7 @@ static const uint32_t frame_max[F_TYPE_MAX] = {
 	[F_WSTATS] = sizeof(struct wstats),
 	[F_PSTATS] = sizeof(struct pstats),
 	[F_COUNT] = sizeof(struct count),
+	[F_FILE] = sizeof(struct filestats),
 };
 
 /* Smallest payload: fixed-size frames must be exactly their size. */
@@ -37,6 +38,7 @@ static const uint32_t frame_min[F_TYPE_MAX] = {
 	[F_WSTATS] = sizeof(struct wstats),
 	[F_PSTATS] = sizeof(struct pstats),
 	[F_COUNT] = sizeof(struct count),
+	[F_FILE] = sizeof(struct filestats),
 };
 
 void

@@ -527,6 +527,7 @@ enum frame_type {
 	F_WSTATS,	/* worker -> reporter: what the worker did */
 	F_PSTATS,	/* parser -> reporter: what the parser read */
 	F_COUNT,	/* parser -> reporter: an address and its counts */
+	F_FILE,		/* parser -> reporter: how one input was read */
 	F_TYPE_MAX
 };
 
@@ -580,6 +581,17 @@ struct pstats {
 				   left out */
 	uint32_t files;		/* inputs read */
 	uint32_t bad_files;	/* inputs that could not be read to the end */
+};
+
+#define EXAMPLE_MAX	120	/* bytes of a rejected line shown by -v */
+
+/* How one input was read: its lines, and one that no format could read. */
+struct filestats {
+	uint32_t input;		/* its place in config inputs */
+	uint16_t fmt;		/* enum logfmt it was read as */
+	uint16_t example_len;
+	uint64_t lines, clients, noclient, rejected;
+	char	 example[EXAMPLE_MAX];	/* the first rejected line */
 };
 
 struct wstats {

@@ -31,16 +31,12 @@ struct pending {
 
 #define PENDING	16	/* lines parsed ahead of counting */
 
-#define EXAMPLE_MAX	120	/* bytes of a rejected line shown by -v */
-
 /* One input's lines, for -v and for the warnings about its format. */
 struct file_counts {
-	uint64_t lines, noclient, rejected, clients;
+	struct filestats st;
 	int	 guessed;	/* first-ip, because no format read it */
 	uint64_t *hits_before;	/* guessed: each address's hits before it */
 	size_t	 nbefore;
-	char	 example[EXAMPLE_MAX];	/* the first rejected line */
-	size_t	 example_len;
 };
 
 struct parser {
@@ -50,6 +46,7 @@ struct parser {
 	struct pstats	 st;
 	struct file_counts file;	/* the input being read */
 	int		 unreadable;	/* inputs none of whose lines was read */
+	struct frame_buf files;		/* F_FILE frames for the reporter */
 	int		 nworkers;
 	int		*wfd;		/* to worker i, non-blocking */
 	struct frame_buf *queue;	/* frames waiting for worker i */
@@ -206,23 +203,24 @@ take(struct parser *ps, const char *p, size_t n)
 	struct pending *pd = &ps->pending[ps->npending];
 
 	ps->st.lines++;
-	ps->file.lines++;
+	ps->file.st.lines++;
 	switch (logfmt_parse(&ps->ctx, p, n, &pd->h)) {
 	case FIT_NONE:
 		ps->st.rejected++;
-		if (ps->file.rejected++ == 0) {
-			ps->file.example_len = n < EXAMPLE_MAX ? n : EXAMPLE_MAX;
-			memcpy(ps->file.example, p, ps->file.example_len);
+		if (ps->file.st.rejected++ == 0) {
+			ps->file.st.example_len = n < EXAMPLE_MAX ? n :
+			    EXAMPLE_MAX;
+			memcpy(ps->file.st.example, p, ps->file.st.example_len);
 		}
 		return;
 	case FIT_NOCLIENT:
 		ps->st.noclient++;
-		ps->file.noclient++;
+		ps->file.st.noclient++;
 		return;
 	default:
 		break;
 	}
-	ps->file.clients++;
+	ps->file.st.clients++;
 	/* Without --since and --until the window is all of int64_t. */
 	if (pd->h.when < ps->since || pd->h.when >= ps->until) {
 		ps->st.outside++;
@@ -293,6 +291,33 @@ guessed(struct parser *ps, const char *name)
 		fc->hits_before[i] = ps->tab.ent[i].hits;
 }
 
+/* Whether [p, p + n) holds a line other than blanks and comments. */
+static int
+has_text(const char *p, size_t n)
+{
+	const char *end = p + n;
+	int bol = 1;
+
+	for (; p < end; p++) {
+		if (*p == '\n') {
+			bol = 1;
+			continue;
+		}
+		if (bol && *p == '#') {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+			if (nl == NULL)
+				return 0;
+			p = nl - 1;
+			continue;
+		}
+		if (*p != ' ' && *p != '\t' && *p != '\r')
+			return 1;
+		bol = 0;
+	}
+	return 0;
+}
+
 static void
 detect(struct parser *ps, const char *name, const char *p, size_t n)
 {
@@ -301,7 +326,7 @@ detect(struct parser *ps, const char *name, const char *p, size_t n)
 	if (ps->cfg->verbose)
 		fprintf(stderr, "ipwhois: %s: format %s\n", display_name(name),
 		    logfmt_name(ps->ctx.fmt));
-	if (ps->ctx.fmt == FMT_FIRST_IP)
+	if (ps->ctx.fmt == FMT_FIRST_IP && has_text(p, n))
 		guessed(ps, name);
 	xff_note(ps, name);
 }
@@ -391,52 +416,51 @@ one_address(struct parser *ps, const char *name)
 	size_t which = 0;
 	uint64_t top;
 
-	if (fc->clients < 20)
+	if (fc->st.clients < 20)
 		return;
 	top = top_hits(ps, &which);
-	if (top * 10 < fc->clients * 9)
+	if (top * 10 < fc->st.clients * 9)
 		return;
 	ip_format(&ps->tab.ent[which].ip, ip);
 	warnx("%s: %s is on %llu of the %llu lines read (-f first-ip); it is "
 	    "usually the server's own address: name the format with -f, "
 	    "--log-format or --regex", display_name(name), ip,
-	    (unsigned long long)top, (unsigned long long)fc->clients);
+	    (unsigned long long)top, (unsigned long long)fc->st.clients);
 }
 
-/* -v: how the file was read; and a file of which no line was, said always. */
+/*
+ * The end of an input: a file of which no line could be read is said at
+ * once, with or without -v; how each was read goes to the reporter,
+ * which prints it with -v after the lookups' messages.
+ */
 static void
-file_end(struct parser *ps, const char *name)
+file_end(struct parser *ps, int input, const char *name)
 {
 	struct file_counts *fc = &ps->file;
 	char shown[4 * EXAMPLE_MAX + 1];
 
-	text_escape(shown, sizeof(shown), fc->example, fc->example_len);
-	if (ps->cfg->verbose) {
-		fprintf(stderr, "ipwhois: %s: %llu lines, %llu read, %llu "
-		    "without a client, %llu rejected\n", display_name(name),
-		    (unsigned long long)fc->lines,
-		    (unsigned long long)fc->clients,
-		    (unsigned long long)fc->noclient,
-		    (unsigned long long)fc->rejected);
-		if (fc->rejected > 0 && (fc->clients > 0 || fc->noclient > 0))
-			fprintf(stderr, "ipwhois: %s: rejected, e.g.: %s\n",
-			    display_name(name), shown);
-	}
-	if (fc->clients == 0 && fc->noclient == 0 && fc->rejected > 0) {
-		warnx("%s: none of its %llu lines could be read as %s; "
-		    "e.g.: %s", display_name(name),
-		    (unsigned long long)fc->rejected, logfmt_name(ps->ctx.fmt),
-		    shown);
+	if (fc->st.clients == 0 && fc->st.noclient == 0 &&
+	    fc->st.rejected > 0) {
+		text_escape(shown, sizeof(shown), fc->st.example,
+		    fc->st.example_len);
+		warnx("%s: none of its %llu lines could be read as %s, e.g.: "
+		    "%s", display_name(name),
+		    (unsigned long long)fc->st.rejected,
+		    logfmt_name(ps->ctx.fmt), shown);
 		ps->unreadable++;
 	}
 	if (fc->guessed)
 		one_address(ps, name);
 	free(fc->hits_before);
 	fc->hits_before = NULL;
+	fc->st.input = (uint32_t)input;
+	fc->st.fmt = (uint16_t)ps->ctx.fmt;
+	if (frame_put(&ps->files, F_FILE, &fc->st, sizeof(fc->st)) == -1)
+		err(EXIT_INTERNAL, "out of memory");
 }
 
 static void
-read_input(struct parser *ps, int fd, const char *name)
+read_input(struct parser *ps, int input, int fd, const char *name)
 {
 	struct input *in;
 	struct stat sb;
@@ -497,7 +521,7 @@ read_input(struct parser *ps, int fd, const char *name)
 	if (fd != STDIN_FILENO)
 		close(fd);
 	ps->st.files++;
-	file_end(ps, name);
+	file_end(ps, input, name);
 }
 
 /* Write every queue out, waiting for slow workers only now, at the end. */
@@ -579,6 +603,7 @@ send_counts(struct parser *ps)
 	tally(ps);
 	if (frame_put(&fb, F_PSTATS, &ps->st, sizeof(ps->st)) == -1)
 		err(EXIT_INTERNAL, "out of memory");
+	send_or_exit(&ps->files, ps->rfd);
 	for (size_t i = 0; i < ps->tab.used; i++) {
 		if (ps->tab.ent[i].spare)
 			continue;
@@ -639,7 +664,7 @@ parser_main(const struct parser_args *args)
 	ps.filtered = args->cfg->include.n > 0 || args->cfg->exclude.n > 0;
 
 	for (int i = 0; i < args->cfg->ninputs; i++)
-		read_input(&ps, args->in_fds[i], args->cfg->inputs[i]);
+		read_input(&ps, i, args->in_fds[i], args->cfg->inputs[i]);
 	end_workers(&ps);
 	send_counts(&ps);
 	_exit(ps.st.bad_files ? EXIT_USAGE : ps.unreadable ? EXIT_LOOKUP :

@@ -36,6 +36,8 @@ struct reporter {
 	struct answers	 answers;
 	struct pstats	 pst;
 	struct wstats	 wst;
+	struct filestats *files;	/* how each input was read */
+	size_t		 nfiles;
 	int		 dead;		/* producers that died */
 };
 
@@ -139,6 +141,13 @@ add_pstats(struct reporter *rp, const struct frame *f)
 }
 
 static void
+add_file(struct reporter *rp, const struct frame *f)
+{
+	rp->files = xrealloc(rp->files, (rp->nfiles + 1) * sizeof(*rp->files));
+	memcpy(&rp->files[rp->nfiles++], f->data, sizeof(*rp->files));
+}
+
+static void
 add_wstats(struct reporter *rp, const struct frame *f)
 {
 	struct wstats w;
@@ -172,6 +181,9 @@ take_frames(struct reporter *rp, struct frame_reader *fr, const char *who)
 			break;
 		case F_WSTATS:
 			add_wstats(rp, &f);
+			break;
+		case F_FILE:
+			add_file(rp, &f);
 			break;
 		case F_SENTINEL:
 			return 1;
@@ -524,6 +536,38 @@ count_status(const struct reporter *rp, uint64_t *by)
 	return rp->rows.used - by[ST_OK];
 }
 
+/* -v: how each input was read, and a line none could read. */
+static void
+file_summary(const struct reporter *rp)
+{
+	const struct config *cfg = rp->args->cfg;
+	char shown[4 * EXAMPLE_MAX + 1], name[1024];
+
+	for (size_t i = 0; i < rp->nfiles; i++) {
+		const struct filestats *fs = &rp->files[i];
+		const char *in = fs->input < (uint32_t)cfg->ninputs ?
+		    cfg->inputs[fs->input] : "?";
+
+		if (strcmp(in, "-") == 0)
+			in = "standard input";
+		text_escape(name, sizeof(name), in, strlen(in));
+		fprintf(stderr, "ipwhois: %s: %s: %llu lines, %llu read, %llu "
+		    "without a client, %llu rejected\n", name,
+		    logfmt_name((enum logfmt)fs->fmt),
+		    (unsigned long long)fs->lines,
+		    (unsigned long long)fs->clients,
+		    (unsigned long long)fs->noclient,
+		    (unsigned long long)fs->rejected);
+		if (fs->rejected == 0)
+			continue;
+		text_escape(shown, sizeof(shown), fs->example,
+		    fs->example_len < EXAMPLE_MAX ? fs->example_len :
+		    EXAMPLE_MAX);
+		fprintf(stderr, "ipwhois: %s: rejected, e.g.: %s\n", name,
+		    shown);
+	}
+}
+
 /*
  * -v: what was read, looked up and asked, and how lookups failed (by
  * the rows' status, as the report says it), a few lines on stderr.
@@ -631,7 +675,9 @@ reporter_main(const struct reporter_args *args)
 		fprintf(stderr, "ipwhois: %llu addresses were answered from "
 		    "cached answers older than --max-age\n", (unsigned long long)
 		    share_read(args->cfg->share, SHC_STALE));
-	if (args->cfg->verbose)
+	if (args->cfg->verbose) {
+		file_summary(&rp);
 		summary(&rp, failed, by);
+	}
 	_exit(failed || rp.dead ? EXIT_LOOKUP : EXIT_OK);
 }

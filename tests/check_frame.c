@@ -15,7 +15,7 @@
 #include "testutil.h"
 
 /* The frame layout version this suite knows. */
-#define V	2
+#define V	3
 
 /* F_RESULT: the address, five bytes of enums and flags, the network
  * (two addresses), the fetch time, seven length-prefixed fields. */
@@ -181,7 +181,8 @@ static const struct {
 	{ "type 0xffff", 4, 0xffff, V },
 	{ "version 0", 4, F_SENTINEL, 0 },
 	{ "version 1 (older)", 4, F_SENTINEL, 1 },
-	{ "version 3", 4, F_SENTINEL, 3 },
+	{ "version 2 (older)", 4, F_SENTINEL, 2 },
+	{ "version 4", 4, F_SENTINEL, 4 },
 	{ "version 0x100", 4, F_SENTINEL, 0x100 },
 	{ "sentinel too long", sizeof(struct sentinel) + 1, F_SENTINEL, V },
 	{ "sentinel too short", sizeof(struct sentinel) - 1, F_SENTINEL, V },

@@ -28,25 +28,25 @@ clf_ago() {
 }
 
 t_select_time() {
-	run --offline --since $WINDOW_SINCE "$DATA/window.log"
+	run --offline --since $WINDOW_SINCE -f first-ip "$DATA/window.log"
 	report_is "select-time: --since only" "$EXP/window-since.csv" quiet
-	run --offline --until $WINDOW_UNTIL "$DATA/window.log"
+	run --offline --until $WINDOW_UNTIL -f first-ip "$DATA/window.log"
 	report_is "select-time: --until only" "$EXP/window-until.csv" quiet
 	run --offline --since $WINDOW_SINCE --until $WINDOW_UNTIL \
-	    "$DATA/window.log"
+	    -f first-ip "$DATA/window.log"
 	report_is "select-time: --since and --until" "$EXP/window-both.csv" quiet
 	# Dates alone are midnight, local time (the suite runs in UTC); an
 	# offset names the same instants in another zone.
-	run --offline --since 2024-01-02 --until 2024-01-03 "$DATA/window.log"
+	run --offline --since 2024-01-02 --until 2024-01-03 -f first-ip "$DATA/window.log"
 	report_is "select-time: dates alone" "$EXP/window-both.csv" quiet
 	run --offline --since 2024-01-02T02:00+02:00 \
-	    --until=2024-01-02T19:00:00-05:00 "$DATA/window.log"
+	    --until=2024-01-02T19:00:00-05:00 -f first-ip "$DATA/window.log"
 	report_is "select-time: zone offsets" "$EXP/window-both.csv" quiet
 
 	# The edges: a line at --since counts, a line at --until does not;
 	# one second inward on each side drops the edge lines.
 	run --offline --since 2024-01-02T00:00:01Z --until 2024-01-02T23:59:59Z \
-	    "$DATA/window.log"
+	    -f first-ip "$DATA/window.log"
 	[ "$st" = 0 ] && [ "$(clients "$W/out" | tr '\n' ' ')" = \
 	    "192.0.2.2 198.51.100.7 2001:db8::7 " ] &&
 	    grep -q '^192\.0\.2\.2,1,,2024-01-02T00:00:01Z,2024-01-02T00:00:01Z,' \
@@ -57,33 +57,33 @@ t_select_time() {
 	    "status $st: $(clients "$W/out" | tr '\n' ' ')"
 
 	# A window no line falls in: the header, and a note (none with -q).
-	run --offline --since 2030-01-01 "$DATA/window.log"
+	run --offline --since 2030-01-01 -f first-ip "$DATA/window.log"
 	[ "$st" = 0 ] && [ "$(cat "$W/out")" = "$HEADER" ] &&
 	    [ "$(cat "$W/err")" = "ipwhois: none of the 11 lines with a client was inside --since/--until" ]
 	check $? "select-time: an empty window: a note" \
 	    "status $st, stderr: $(errline)"
-	run --offline -q --until 1999-01-01 "$DATA/window.log"
+	run --offline -q --until 1999-01-01 -f first-ip "$DATA/window.log"
 	[ "$st" = 0 ] && [ "$(cat "$W/out")" = "$HEADER" ] && [ ! -s "$W/err" ]
 	check $? "select-time: an empty window, -q: no note" \
 	    "status $st, stderr: $(errline)"
 
 	# With a window, a line without a time is left out, however wide.
-	run --offline --since 1970-01-02 "$DATA/window.log"
+	run --offline --since 1970-01-02 -f first-ip "$DATA/window.log"
 	report_is "select-time: lines without a time left out (--since)" \
 	    "$EXP/window-timed.csv" quiet
-	run --offline --until 2100-01-01 "$DATA/window.log"
+	run --offline --until 2100-01-01 -f first-ip "$DATA/window.log"
 	report_is "select-time: lines without a time left out (--until)" \
 	    "$EXP/window-timed.csv" quiet
-	run --offline --since 10000d "$DATA/window.log"
+	run --offline --since 10000d -f first-ip "$DATA/window.log"
 	report_is "select-time: --since 10000d takes every timed line" \
 	    "$EXP/window-timed.csv" quiet
 
 	# A window nothing falls in: a header, status 0.
-	run --offline --since 2030-01-01 "$DATA/window.log"
+	run --offline --since 2030-01-01 -f first-ip "$DATA/window.log"
 	[ "$st" = 0 ] && [ "$(cat "$W/out")" = "$HEADER" ]
 	check $? "select-time: an empty window is an empty report" \
 	    "status $st, $(rows "$W/out") rows: $(errline)"
-	run --offline --until 10000d "$DATA/window.log"
+	run --offline --until 10000d -f first-ip "$DATA/window.log"
 	[ "$st" = 0 ] && [ "$(cat "$W/out")" = "$HEADER" ]
 	check $? "select-time: --until 10000d: nothing" "status $st"
 
@@ -101,7 +101,7 @@ t_select_time() {
 	# two at or after --until, one without a time, and 8.8.8.8's) are
 	# neither rejected nor looked up.
 	run --offline -v --since $WINDOW_SINCE --until $WINDOW_UNTIL \
-	    "$DATA/window.log"
+	    -f first-ip "$DATA/window.log"
 	[ "$st" = 0 ] && summary_has "12 lines read" "1 rejected" "6 outside" \
 	    "0 excluded" "3 unique addresses" "3 lookups"
 	check $? "select-time: -v summary" "status $st, stderr: $(errline)"
@@ -181,7 +181,7 @@ t_select_filter() {
 
 	# Filters and the window together: each line must pass both.
 	run --offline -v --since $WINDOW_SINCE --until $WINDOW_UNTIL \
-	    --exclude 192.0.2.0/24 "$DATA/window.log"
+	    --exclude 192.0.2.0/24 -f first-ip "$DATA/window.log"
 	[ "$st" = 0 ] && [ "$(clients "$W/out" | tr '\n' ' ')" = \
 	    "198.51.100.7 2001:db8::7 " ] &&
 	    summary_has "12 lines read" "1 rejected" "6 outside" "2 excluded" \
@@ -249,7 +249,7 @@ t_select_xff() {
 	for pair in common:common vhost:vhost_combined app:first-ip; do
 		name=${pair%%:*}
 		run --offline --client xff --trusted-proxy 0.0.0.0/0,::/0 \
-		    "$DATA/$name.log"
+		    -f "${pair#*:}" "$DATA/$name.log"
 		report_is "select-xff: $name has none: the peer" \
 		    "$EXP/$name.csv"
 		[ "$(cat "$W/err")" = "ipwhois: $DATA/$name.log: ${pair#*:} lines have no X-Forwarded-For field; their clients are the connecting addresses" ]

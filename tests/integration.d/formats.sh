@@ -1,0 +1,68 @@
+# Formats: what a run says when no format reads a file, or reads it
+# suspiciously; the per-line fallback in auto-detected files.  Sourced
+# by tests/integration.sh, whose helpers and variables these use.
+
+t_formats_unreadable() {
+	# -f sshd on an access log: not one line read; said without -v,
+	# with an example, and the run exits 1.
+	run --offline -f sshd "$DATA/common.log"
+	[ "$st" = 1 ] && [ "$(cat "$W/out")" = "$HEADER" ] &&
+	    [ "$(cat "$W/err")" = "ipwhois: $DATA/common.log: none of its 7 lines could be read as sshd, e.g.: 192.0.2.10 - - [10/Oct/2023:13:55:36 -0700] \"GET /apache_pb.gif HTTP/1.0\" 200 2326" ]
+	check $? "formats-unreadable: -f sshd on an access log: exit 1, said" \
+	    "status $st, stderr: $(errline)"
+	# The other files are read as usual.
+	run --offline -f sshd "$DATA/common.log" "$DATA/auth.log"
+	[ "$st" = 1 ] && [ "$(rows "$W/out")" -gt 0 ]
+	check $? "formats-unreadable: the other files still counted" \
+	    "status $st, $(rows "$W/out") rows"
+	# An empty file, or one of comments, is not a file no line of which
+	# could be read, and draws no guess.
+	printf '# nothing yet\n\n' >"$W/comments.log"
+	run --offline "$W/comments.log"
+	[ "$st" = 0 ] && stderr_empty && [ "$(cat "$W/out")" = "$HEADER" ]
+	check $? "formats-unreadable: a file of comments: quiet" \
+	    "status $st, stderr: $(errline)"
+}
+
+t_formats_guessed() {
+	# No known format, and one address on nearly every line: the
+	# server's own, most likely.
+	i=0
+	: >"$W/own.log"
+	while [ $i -lt 30 ]; do
+		echo "srv 198.51.100.7 handled request $i for 192.0.2.$((i % 3 + 1))" >>"$W/own.log"
+		i=$((i + 1))
+	done
+	run --offline "$W/own.log"
+	[ "$st" = 0 ] && [ "$(sed -n 1p "$W/err")" = "$(guessed "$W/own.log")" ] &&
+	    [ "$(sed -n 2p "$W/err")" = "ipwhois: $W/own.log: 198.51.100.7 is on 30 of the 30 lines read (-f first-ip); it is usually the server's own address: name the format with -f, --log-format or --regex" ] &&
+	    [ "$(wc -l <"$W/err")" = 2 ]
+	check $? "formats-guessed: one address on every line: a warning" \
+	    "status $st, stderr: $(errline)"
+	# Named on purpose: no warning.
+	run --offline -f first-ip "$W/own.log"
+	[ "$st" = 0 ] && stderr_empty
+	check $? "formats-guessed: -f first-ip: quiet" "stderr: $(errline)"
+}
+
+t_formats_fallback() {
+	# A combined log with vhost_combined lines in it: every line read in
+	# auto-detection; -f combined reads only its own.
+	{
+		cat "$DATA/sample.log"
+		echo 'www.example.com:443 192.0.2.201 - - [17/May/2015:10:05:03 +0000] "GET / HTTP/1.1" 200 5 "-" "-"'
+		echo 'www.example.com 192.0.2.202 - - [17/May/2015:10:05:04 +0000] "GET / HTTP/1.1" 200 7 "-" "-"'
+	} >"$W/mixed.log"
+	run --offline "$W/mixed.log"
+	[ "$st" = 0 ] && grep -q '^192\.0\.2\.201,1,5,' "$W/out" &&
+	    grep -q '^192\.0\.2\.202,1,7,' "$W/out" &&
+	    [ "$(rows "$W/out")" = 18 ]
+	check $? "formats-fallback: vhost lines in a combined log: read" \
+	    "status $st, $(rows "$W/out") rows, stderr: $(errline)"
+	run --offline -f combined "$W/mixed.log"
+	[ "$st" = 0 ] && [ "$(rows "$W/out")" = 16 ]
+	check $? "formats-fallback: -f combined: only its own lines" \
+	    "status $st, $(rows "$W/out") rows"
+}
+
+TESTS="$TESTS formats-unreadable formats-guessed formats-fallback"
