@@ -67,14 +67,18 @@ $(B)/testserver: tests/testserver.c | $(B)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 # The whole suite: unit and integration tests, then both again under
-# AddressSanitizer and UndefinedBehaviorSanitizer.
-check: test sanitize
+# AddressSanitizer and UndefinedBehaviorSanitizer; quiet unless something
+# fails, and the totals on the last line.
+check:
+	@sh tests/check.sh unit testserver integration sanitize
 
 test: unit testserver integration
 
 unit: $(UNITS:%=$(B)/%) $(B)/testserver
-	@set -e; for t in $(UNITS:%=$(B)/%); do \
-		IPWHOIS_TESTDATA=tests/data TESTSERVER=$(B)/testserver ./$$t; done
+	@st=0; for t in $(UNITS:%=$(B)/%); do \
+		CK_TIMEOUT_MULTIPLIER=$${CK_TIMEOUT_MULTIPLIER:-10} \
+		IPWHOIS_TESTDATA=tests/data TESTSERVER=$(B)/testserver ./$$t || \
+		st=1; done; exit $$st
 
 testserver: $(B)/testserver
 	TESTSERVER=$(B)/testserver sh tests/testserver-smoke.sh

@@ -16,6 +16,7 @@
 #   BENCH_DIR   where the log goes (default a mktemp -d directory,
 #               removed at the end; files put in a given one are removed)
 #   BENCH_RUNS  runs per timed command, the best is kept (default 3)
+#   BENCH_FORMAT_SIZE  size of each other format's log (default 200M)
 
 # The functions below are called through best() and trap:
 # shellcheck disable=SC2317
@@ -55,7 +56,7 @@ cleanup() {
 	if [ "$own_dir" = 1 ]; then
 		rm -rf "$BENCH_DIR"
 	else
-		rm -f "$LOG" "$UNIQ" "$FAIL" "$STATUS1"
+		rm -f "$LOG" "$UNIQ" "$FAIL" "$STATUS1" "$BENCH_DIR/format.log"
 	fi
 }
 own_dir=0
@@ -283,6 +284,35 @@ printf '  %-46s %8s   target\n' "" value
 printf '  %-46s %8s   %-6s %s\n' \
 	"ipwhois / wc -l" "$r1" "<= 4" "$(verdict "$r1" "<=" 4)" \
 	"awk|sort|uniq / ipwhois" "$r2" ">= 10" "$(verdict "$r2" ">=" 10)"
+
+# --------------------------------------------------------------- formats
+#
+# The same traffic as other servers log it (genlog -f), BENCH_FORMAT_SIZE
+# each (default 200M), read with auto-detection: MB/s, and the time
+# against wc -l on the same file.
+
+FMT_LOG=$BENCH_DIR/format.log
+run_wc_fmt() {
+	wc -l "$FMT_LOG" >/dev/null
+}
+run_ipwhois_fmt() {
+	run_ipwhois -j "$JOBS" "$FMT_LOG"
+}
+echo
+echo "formats: genlog -f FORMAT ${BENCH_FORMAT_SIZE:-200M}, auto-detected, best of $BENCH_RUNS"
+printf '  %-46s %8s %9s %9s\n' format seconds MB/s "x wc -l"
+for f in combined w3c caddy haproxy syslog; do
+	"$GENLOG" -f "$f" "${BENCH_FORMAT_SIZE:-200M}" >"$FMT_LOG" ||
+	    die "$GENLOG -f $f failed"
+	fbytes=$(wc -c <"$FMT_LOG")
+	best "$BENCH_RUNS" 60 run_wc_fmt
+	fwc=$best
+	best "$BENCH_RUNS" 60 run_ipwhois_fmt
+	LC_ALL=C awk -v f="$f" -v ns="$best" -v wc="$fwc" -v b="$fbytes" 'BEGIN {
+		printf "  %-46s %8.3f %9.1f %9.2f\n", f, ns / 1e9, b / 1e6 / (ns / 1e9), ns / wc
+	}' </dev/null
+done
+rm -f "$FMT_LOG"
 
 # ---------------------------------------------------------------- memory
 

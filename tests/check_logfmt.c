@@ -775,6 +775,10 @@ failjson(const char *file, enum logfmt fmt)
 	ssize_t n;
 	FILE *fp;
 
+	if (tu_realdata() == NULL) {
+		printf("%s: skipped: realdata not found\n", file);
+		return;
+	}
 	snprintf(path, sizeof(path), "%s/logs/%s", tu_realdata(), file);
 	if ((fp = fopen(path, "r")) == NULL) {
 		printf("%s: skipped: realdata not found (%s)\n", file, path);

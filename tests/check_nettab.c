@@ -211,8 +211,10 @@ START_TEST(test_bootstrap_iana)
 	struct bootstrap *bs;
 	struct ip ip;
 
-	if (rd == NULL)
+	if (rd == NULL) {
+		printf("skipped: realdata not found (iana/rdap-bootstrap)\n");
 		return;
+	}
 	snprintf(v4, sizeof(v4), "%s/iana/rdap-bootstrap/ipv4.json", rd);
 	snprintf(v6, sizeof(v6), "%s/iana/rdap-bootstrap/ipv6.json", rd);
 	bs = bootstrap_load(paths, 2, err, sizeof(err));

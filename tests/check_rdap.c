@@ -1053,6 +1053,11 @@ rdap_dir(char *path, size_t size)
 {
 	struct stat st;
 
+	if (tu_realdata() == NULL) {
+		printf("skipped: realdata not found (rdap)\n");
+		fflush(stdout);
+		return -1;
+	}
 	snprintf(path, size, "%s/rdap", tu_realdata());
 	if (stat(path, &st) == -1 || !S_ISDIR(st.st_mode)) {
 		printf("skipped: realdata not found (%s)\n", path);

@@ -1118,6 +1118,10 @@ START_TEST(test_real)
 	char *text;
 	struct ip q, lo, hi;
 
+	if (tu_realdata() == NULL) {
+		printf("%s: skipped: realdata not found\n", w->file);
+		return;
+	}
 	snprintf(path, sizeof(path), "%s/whois/ipwhois-2015/%s", tu_realdata(),
 	    w->file);
 	if ((text = tu_slurp(path, &len)) == NULL) {
@@ -1144,7 +1148,7 @@ START_TEST(test_real_any_parser)
 	};
 	int files = 0;
 
-	for (size_t d = 0; d < nitems(dirs); d++) {
+	for (size_t d = 0; d < nitems(dirs) && tu_realdata() != NULL; d++) {
 		char path[4096];
 		DIR *dp;
 		struct dirent *de;
@@ -1170,8 +1174,7 @@ START_TEST(test_real_any_parser)
 		closedir(dp);
 	}
 	if (files == 0)
-		printf("skipped: realdata not found (%s/whois)\n",
-		    tu_realdata());
+		printf("skipped: realdata not found (whois)\n");
 }
 END_TEST
 

@@ -3,7 +3,8 @@
  * used as benchmark and test input for ipwhois (make bench, integration
  * tests). Written from scratch for this project; only libc is needed.
  *
- *   genlog [-s SEED] [-u UNIQUE] [-6 PERCENT_V6] [-m PERCENT_MALFORMED] SIZE
+ *   genlog [-s SEED] [-u UNIQUE] [-6 PERCENT_V6] [-m PERCENT_MALFORMED]
+ *          [-f FORMAT] SIZE
  *
  * SIZE is in bytes, with an optional k, M, G or T suffix (powers of 1024).
  * The output, on standard output, is as many whole lines as fit in SIZE
@@ -28,6 +29,12 @@
  * PERCENT_MALFORMED (default 0.5) of the lines are broken on purpose:
  * garbage text, truncated lines, 999.1.2.3 or another invalid client,
  * empty lines, and lines of binary bytes (NUL included).
+ *
+ * FORMAT (default combined) rewrites each well-formed line as another
+ * server would have logged the same request: w3c (IIS, with its
+ * directives first), caddy (Caddy v2 JSON), haproxy (httplog through
+ * syslog) or syslog (sshd's messages about the same clients).  Broken
+ * lines stay as they are.
  */
 
 #include <errno.h>
@@ -1095,6 +1102,305 @@ static size_t zipf_client(void)
 	return n4 + zipf_draw(&z6);
 }
 
+/* ------------------------------------------------------ other formats */
+
+#define PUTL(p, lit)	put((p), (lit), sizeof(lit) - 1)
+
+enum outfmt { OUT_COMBINED, OUT_W3C, OUT_CADDY, OUT_HAPROXY, OUT_SYSLOG };
+
+static const char *const outfmt_names[] = {
+	"combined", "w3c", "caddy", "haproxy", "syslog",
+};
+
+/* Days since 1970-01-01 of a Gregorian date (month 1-12). */
+static int64_t days_of(unsigned y, unsigned m, unsigned d)
+{
+	int64_t yy = (int64_t)y - (m <= 2);
+	int64_t era = yy / 400, yoe = yy - era * 400;
+	int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+
+	return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+/* The fields of a generated combined line. */
+struct req {
+	const char *client, *time, *request, *status, *bytes, *ua;
+	size_t client_len, request_len, status_len, bytes_len, ua_len;
+	unsigned y, mon, d, H, M, S;
+};
+
+static unsigned num(const char *p, int n)
+{
+	unsigned v = 0;
+
+	while (n--)
+		v = v * 10 + (unsigned)(*p++ - '0');
+	return v;
+}
+
+/* A well-formed generated line into its fields; 0 when it is not one. */
+static int split_line(const char *p, const char *end, struct req *r)
+{
+	const char *q, *t;
+	unsigned m;
+
+	if ((q = memchr(p, ' ', (size_t)(end - p))) == NULL)
+		return 0;
+	r->client = p;
+	r->client_len = (size_t)(q - p);
+	if ((t = memchr(q, '[', (size_t)(end - q))) == NULL || end - t < 30 ||
+	    t[3] != '/' || t[27] != ']')
+		return 0;
+	r->time = t + 1;
+	for (m = 0; m < 12 && memcmp(t + 4, mon_name[m], 3); m++)
+		;
+	r->d = num(t + 1, 2);
+	r->mon = m + 1;
+	r->y = num(t + 8, 4);
+	r->H = num(t + 13, 2);
+	r->M = num(t + 16, 2);
+	r->S = num(t + 19, 2);
+	if (m == 12 || t[28] != ' ' || t[29] != '"')
+		return 0;
+	r->request = t + 30;
+	if ((q = memchr(r->request, '"', (size_t)(end - r->request))) == NULL)
+		return 0;
+	r->request_len = (size_t)(q - r->request);
+	r->status = q + 2;
+	if ((q = memchr(r->status, ' ', (size_t)(end - r->status))) == NULL)
+		return 0;
+	r->status_len = (size_t)(q - r->status);
+	r->bytes = q + 1;
+	if ((q = memchr(r->bytes, ' ', (size_t)(end - r->bytes))) == NULL)
+		return 0;
+	r->bytes_len = (size_t)(q - r->bytes);
+	if (end - p < 3 || end[-1] != '"')
+		return 0;
+	for (q = end - 2; q > r->bytes && *q != '"'; q--)
+		;
+	r->ua = q + 1;
+	r->ua_len = (size_t)(end - 1 - r->ua);
+	return r->status_len == 3 && r->bytes_len > 0;
+}
+
+static char *put_date(char *p, const struct req *r, char sep)
+{
+	p = putu(p, r->y);
+	*p++ = '-';
+	p = put2(p, r->mon);
+	*p++ = '-';
+	p = put2(p, r->d);
+	*p++ = sep;
+	p = put2(p, r->H);
+	*p++ = ':';
+	p = put2(p, r->M);
+	*p++ = ':';
+	return put2(p, r->S);
+}
+
+/* "Mon dd HH:MM:SS ": the syslog time. */
+static char *put_syslog_time(char *p, const struct req *r)
+{
+	p = put(p, mon_name[r->mon - 1], 3);
+	*p++ = ' ';
+	*p++ = r->d < 10 ? ' ' : (char)('0' + r->d / 10);
+	*p++ = (char)('0' + r->d % 10);
+	*p++ = ' ';
+	p = put2(p, r->H);
+	*p++ = ':';
+	p = put2(p, r->M);
+	*p++ = ':';
+	p = put2(p, r->S);
+	*p++ = ' ';
+	return p;
+}
+
+/* The request line's method and path. */
+static void request_parts(const struct req *r, const char **path,
+    size_t *method_len, size_t *path_len)
+{
+	const char *sp = memchr(r->request, ' ', r->request_len), *sp2;
+
+	*method_len = sp ? (size_t)(sp - r->request) : r->request_len;
+	*path = sp ? sp + 1 : r->request + r->request_len;
+	sp2 = memchr(*path, ' ', (size_t)(r->request + r->request_len - *path));
+	*path_len = sp2 ? (size_t)(sp2 - *path) :
+	    (size_t)(r->request + r->request_len - *path);
+}
+
+/* Text as a JSON string's contents. */
+static char *put_json(char *p, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			*p++ = '\\';
+			*p++ = (char)c;
+		} else if (c < 0x20 || c >= 0x7f) {
+			p = PUTL(p, "\\u00");
+			*p++ = hex[c >> 4];
+			*p++ = hex[c & 15];
+		} else
+			*p++ = (char)c;
+	}
+	return p;
+}
+
+/* IIS writes a space inside a field as '+', an empty one as '-'. */
+static char *put_w3c_field(char *p, const char *s, size_t n)
+{
+	if (n == 0 || (n == 1 && *s == '-'))
+		return PUTL(p, "-");
+	for (size_t i = 0; i < n; i++)
+		*p++ = s[i] == ' ' ? '+' : s[i];
+	return p;
+}
+
+static char *out_w3c(char *p, const struct req *r)
+{
+	const char *path;
+	size_t ml, pl;
+
+	request_parts(r, &path, &ml, &pl);
+	p = put_date(p, r, ' ');
+	p = PUTL(p, " 192.0.2.80 ");
+	p = put_w3c_field(p, r->request, ml);
+	*p++ = ' ';
+	p = put_w3c_field(p, path, pl);
+	p = PUTL(p, " - 443 - ");
+	p = put(p, r->client, r->client_len);
+	*p++ = ' ';
+	p = put_w3c_field(p, r->ua, r->ua_len);
+	p = PUTL(p, " - ");
+	p = put(p, r->status, 3);
+	p = PUTL(p, " 0 0 ");
+	p = put(p, *r->bytes == '-' ? "0" : r->bytes,
+	    *r->bytes == '-' ? 1 : r->bytes_len);
+	return PUTL(p, " 15\n");
+}
+
+static char *out_caddy(char *p, const struct req *r)
+{
+	const char *path;
+	size_t ml, pl;
+	int64_t ts = (days_of(r->y, r->mon, r->d) * 24 + r->H) * 3600 +
+	    r->M * 60 + r->S;
+
+	/* The generated times are all UTC. */
+
+	request_parts(r, &path, &ml, &pl);
+	p = PUTL(p, "{\"level\":\"info\",\"ts\":");
+	p = putu(p, (uint64_t)ts);
+	p = PUTL(p, ".5241024,\"logger\":\"http.log.access.log0\",\"msg\":"
+	    "\"handled request\",\"request\":{\"remote_ip\":\"");
+	p = put(p, r->client, r->client_len);
+	p = PUTL(p, "\",\"remote_port\":\"41342\",\"client_ip\":\"");
+	p = put(p, r->client, r->client_len);
+	p = PUTL(p, "\",\"proto\":\"HTTP/1.1\",\"method\":\"");
+	p = put_json(p, r->request, ml);
+	p = PUTL(p, "\",\"host\":\"www.example.com\",\"uri\":\"");
+	p = put_json(p, path, pl);
+	p = PUTL(p, "\",\"headers\":{\"User-Agent\":[\"");
+	p = put_json(p, r->ua, r->ua_len);
+	p = PUTL(p, "\"]}},\"bytes_read\":0,\"user_id\":\"\",\"duration\":"
+	    "0.000929675,\"size\":");
+	p = put(p, *r->bytes == '-' ? "0" : r->bytes,
+	    *r->bytes == '-' ? 1 : r->bytes_len);
+	p = PUTL(p, ",\"status\":");
+	p = put(p, r->status, 3);
+	return PUTL(p, "}\n");
+}
+
+/* An IPv6 client is written bracketed before its port. */
+static char *put_client_port(char *p, const struct req *r)
+{
+	int v6 = memchr(r->client, ':', r->client_len) != NULL;
+
+	if (v6)
+		*p++ = '[';
+	p = put(p, r->client, r->client_len);
+	if (v6)
+		*p++ = ']';
+	return PUTL(p, ":41342");
+}
+
+static char *out_haproxy(char *p, const struct req *r)
+{
+	p = put_syslog_time(p, r);
+	p = PUTL(p, "lb1 haproxy[2918]: ");
+	p = put_client_port(p, r);
+	*p++ = ' ';
+	*p++ = '[';
+	p = put(p, r->time, 20);
+	p = PUTL(p, ".123] http-in static/srv1 10/0/30/69/109 ");
+	p = put(p, r->status, 3);
+	*p++ = ' ';
+	p = put(p, *r->bytes == '-' ? "0" : r->bytes,
+	    *r->bytes == '-' ? 1 : r->bytes_len);
+	p = PUTL(p, " - - ---- 1/1/1/1/0 0/0 \"");
+	p = put(p, r->request, r->request_len);
+	return PUTL(p, "\"\n");
+}
+
+static char *out_syslog(char *p, const struct req *r)
+{
+	static const struct str msgs[] = {
+		S("Failed password for invalid user admin from "),
+		S("Failed password for root from "),
+		S("Accepted publickey for deploy from "),
+		S("Disconnected from invalid user oracle "),
+		S("Connection closed by authenticating user root "),
+	};
+	const struct str *m = &msgs[(r->S + r->client_len) % NELEM(msgs)];
+
+	p = put_syslog_time(p, r);
+	p = PUTL(p, "gate sshd[24200]: ");
+	p = put(p, m->s, m->n);
+	p = put(p, r->client, r->client_len);
+	p = PUTL(p, " port 41342 ssh2\n");
+	return p;
+}
+
+/* The line [start, end) (newline included) rewritten in place. */
+static char *reformat(enum outfmt f, char *start, char *end)
+{
+	static char tmp[16384];
+	struct req r;
+	char *p = tmp;
+
+	if (f == OUT_COMBINED || !split_line(start, end - 1, &r))
+		return end;
+	switch (f) {
+	case OUT_W3C:
+		p = out_w3c(p, &r);
+		break;
+	case OUT_CADDY:
+		p = out_caddy(p, &r);
+		break;
+	case OUT_HAPROXY:
+		p = out_haproxy(p, &r);
+		break;
+	case OUT_SYSLOG:
+		p = out_syslog(p, &r);
+		break;
+	case OUT_COMBINED:
+		break;
+	}
+	memcpy(start, tmp, (size_t)(p - tmp));
+	return start + (p - tmp);
+}
+
+static const char w3c_head[] =
+"#Software: Microsoft Internet Information Services 10.0\n"
+"#Version: 1.0\n"
+"#Date: 2015-05-17 10:05:03\n"
+"#Fields: date time s-ip cs-method cs-uri-stem cs-uri-query s-port "
+"cs-username c-ip cs(User-Agent) cs(Referer) sc-status sc-substatus "
+"sc-win32-status sc-bytes time-taken\n";
+
 /* ---------------------------------------------------------------- main */
 
 static const char usage[] =
@@ -1103,7 +1409,8 @@ static const char usage[] =
 "  -s SEED     PRNG seed (default 1)\n"
 "  -u UNIQUE   distinct client addresses (default 200000)\n"
 "  -6 PERCENT  share of IPv6 clients (default 5)\n"
-"  -m PERCENT  share of malformed lines (default 0.5)\n";
+"  -m PERCENT  share of malformed lines (default 0.5)\n"
+"  -f FORMAT   combined (default), w3c, caddy, haproxy or syslog\n";
 
 static uint64_t parse_u64(const char *s, const char *what)
 {
@@ -1197,6 +1504,7 @@ int main(int argc, char **argv)
 	uint64_t newhits = 0;
 	const char *size_arg = NULL;
 	size_t pos = 0, i;
+	enum outfmt fmt = OUT_COMBINED;
 	int a;
 
 	unique = 200000;
@@ -1227,7 +1535,7 @@ int main(int argc, char **argv)
 			fputs(usage, stdout);
 			return 0;
 		}
-		if (strchr("su6m", opt) == NULL) {
+		if (strchr("su6mf", opt) == NULL) {
 			fprintf(stderr, "genlog: unknown option %s\n%s", arg, usage);
 			return 2;
 		}
@@ -1244,6 +1552,17 @@ int main(int argc, char **argv)
 		case 'u': unique = (size_t)parse_u64(val, "UNIQUE"); break;
 		case '6': v6_ppm = parse_percent(val, "PERCENT_V6"); break;
 		case 'm': mal_ppm = parse_percent(val, "PERCENT_MALFORMED"); break;
+		case 'f':
+			for (i = 0; i < NELEM(outfmt_names) &&
+			    strcmp(val, outfmt_names[i]); i++)
+				;
+			if (i == NELEM(outfmt_names)) {
+				fprintf(stderr, "genlog: unknown format %s\n%s",
+				    val, usage);
+				return 2;
+			}
+			fmt = (enum outfmt)i;
+			break;
 		}
 	}
 	if (!size_arg) {
@@ -1276,11 +1595,16 @@ int main(int argc, char **argv)
 		perm[j] = t;
 	}
 	tstamp_format();
+	if (fmt == OUT_W3C) {
+		memcpy(outbuf, w3c_head, sizeof(w3c_head) - 1);
+		pos = written = sizeof(w3c_head) - 1;
+	}
 
 	for (;;) {
 		char *start, *p;
 		size_t len;
 		unsigned r;
+		int bad;
 
 		if (pos >= BUFSZ) {
 			flush(pos);
@@ -1294,7 +1618,8 @@ int main(int argc, char **argv)
 		else if (r < 303)
 			tick(2 + (unsigned)below(30));
 
-		if (below(1000000) < mal_ppm) {
+		bad = below(1000000) < mal_ppm;
+		if (bad) {
 			p = gen_bad(p);
 		} else if (nactive && below(100) < 45) {
 			p = gen_asset(p);
@@ -1317,6 +1642,8 @@ int main(int argc, char **argv)
 			p = gen_hit(p, idx, NULL, 1);
 			newhits++;
 		}
+		if (!bad)
+			p = reformat(fmt, start, p);
 		len = (size_t)(p - start);
 		if (len > size - written)
 			break;

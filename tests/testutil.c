@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -71,8 +72,11 @@ const char *
 tu_realdata(void)
 {
 	const char *d = getenv("IPWHOIS_REALDATA");
+	struct stat st;
 
-	return d != NULL && *d != '\0' ? d : "../shared/realdata";
+	if (d == NULL || *d == '\0')
+		d = "../shared/realdata";
+	return stat(d, &st) == 0 && S_ISDIR(st.st_mode) ? d : NULL;
 }
 
 /*
@@ -86,6 +90,11 @@ tu_realdata_file(const char *relpath, size_t *len)
 	char path[4096];
 	char *buf;
 
+	if (tu_realdata() == NULL) {
+		printf("skipped: realdata not found (%s)\n", relpath);
+		fflush(stdout);
+		return NULL;
+	}
 	snprintf(path, sizeof(path), "%s/%s", tu_realdata(), relpath);
 	if ((buf = tu_slurp(path, len)) == NULL) {
 		printf("skipped: realdata not found (%s)\n", path);
