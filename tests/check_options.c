@@ -203,7 +203,7 @@ stdout_of(const char *const *args, int *rc)
 	struct config cfg;
 	int fd = mkstemp(path), saved, argc;
 	char **argv = make_argv(args, &argc);
-	static char out[4096];
+	static char out[16384];
 	ssize_t n;
 
 	ck_assert_int_ne(fd, -1);
