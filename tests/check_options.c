@@ -122,7 +122,7 @@ static const struct {
 static char **
 make_argv(const char *const *args, int *argc)
 {
-	static char **keep[64];
+	static char **keep[256];
 	static size_t nkeep;
 	char **argv = calloc(MAXARGS + 2, sizeof(*argv));
 	int n = 0;
