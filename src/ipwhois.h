@@ -836,9 +836,54 @@ struct config {
 	int	 ninputs;
 };
 
+/* How an option's value is read, and what it becomes. */
+enum optkind {
+	OA_FLAG,	/* no value: the int at off becomes lo */
+	OA_ACTION,	/* no value: set() acts (-h, -V, -v, -q) */
+	OA_STRING,	/* the text as given */
+	OA_INT,		/* decimal digits, lo to hi: int (-j) */
+	OA_WHOLE,	/* a number lo to hi without a fraction: int */
+	OA_DOUBLE,	/* a number lo to hi */
+	OA_MS,		/* seconds, lo to hi: long milliseconds */
+	OA_AGE,		/* 30d, 12h, 90m, 3600s: int64_t seconds */
+	OA_COUNT,	/* digits, lo or more: uint64_t */
+	OA_WORD,	/* one of words[]: its value, into an enum */
+	OA_BY,		/* a --by key (output.c's names) */
+	OA_FORMAT,	/* a log format name (logfmt.c's names) */
+	OA_TIME,	/* a date and time, or an age before now: int64_t */
+	OA_NETLIST,	/* CIDR,...: added to the struct netlist at off */
+	OA_FIELDS,	/* column names, each once: columns, ncolumns */
+	OA_REPEAT,	/* each into const char *[hi] at off, counted */
+};
+
+/* A word an OA_WORD option takes, and what it stands for. */
+struct optword {
+	const char *word;
+	int	 value;
+};
+
+/* One command-line option: a row of options.c's table. */
+struct optdef {
+	const char *name;	/* --name */
+	int	 letter;	/* -x, or 0 */
+	enum optkind kind;
+	size_t	 off;		/* where it goes: offsetof(struct config, ...) */
+	size_t	 count;		/* OA_REPEAT: offsetof the int counting them */
+	double	 lo, hi;	/* bounds; OA_FLAG: the value */
+	const struct optword *words;	/* OA_WORD: ends with a NULL word */
+	int	(*set)(struct config *);	/* OA_ACTION: 1 when done */
+	const char *arg;	/* its value in --help: "N", "FILE" */
+	const char *help;
+	const char *takes;	/* a bad value: "<opt> takes <takes>, not 'x'";
+				   NULL: the words it takes */
+};
+
 int	 config_parse(struct config *, int, char **, char *, size_t);
 void	 config_free(struct config *);
 void	 usage(FILE *);
+const struct optdef *options_table(size_t *);
+int	 option_has_arg(const struct optdef *);
+const char *option_word(const struct optdef *, size_t);
 
 /* parser.c, worker.c, reporter.c: role entry points; they never return. */
 

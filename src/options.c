@@ -1,119 +1,275 @@
 /*
- * Command line: options into a struct config.  Nothing here touches the
- * inputs; main.c checks them before it forks.
+ * Command line: options into a struct config.  Every option is one row of
+ * opts[] below, as tmux's options-table.c has them: its names, what its
+ * value is and where it goes, its --help line and what a bad value draws.
+ * getopt_long's tables, --help and the value checks are loops over it.
+ * Nothing here touches the inputs; main.c checks them before it forks.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ipwhois.h"
 
-enum {
-	OPT_REGEX = 256,
-	OPT_LIVE,
-	OPT_OFFLINE,
-	OPT_DB,
-	OPT_BUILD_DB,
-	OPT_PROTOCOL,
-	OPT_RDAP_URL,
-	OPT_WHOIS_SERVER,
-	OPT_BOOTSTRAP,
-	OPT_RATE,
-	OPT_TIMEOUT,
-	OPT_CONNECT_TIMEOUT,
-	OPT_RETRIES,
-	OPT_CACHE,
-	OPT_NO_CACHE,
-	OPT_MAX_AGE,
-	OPT_PROGRESS,
-	OPT_NO_PROGRESS,
-	OPT_NO_HEADER,
-	OPT_FIELDS,
-	OPT_BY,
-	OPT_TOP,
-	OPT_MIN_HITS,
-	OPT_CSV_SAFE,
-	OPT_SINCE,
-	OPT_UNTIL,
-	OPT_CLIENT,
-	OPT_TRUSTED_PROXY,
-	OPT_EXCLUDE,
-	OPT_INCLUDE,
-	OPT_LOG_FORMAT,
-	OPT_JSON_FIELD,
-	OPT_JSON_TIME,
-	OPT_JSON_BYTES,
+#define STR(x)		#x
+#define XSTR(x)		STR(x)
+#define CFG(field)	offsetof(struct config, field)
+#define AT(cfg, o, type)	((type *)(void *)((char *)(cfg) + (o)->off))
+#define NOPTS		(sizeof(opts) / sizeof(opts[0]))
+
+/* getopt_long's value for row i when it has no letter (letters are less). */
+#define LONG_ONLY	256
+
+/*
+ * --help: where the text column starts, the longest line, and the longest
+ * option column that the text still follows on its line.
+ */
+#define HELP_INDENT	22
+#define HELP_WIDTH	79
+#define HELP_SAME_LINE	26
+
+/* OA_WORD stores its value through an int. */
+_Static_assert(sizeof(enum protocol) == sizeof(int), "enum protocol");
+_Static_assert(sizeof(enum outfmt) == sizeof(int), "enum outfmt");
+_Static_assert(sizeof(enum client) == sizeof(int), "enum client");
+
+static int	 help_action(struct config *);
+static int	 version_action(struct config *);
+static int	 verbose_action(struct config *);
+static int	 quiet_action(struct config *);
+
+static const struct optword protocols[] = {
+	{ "rdap", PROTO_RDAP },
+	{ "whois", PROTO_WHOIS },
+	{ NULL, 0 },
 };
 
-/* What each checked value must be, for the message when it is not. */
-static const struct {
-	int	 opt;
-	const char *help;
-} value_help[] = {
-	{ OPT_PROTOCOL, "--protocol takes rdap or whois" },
-	{ OPT_RATE, "--rate takes requests per second, 0.01 to 1000000" },
-	{ OPT_TIMEOUT, "--timeout takes seconds, 0.01 to 3600" },
-	{ OPT_CONNECT_TIMEOUT, "--connect-timeout takes seconds, 0.01 to 3600" },
-	{ OPT_RETRIES, "--retries takes a whole number from 0 to 10" },
-	{ OPT_MAX_AGE, "--max-age takes an age like 30d, 12h, 90m or 3600s" },
-	{ 'F', "-F takes csv, tsv or jsonl" },
-	{ OPT_BY, "--by takes ip, network, asn, org, country or abuse" },
-	{ OPT_TOP, "--top takes a number of rows, 1 or more" },
-	{ OPT_MIN_HITS, "--min-hits takes a number of hits" },
-	{ OPT_SINCE, "--since takes a time like 2026-12-01, "
-	    "2026-12-01T08:00:00Z or an age like 24h or 7d" },
-	{ OPT_UNTIL, "--until takes a time like 2026-12-01, "
-	    "2026-12-01T08:00:00Z or an age like 24h or 7d" },
-	{ OPT_CLIENT, "--client takes peer or xff" },
+static const struct optword outfmts[] = {
+	{ "csv", OUT_CSV },
+	{ "tsv", OUT_TSV },
+	{ "jsonl", OUT_JSONL },
+	{ NULL, 0 },
 };
 
-static const struct option longopts[] = {
-	{ "jobs",	required_argument,	NULL, 'j' },
-	{ "format",	required_argument,	NULL, 'f' },
-	{ "regex",	required_argument,	NULL, OPT_REGEX },
-	{ "live",	no_argument,		NULL, OPT_LIVE },
-	{ "offline",	no_argument,		NULL, OPT_OFFLINE },
-	{ "db",		required_argument,	NULL, OPT_DB },
-	{ "build-db",	required_argument,	NULL, OPT_BUILD_DB },
-	{ "protocol",	required_argument,	NULL, OPT_PROTOCOL },
-	{ "rdap-url",	required_argument,	NULL, OPT_RDAP_URL },
-	{ "whois-server", required_argument,	NULL, OPT_WHOIS_SERVER },
-	{ "bootstrap",	required_argument,	NULL, OPT_BOOTSTRAP },
-	{ "rate",	required_argument,	NULL, OPT_RATE },
-	{ "timeout",	required_argument,	NULL, OPT_TIMEOUT },
-	{ "connect-timeout", required_argument,	NULL, OPT_CONNECT_TIMEOUT },
-	{ "retries",	required_argument,	NULL, OPT_RETRIES },
-	{ "cache",	required_argument,	NULL, OPT_CACHE },
-	{ "no-cache",	no_argument,		NULL, OPT_NO_CACHE },
-	{ "max-age",	required_argument,	NULL, OPT_MAX_AGE },
-	{ "progress",	no_argument,		NULL, OPT_PROGRESS },
-	{ "no-progress", no_argument,		NULL, OPT_NO_PROGRESS },
-	{ "output-format", required_argument,	NULL, 'F' },
-	{ "no-header",	no_argument,		NULL, OPT_NO_HEADER },
-	{ "fields",	required_argument,	NULL, OPT_FIELDS },
-	{ "by",		required_argument,	NULL, OPT_BY },
-	{ "top",	required_argument,	NULL, OPT_TOP },
-	{ "min-hits",	required_argument,	NULL, OPT_MIN_HITS },
-	{ "csv-safe",	no_argument,		NULL, OPT_CSV_SAFE },
-	{ "since",	required_argument,	NULL, OPT_SINCE },
-	{ "until",	required_argument,	NULL, OPT_UNTIL },
-	{ "client",	required_argument,	NULL, OPT_CLIENT },
-	{ "trusted-proxy", required_argument,	NULL, OPT_TRUSTED_PROXY },
-	{ "exclude",	required_argument,	NULL, OPT_EXCLUDE },
-	{ "include",	required_argument,	NULL, OPT_INCLUDE },
-	{ "log-format",	required_argument,	NULL, OPT_LOG_FORMAT },
-	{ "json-field",	required_argument,	NULL, OPT_JSON_FIELD },
-	{ "json-time",	required_argument,	NULL, OPT_JSON_TIME },
-	{ "json-bytes",	required_argument,	NULL, OPT_JSON_BYTES },
-	{ "output",	required_argument,	NULL, 'o' },
-	{ "verbose",	no_argument,		NULL, 'v' },
-	{ "quiet",	no_argument,		NULL, 'q' },
-	{ "help",	no_argument,		NULL, 'h' },
-	{ "version",	no_argument,		NULL, 'V' },
-	{ NULL,		0,			NULL, 0 },
+static const struct optword clients[] = {
+	{ "peer", CLIENT_PEER },
+	{ "xff", CLIENT_XFF },
+	{ NULL, 0 },
 };
+
+#define TIME_TAKES	"a time like 2026-12-01, 2026-12-01T08:00:00Z or an " \
+			"age like 24h or 7d"
+
+/*
+ * Every option, in --help's order.  A new option is a row here, its field
+ * in struct config and its entry in ipwhois(1), which check_options holds
+ * to this table.
+ */
+static const struct optdef opts[] = {
+	{ .name = "jobs", .letter = 'j', .kind = OA_INT, .off = CFG(jobs),
+	  .lo = 1, .hi = MAX_JOBS, .arg = "N",
+	  .help = "lookup workers, 1 to " XSTR(MAX_JOBS) " (default "
+	      XSTR(DEFAULT_JOBS) ")",
+	  .takes = "a number of workers from 1 to " XSTR(MAX_JOBS) },
+	{ .name = "format", .letter = 'f', .kind = OA_FORMAT, .off = CFG(fmt),
+	  .arg = "FMT", .help = "(default auto)" },
+	{ .name = "regex", .kind = OA_STRING, .off = CFG(regex),
+	  .arg = "PCRE", .help = "read lines with a PCRE2 pattern with the "
+	      "named group (?<ip>...) and optionally (?<time>...), "
+	      "(?<bytes>...)" },
+	{ .name = "log-format", .kind = OA_STRING, .off = CFG(log_format),
+	  .arg = "STRING", .help = "read lines as the server's own format: "
+	      "an nginx log_format or Apache LogFormat string" },
+	{ .name = "json-field", .kind = OA_STRING, .off = CFG(json_field),
+	  .arg = "PATH", .help = "JSON lines: the client is at PATH (e.g. "
+	      "request.client_ip)" },
+	{ .name = "json-time", .kind = OA_STRING, .off = CFG(json_time),
+	  .arg = "PATH", .help = "JSON lines: the time is at PATH" },
+	{ .name = "json-bytes", .kind = OA_STRING, .off = CFG(json_bytes),
+	  .arg = "PATH", .help = "JSON lines: the bytes sent are at PATH" },
+	{ .name = "live", .kind = OA_FLAG, .off = CFG(offline), .lo = 0,
+	  .help = "look addresses up in the registries (default)" },
+	{ .name = "offline", .kind = OA_FLAG, .off = CFG(offline), .lo = 1,
+	  .help = "use no network: the cache, built-in tables and the IP "
+	      "database" },
+	{ .name = "protocol", .kind = OA_WORD, .off = CFG(protocol),
+	  .words = protocols, .arg = "P",
+	  .help = "rdap (default) or whois (port 43)" },
+	{ .name = "rdap-url", .kind = OA_STRING, .off = CFG(rdap_url),
+	  .arg = "URL", .help = "send every RDAP query to URL (a mirror, a "
+	      "test server)" },
+	{ .name = "whois-server", .kind = OA_STRING, .off = CFG(whois_server),
+	  .arg = "HOST[:PORT]", .help = "send every whois query to HOST" },
+	{ .name = "bootstrap", .kind = OA_REPEAT, .off = CFG(bootstrap),
+	  .count = CFG(nbootstrap), .hi = BOOTSTRAP_MAX, .arg = "FILE",
+	  .help = "IANA RDAP bootstrap file (ipv4.json, ipv6.json; may be "
+	      "repeated) instead of the built-in table",
+	  .takes = "at most " XSTR(BOOTSTRAP_MAX) " files" },
+	{ .name = "rate", .kind = OA_DOUBLE, .off = CFG(rate),
+	  .lo = 0.01, .hi = 1e6, .arg = "N",
+	  .help = "requests per second to each server (default 5)",
+	  .takes = "requests per second, 0.01 to 1000000" },
+	{ .name = "timeout", .kind = OA_MS, .off = CFG(timeout_ms),
+	  .lo = 0.01, .hi = 3600, .arg = "SECS",
+	  .help = "for one request, whole (default 15)",
+	  .takes = "seconds, 0.01 to 3600" },
+	{ .name = "connect-timeout", .kind = OA_MS, .off = CFG(connect_ms),
+	  .lo = 0.01, .hi = 3600, .arg = "SECS",
+	  .help = "for connecting (default 5)",
+	  .takes = "seconds, 0.01 to 3600" },
+	{ .name = "retries", .kind = OA_WHOLE, .off = CFG(retries),
+	  .lo = 0, .hi = 10, .arg = "N",
+	  .help = "after a timeout, reset or server error (default 2)",
+	  .takes = "a whole number from 0 to 10" },
+	{ .name = "cache", .kind = OA_STRING, .off = CFG(cache_path),
+	  .arg = "FILE", .help = "remember answers in FILE (default "
+	      "${XDG_CACHE_HOME:-~/.cache}/ipwhois/cache.db)" },
+	{ .name = "no-cache", .kind = OA_FLAG, .off = CFG(no_cache), .lo = 1,
+	  .help = "neither read nor write the cache" },
+	{ .name = "max-age", .kind = OA_AGE, .off = CFG(max_age),
+	  .arg = "AGE", .help = "how long a remembered answer stays fresh: "
+	      "30d (default), 12h, 90m, 3600s",
+	  .takes = "an age like 30d, 12h, 90m or 3600s" },
+	{ .name = "db", .kind = OA_STRING, .off = CFG(db),
+	  .arg = "FILE", .help = "the IP database (default "
+	      "${XDG_DATA_HOME:-~/.local/share}/ipwhois/ip.db)" },
+	{ .name = "build-db", .kind = OA_STRING, .off = CFG(build_db),
+	  .arg = "FILE", .help = "build the IP database FILE from the "
+	      "ip-location-db CSV files given as arguments, and exit" },
+	{ .name = "output", .letter = 'o', .kind = OA_STRING,
+	  .off = CFG(output), .arg = "FILE",
+	  .help = "write the report to FILE (replaced atomically)" },
+	{ .name = "output-format", .letter = 'F', .kind = OA_WORD,
+	  .off = CFG(outfmt), .words = outfmts, .arg = "F",
+	  .help = "csv (default), tsv or jsonl (JSON Lines)" },
+	{ .name = "no-header", .kind = OA_FLAG, .off = CFG(no_header), .lo = 1,
+	  .help = "leave out the header line (csv, tsv)" },
+	{ .name = "fields", .kind = OA_FIELDS, .arg = "LIST",
+	  .help = "the columns to show, in this order: ip,hits,..." },
+	{ .name = "by", .kind = OA_BY, .off = CFG(by), .arg = "KEY",
+	  .help = "one row per ip (default), network, asn, org, country or "
+	      "abuse (contact), with its hits, bytes, addresses" },
+	{ .name = "top", .kind = OA_COUNT, .off = CFG(top), .lo = 1,
+	  .arg = "N", .help = "only the N rows with the most hits",
+	  .takes = "a number of rows, 1 or more" },
+	{ .name = "min-hits", .kind = OA_COUNT, .off = CFG(min_hits), .lo = 0,
+	  .arg = "N", .help = "only the rows with at least N hits",
+	  .takes = "a number of hits" },
+	{ .name = "csv-safe", .kind = OA_FLAG, .off = CFG(csv_safe), .lo = 1,
+	  .help = "defuse cells a spreadsheet would read as formulas" },
+	{ .name = "since", .kind = OA_TIME, .off = CFG(since), .arg = "TIME",
+	  .help = "count only lines at or after TIME: 2026-12-01, "
+	      "2026-12-01T08:00[:00][Z|+01:00], or 24h, 7d ago",
+	  .takes = TIME_TAKES },
+	{ .name = "until", .kind = OA_TIME, .off = CFG(until), .arg = "TIME",
+	  .help = "count only lines before TIME", .takes = TIME_TAKES },
+	{ .name = "client", .kind = OA_WORD, .off = CFG(client),
+	  .words = clients, .arg = "WHO",
+	  .help = "peer (default): the connecting address; xff: the "
+	      "right-most X-Forwarded-For address not a trusted proxy" },
+	{ .name = "trusted-proxy", .kind = OA_NETLIST, .off = CFG(trusted),
+	  .arg = "CIDR,...",
+	  .help = "proxies whose X-Forwarded-For entries are skipped" },
+	{ .name = "exclude", .kind = OA_NETLIST, .off = CFG(exclude),
+	  .arg = "CIDR,...", .help = "leave these addresses out" },
+	{ .name = "include", .kind = OA_NETLIST, .off = CFG(include),
+	  .arg = "CIDR,...", .help = "count only these addresses" },
+	{ .name = "progress", .kind = OA_FLAG, .off = CFG(progress), .lo = 1,
+	  .help = "a progress line on standard error (default: when it is a "
+	      "terminal)" },
+	{ .name = "no-progress", .kind = OA_FLAG, .off = CFG(progress),
+	  .lo = 0, .help = "no progress line" },
+	{ .name = "verbose", .letter = 'v', .kind = OA_ACTION,
+	  .set = verbose_action,
+	  .help = "print a summary and each failure on standard error" },
+	{ .name = "quiet", .letter = 'q', .kind = OA_ACTION,
+	  .set = quiet_action, .help = "print nothing but errors" },
+	{ .name = "help", .letter = 'h', .kind = OA_ACTION,
+	  .set = help_action, .help = "show this help and exit" },
+	{ .name = "version", .letter = 'V', .kind = OA_ACTION,
+	  .set = version_action, .help = "show the version and exit" },
+};
+
+const struct optdef *
+options_table(size_t *n)
+{
+	*n = NOPTS;
+	return opts;
+}
+
+int
+option_has_arg(const struct optdef *o)
+{
+	return o->kind != OA_FLAG && o->kind != OA_ACTION;
+}
+
+/* -j for an option with a letter, --rate for one without. */
+static const char *
+option_name(const struct optdef *o, char *buf, size_t len)
+{
+	if (o->letter != 0)
+		snprintf(buf, len, "-%c", o->letter);
+	else
+		snprintf(buf, len, "--%s", o->name);
+	return buf;
+}
+
+/* The i-th format -f takes, in enum logfmt's order; NULL after the last. */
+static const char *
+format_word(size_t i)
+{
+	enum logfmt got;
+	size_t n = 0;
+
+	for (int f = 0; f < FMT_MAX; f++) {
+		const char *name = logfmt_name((enum logfmt)f);
+
+		if (logfmt_by_name(name, &got) == 0 && (int)got == f &&
+		    n++ == i)
+			return name;
+	}
+	return NULL;
+}
+
+/*
+ * The i-th word o takes (or, for --fields, may list); NULL after the last,
+ * and for options that take no words.
+ */
+const char *
+option_word(const struct optdef *o, size_t i)
+{
+	switch (o->kind) {
+	case OA_WORD:
+		for (size_t k = 0; k <= i; k++)
+			if (o->words[k].word == NULL)
+				return NULL;
+		return o->words[i].word;
+	case OA_BY:
+		return i < BY_MAX ? groupby_name((enum groupby)i) : NULL;
+	case OA_FIELDS:
+		return i < COL_MAX ? column_name((enum column)i) : NULL;
+	case OA_FORMAT:
+		return format_word(i);
+	default:
+		return NULL;
+	}
+}
+
+/* o's words as "a, b, c" with last before the last one: "a, b or c". */
+static const char *
+words_join(const struct optdef *o, const char *last, char *buf, size_t len)
+{
+	const char *w;
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; n < len && (w = option_word(o, i)) != NULL; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i == 0 ? "" :
+		    option_word(o, i + 1) == NULL ? last : ", ", w);
+	return buf;
+}
 
 /* What config_parse allocated. */
 void
@@ -130,6 +286,74 @@ config_free(struct config *cfg)
 	}
 }
 
+/* text, from column col on, in lines of HELP_WIDTH at HELP_INDENT. */
+static void
+help_wrap(FILE *fp, int col, const char *text)
+{
+	int start = col;
+
+	while (*text != '\0') {
+		int n = (int)strcspn(text, " ");
+
+		if (col > start && col + 1 + n > HELP_WIDTH) {
+			fprintf(fp, "\n%*s", HELP_INDENT, "");
+			col = start = HELP_INDENT;
+		} else if (col > start) {
+			fputc(' ', fp);
+			col++;
+		}
+		col += fprintf(fp, "%.*s", n, text);
+		text += n;
+		text += strspn(text, " ");
+	}
+	fputc('\n', fp);
+}
+
+/* "  -j, --jobs N        lookup workers ..." */
+static void
+help_line(FILE *fp, const struct optdef *o)
+{
+	char text[1024], words[512];
+	int col;
+
+	if (o->letter != 0)
+		col = fprintf(fp, "  -%c, --%s", o->letter, o->name);
+	else
+		col = fprintf(fp, "      --%s", o->name);
+	if (option_has_arg(o))
+		col += fprintf(fp, " %s", o->arg);
+	if (col > HELP_SAME_LINE)
+		col = fprintf(fp, "\n%*s", HELP_INDENT, "") - 1;
+	else
+		col += fprintf(fp, "%*s", col < HELP_INDENT - 2 ?
+		    HELP_INDENT - col : 2, "");
+	/* -f lists the formats logfmt.c has, whatever they are. */
+	if (o->kind == OA_FORMAT)
+		snprintf(text, sizeof(text), "%s %s",
+		    words_join(o, " or ", words, sizeof(words)), o->help);
+	else
+		snprintf(text, sizeof(text), "%s", o->help);
+	help_wrap(fp, col, text);
+}
+
+/* "Columns: ip,hits,...", broken after a comma where the line is full. */
+static void
+help_columns(FILE *fp)
+{
+	int col = fprintf(fp, "Columns: ");
+
+	for (int c = 0; c < COL_MAX; c++) {
+		const char *name = column_name((enum column)c);
+		int n = (int)strlen(name) + (c + 1 < COL_MAX);
+
+		if (col + n > HELP_WIDTH) {
+			fputc('\n', fp);
+			col = 0;
+		}
+		col += fprintf(fp, "%s%s", name, c + 1 < COL_MAX ? "," : "\n");
+	}
+}
+
 void
 usage(FILE *fp)
 {
@@ -138,65 +362,47 @@ usage(FILE *fp)
 "Count the client addresses in web and ssh server logs and say whose they are.\n"
 "Reads the files in order (none or \"-\": standard input; gzip, bzip2, xz,\n"
 "zstd and lz4 are read as they are) and writes one CSV row per address.\n"
-"\n"
-"  -j, --jobs N        lookup workers, 1 to 256 (default 8)\n"
-"  -f, --format FMT    auto (default), combined, common, vhost_combined,\n"
-"                      sshd or first-ip\n"
-"      --regex PCRE    read lines with a PCRE2 pattern with the named group\n"
-"                      (?<ip>...) and optionally (?<time>...), (?<bytes>...)\n"
-"      --live          look addresses up in the registries (default)\n"
-"      --offline       use no network: the cache, built-in tables and the\n"
-"                      IP database\n"
-"      --protocol P    rdap (default) or whois (port 43)\n"
-"      --rdap-url URL  send every RDAP query to URL (a mirror, a test server)\n"
-"      --whois-server HOST[:PORT]\n"
-"                      send every whois query to HOST\n"
-"      --bootstrap FILE  IANA RDAP bootstrap file (ipv4.json, ipv6.json;\n"
-"                      may be repeated) instead of the built-in table\n"
-"      --rate N        requests per second to each server (default 5)\n"
-"      --timeout SECS  for one request, whole (default 15)\n"
-"      --connect-timeout SECS\n"
-"                      for connecting (default 5)\n"
-"      --retries N     after a timeout, reset or server error (default 2)\n"
-"      --cache FILE    remember answers in FILE (default\n"
-"                      ${XDG_CACHE_HOME:-~/.cache}/ipwhois/cache.db)\n"
-"      --no-cache      neither read nor write the cache\n"
-"      --max-age AGE   how long a remembered answer stays fresh: 30d\n"
-"                      (default), 12h, 90m, 3600s\n"
-"      --db FILE       the IP database (default\n"
-"                      ${XDG_DATA_HOME:-~/.local/share}/ipwhois/ip.db)\n"
-"      --build-db FILE build the IP database FILE from the ip-location-db\n"
-"                      CSV files given as arguments, and exit\n"
-"  -o, --output FILE   write the report to FILE (replaced atomically)\n"
-"  -F, --output-format F  csv (default), tsv or jsonl (JSON Lines)\n"
-"      --no-header     leave out the header line (csv, tsv)\n"
-"      --fields LIST   the columns to show, in this order: ip,hits,...\n"
-"      --by KEY        one row per ip (default), network, asn, org, country\n"
-"                      or abuse (contact), with its hits, bytes, addresses\n"
-"      --top N         only the N rows with the most hits\n"
-"      --min-hits N    only the rows with at least N hits\n"
-"      --csv-safe      defuse cells a spreadsheet would read as formulas\n"
-"      --since TIME    count only lines at or after TIME: 2026-12-01,\n"
-"                      2026-12-01T08:00[:00][Z|+01:00], or 24h, 7d ago\n"
-"      --until TIME    count only lines before TIME\n"
-"      --client WHO    peer (default): the connecting address; xff: the\n"
-"                      right-most X-Forwarded-For address not a trusted proxy\n"
-"      --trusted-proxy CIDR,...\n"
-"                      proxies whose X-Forwarded-For entries are skipped\n"
-"      --exclude CIDR,...  leave these addresses out\n"
-"      --include CIDR,...  count only these addresses\n"
-"      --progress, --no-progress\n"
-"                      a progress line on standard error (default: when\n"
-"                      it is a terminal)\n"
-"  -v, --verbose       print a summary and each failure on standard error\n"
-"  -q, --quiet         print nothing but errors\n"
-"  -h, --help          show this help and exit\n"
-"  -V, --version       show the version and exit\n"
-"\n"
-"Columns: ip,hits,bytes,addresses,first_seen,last_seen,kind,registry,network,\n"
-"net_name,org,country,asn,as_name,abuse_email,source,status\n"
+"\n", fp);
+	for (size_t i = 0; i < NOPTS; i++)
+		help_line(fp, &opts[i]);
+	fputc('\n', fp);
+	help_columns(fp);
+	fputs(
 "Exit status: 0 all good, 1 some lookups failed, 2 usage or input error,\n"
 "3 internal failure.  See ipwhois(1).\n", fp);
+}
+
+static int
+help_action(struct config *cfg)
+{
+	(void)cfg;
+	usage(stdout);
+	return 1;
+}
+
+static int
+version_action(struct config *cfg)
+{
+	(void)cfg;
+	printf("ipwhois %s\n", IPWHOIS_VERSION);
+	return 1;
+}
+
+/* -v and -q: the last one given wins. */
+static int
+verbose_action(struct config *cfg)
+{
+	cfg->verbose = 1;
+	cfg->quiet = 0;
+	return 0;
+}
+
+static int
+quiet_action(struct config *cfg)
+{
+	cfg->quiet = 1;
+	cfg->verbose = 0;
+	return 0;
 }
 
 /* A number in [lo, hi], all of s. */
@@ -279,40 +485,6 @@ parse_when(const char *s, int64_t *when)
 	return *when > 0 && used == strlen(full) ? 0 : -1;
 }
 
-/* "CIDR,CIDR,..." (an address alone is a /32 or /128) appended to l. */
-static int
-parse_netlist(const char *opt, const char *arg, struct netlist *l,
-    char *err, size_t errlen)
-{
-	const char *p = arg;
-
-	do {
-		const char *comma = strchr(p, ',');
-		size_t n = comma ? (size_t)(comma - p) : strlen(p);
-		char one[IP_STRLEN + 8];
-
-		if (n == 0 || n >= sizeof(one)) {
-			seterr(err, errlen, "%s takes addresses or networks "
-			    "like 192.0.2.0/24,2001:db8::/32, not '%s'", opt,
-			    arg);
-			return -1;
-		}
-		memcpy(one, p, n);
-		one[n] = '\0';
-		l->net = xrealloc(l->net, (size_t)(l->n + 1) * sizeof(*l->net));
-		l->plen = xrealloc(l->plen, (size_t)(l->n + 1) *
-		    sizeof(*l->plen));
-		if (ip_net_parse(one, &l->net[l->n], &l->plen[l->n]) == -1) {
-			seterr(err, errlen, "%s: '%s' is not an address or "
-			    "network", opt, one);
-			return -1;
-		}
-		l->n++;
-		p = comma ? comma + 1 : NULL;
-	} while (p != NULL);
-	return 0;
-}
-
 /* Whether ip is in one of l's networks. */
 int
 netlist_has(const struct netlist *l, const struct ip *ip)
@@ -323,10 +495,207 @@ netlist_has(const struct netlist *l, const struct ip *ip)
 	return 0;
 }
 
+/*
+ * Reading one option's value into the config: 0, 1 when the run is over
+ * (-h, -V), or -1 with the message in err.  One reader per enum optkind.
+ */
+typedef int (*read_fn)(struct config *, const struct optdef *, const char *,
+    char *, size_t);
+
+/* "--rate takes requests per second, 0.01 to 1000000, not 'x'" */
+static int
+bad_value(const struct optdef *o, const char *arg, char *err, size_t errlen)
+{
+	char name[64], words[512];
+	const char *takes = o->takes;
+
+	if (takes == NULL)
+		takes = words_join(o, " or ", words, sizeof(words));
+	seterr(err, errlen, "%s takes %s, not '%s'",
+	    option_name(o, name, sizeof(name)), takes, arg);
+	return -1;
+}
+
+static int
+read_flag(struct config *cfg, const struct optdef *o, const char *arg,
+    char *err, size_t errlen)
+{
+	(void)arg;
+	(void)err;
+	(void)errlen;
+	*AT(cfg, o, int) = (int)o->lo;
+	return 0;
+}
+
+static int
+read_action(struct config *cfg, const struct optdef *o, const char *arg,
+    char *err, size_t errlen)
+{
+	(void)arg;
+	(void)err;
+	(void)errlen;
+	return o->set(cfg);
+}
+
+static int
+read_string(struct config *cfg, const struct optdef *o, const char *arg,
+    char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	*AT(cfg, o, const char *) = arg;
+	return 0;
+}
+
+static int
+read_int(struct config *cfg, const struct optdef *o, const char *arg,
+    char *err, size_t errlen)
+{
+	char *end;
+	long v = strtol(arg, &end, 10);
+
+	if (*arg == '\0' || *end != '\0' || v < o->lo || v > o->hi)
+		return bad_value(o, arg, err, errlen);
+	*AT(cfg, o, int) = (int)v;
+	return 0;
+}
+
+static int
+read_whole(struct config *cfg, const struct optdef *o, const char *arg,
+    char *err, size_t errlen)
+{
+	double v;
+
+	if (parse_num(arg, o->lo, o->hi, &v) == -1 || v != (int)v)
+		return bad_value(o, arg, err, errlen);
+	*AT(cfg, o, int) = (int)v;
+	return 0;
+}
+
+static int
+read_double(struct config *cfg, const struct optdef *o, const char *arg,
+    char *err, size_t errlen)
+{
+	if (parse_num(arg, o->lo, o->hi, AT(cfg, o, double)) == -1)
+		return bad_value(o, arg, err, errlen);
+	return 0;
+}
+
+static int
+read_ms(struct config *cfg, const struct optdef *o, const char *arg,
+    char *err, size_t errlen)
+{
+	double v;
+
+	if (parse_num(arg, o->lo, o->hi, &v) == -1)
+		return bad_value(o, arg, err, errlen);
+	*AT(cfg, o, long) = (long)(v * 1000);
+	return 0;
+}
+
+static int
+read_age(struct config *cfg, const struct optdef *o, const char *arg,
+    char *err, size_t errlen)
+{
+	if (parse_age(arg, AT(cfg, o, int64_t)) == -1)
+		return bad_value(o, arg, err, errlen);
+	return 0;
+}
+
+static int
+read_count(struct config *cfg, const struct optdef *o, const char *arg,
+    char *err, size_t errlen)
+{
+	if (parse_count(arg, (uint64_t)o->lo, AT(cfg, o, uint64_t)) == -1)
+		return bad_value(o, arg, err, errlen);
+	return 0;
+}
+
+static int
+read_word(struct config *cfg, const struct optdef *o, const char *arg,
+    char *err, size_t errlen)
+{
+	for (const struct optword *w = o->words; w->word != NULL; w++)
+		if (strcmp(w->word, arg) == 0) {
+			*AT(cfg, o, int) = w->value;
+			return 0;
+		}
+	return bad_value(o, arg, err, errlen);
+}
+
+static int
+read_by(struct config *cfg, const struct optdef *o, const char *arg,
+    char *err, size_t errlen)
+{
+	if (groupby_by_name(arg, AT(cfg, o, enum groupby)) == -1)
+		return bad_value(o, arg, err, errlen);
+	return 0;
+}
+
+static int
+read_format(struct config *cfg, const struct optdef *o, const char *arg,
+    char *err, size_t errlen)
+{
+	char words[512];
+
+	if (logfmt_by_name(arg, AT(cfg, o, enum logfmt)) == -1) {
+		seterr(err, errlen, "unknown log format '%s' (%s)", arg,
+		    words_join(o, ", ", words, sizeof(words)));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+read_time(struct config *cfg, const struct optdef *o, const char *arg,
+    char *err, size_t errlen)
+{
+	if (parse_when(arg, AT(cfg, o, int64_t)) == -1)
+		return bad_value(o, arg, err, errlen);
+	return 0;
+}
+
+/* "CIDR,CIDR,..." (an address alone is a /32 or /128) added to the list. */
+static int
+read_netlist(struct config *cfg, const struct optdef *o, const char *arg,
+    char *err, size_t errlen)
+{
+	struct netlist *l = AT(cfg, o, struct netlist);
+	const char *p = arg;
+
+	do {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		char one[IP_STRLEN + 8];
+
+		if (n == 0 || n >= sizeof(one)) {
+			seterr(err, errlen, "--%s takes addresses or networks "
+			    "like 192.0.2.0/24,2001:db8::/32, not '%s'",
+			    o->name, arg);
+			return -1;
+		}
+		memcpy(one, p, n);
+		one[n] = '\0';
+		l->net = xrealloc(l->net, (size_t)(l->n + 1) * sizeof(*l->net));
+		l->plen = xrealloc(l->plen, (size_t)(l->n + 1) *
+		    sizeof(*l->plen));
+		if (ip_net_parse(one, &l->net[l->n], &l->plen[l->n]) == -1) {
+			seterr(err, errlen, "--%s: '%s' is not an address or "
+			    "network", o->name, one);
+			return -1;
+		}
+		l->n++;
+		p = comma ? comma + 1 : NULL;
+	} while (p != NULL);
+	return 0;
+}
+
 /* --fields: known column names, each once. */
 static int
-parse_fields(struct config *cfg, const char *arg, char *err, size_t errlen)
+read_fields(struct config *cfg, const struct optdef *o, const char *arg,
+    char *err, size_t errlen)
 {
+	char words[512];
 	const char *p = arg;
 
 	cfg->ncolumns = 0;
@@ -336,17 +705,15 @@ parse_fields(struct config *cfg, const char *arg, char *err, size_t errlen)
 		enum column c;
 
 		if (column_by_name(p, n, &c) == -1) {
-			seterr(err, errlen, "--fields: unknown column '%.*s' "
-			    "(ip, hits, bytes, addresses, first_seen, "
-			    "last_seen, kind, registry, network, net_name, "
-			    "org, country, asn, as_name, abuse_email, source, "
-			    "status)", (int)n, p);
+			seterr(err, errlen, "--%s: unknown column '%.*s' (%s)",
+			    o->name, (int)n, p,
+			    words_join(o, ", ", words, sizeof(words)));
 			return -1;
 		}
 		for (int i = 0; i < cfg->ncolumns; i++)
 			if (cfg->columns[i] == c) {
-				seterr(err, errlen, "--fields: '%s' twice",
-				    column_name(c));
+				seterr(err, errlen, "--%s: '%s' twice",
+				    o->name, column_name(c));
 				return -1;
 			}
 		cfg->columns[cfg->ncolumns++] = c;
@@ -355,134 +722,221 @@ parse_fields(struct config *cfg, const char *arg, char *err, size_t errlen)
 	return 0;
 }
 
-/* The options that take one of a few words, and what each word means. */
+static int
+read_repeat(struct config *cfg, const struct optdef *o, const char *arg,
+    char *err, size_t errlen)
+{
+	int *n = (int *)(void *)((char *)cfg + o->count);
+
+	if (*n >= (int)o->hi) {
+		seterr(err, errlen, "--%s: %s", o->name, o->takes);
+		return -1;
+	}
+	AT(cfg, o, const char *)[(*n)++] = arg;
+	return 0;
+}
+
+static const read_fn readers[] = {
+	[OA_FLAG] = read_flag,
+	[OA_ACTION] = read_action,
+	[OA_STRING] = read_string,
+	[OA_INT] = read_int,
+	[OA_WHOLE] = read_whole,
+	[OA_DOUBLE] = read_double,
+	[OA_MS] = read_ms,
+	[OA_AGE] = read_age,
+	[OA_COUNT] = read_count,
+	[OA_WORD] = read_word,
+	[OA_BY] = read_by,
+	[OA_FORMAT] = read_format,
+	[OA_TIME] = read_time,
+	[OA_NETLIST] = read_netlist,
+	[OA_FIELDS] = read_fields,
+	[OA_REPEAT] = read_repeat,
+};
+
+_Static_assert(sizeof(readers) / sizeof(readers[0]) == OA_REPEAT + 1,
+    "a reader for every enum optkind");
+
+/* getopt_long's tables, from opts[]. */
+static void
+getopt_tables(struct option *longopts, char *optstring)
+{
+	char *s = optstring;
+
+	*s++ = ':';	/* a missing value is ':', not '?' */
+	for (size_t i = 0; i < NOPTS; i++) {
+		longopts[i].name = opts[i].name;
+		longopts[i].has_arg = option_has_arg(&opts[i]) ?
+		    required_argument : no_argument;
+		longopts[i].flag = NULL;
+		longopts[i].val = opts[i].letter != 0 ? opts[i].letter :
+		    LONG_ONLY + (int)i;
+		if (opts[i].letter == 0)
+			continue;
+		*s++ = (char)opts[i].letter;
+		if (option_has_arg(&opts[i]))
+			*s++ = ':';
+	}
+	*s = '\0';
+	memset(&longopts[NOPTS], 0, sizeof(longopts[NOPTS]));
+}
+
+/* The row for what getopt_long returned. */
+static const struct optdef *
+option_of(int ch)
+{
+	if (ch >= LONG_ONLY)
+		return &opts[ch - LONG_ONLY];
+	for (size_t i = 0; i < NOPTS; i++)
+		if (opts[i].letter == ch)
+			return &opts[i];
+	return NULL;
+}
+
+/* getopt_long's ':' (a value missing) or '?' (not an option). */
+static int
+getopt_error(int ch, char **argv, char *err, size_t errlen)
+{
+	if (ch == ':' && strncmp(argv[optind - 1], "--", 2) == 0)
+		snprintf(err, errlen, "option '%s' needs a value",
+		    argv[optind - 1]);
+	else if (ch == ':')
+		snprintf(err, errlen, "option '-%c' needs a value", optopt);
+	else if (optopt >= LONG_ONLY)	/* "--live=1" */
+		snprintf(err, errlen, "option '--%s' takes no value",
+		    opts[optopt - LONG_ONLY].name);
+	else if (optopt != 0)
+		snprintf(err, errlen, "unknown option '-%c'", optopt);
+	else
+		snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+	return -1;
+}
+
+/*
+ * What must hold between options once all are read, and what to say when
+ * it does not: bad() gives NULL when it holds, else the value at fault
+ * (", not '...'") or FAILS, when the message says it all.
+ */
+static const char FAILS[] = "";
+
+static const char *
+regex_and_log_format(const struct config *cfg)
+{
+	return cfg->regex != NULL && cfg->log_format != NULL ? FAILS : NULL;
+}
+
+static const char *
+json_without_field(const struct config *cfg)
+{
+	return (cfg->json_time != NULL || cfg->json_bytes != NULL) &&
+	    cfg->json_field == NULL ? FAILS : NULL;
+}
+
+static const char *
+until_before_since(const struct config *cfg)
+{
+	return cfg->since != 0 && cfg->until != 0 &&
+	    cfg->until <= cfg->since ? FAILS : NULL;
+}
+
+static const char *
+trusted_without_xff(const struct config *cfg)
+{
+	return cfg->trusted.n > 0 && cfg->client != CLIENT_XFF ? FAILS : NULL;
+}
+
+/* JSON is no spreadsheet's: a quote put in would only be wrong. */
+static const char *
+csv_safe_jsonl(const struct config *cfg)
+{
+	return cfg->csv_safe && cfg->outfmt == OUT_JSONL ? FAILS : NULL;
+}
+
+static const char *
+output_empty(const struct config *cfg)
+{
+	return cfg->output != NULL && cfg->output[0] == '\0' ? FAILS : NULL;
+}
+
+static const char *
+rdap_url_scheme(const struct config *cfg)
+{
+	const char *u = cfg->rdap_url;
+
+	return u != NULL && strncmp(u, "http://", 7) != 0 &&
+	    strncmp(u, "https://", 8) != 0 ? u : NULL;
+}
+
+static const char *
+cache_empty(const struct config *cfg)
+{
+	return cfg->cache_path != NULL && cfg->cache_path[0] == '\0' ? FAILS :
+	    NULL;
+}
+
+static const char *
+whois_server_empty(const struct config *cfg)
+{
+	return cfg->whois_server != NULL && cfg->whois_server[0] == '\0' ?
+	    FAILS : NULL;
+}
+
+static char *stdin_only[] = { "-", NULL };
+
+static const char *
+build_db_alone(const struct config *cfg)
+{
+	return cfg->build_db != NULL && cfg->inputs == stdin_only ? FAILS :
+	    NULL;
+}
+
 static const struct {
-	int	 opt;
-	const char *word;
-	int	 value;
-} words[] = {
-	{ OPT_PROTOCOL, "rdap", PROTO_RDAP },
-	{ OPT_PROTOCOL, "whois", PROTO_WHOIS },
-	{ 'F', "csv", OUT_CSV },
-	{ 'F', "tsv", OUT_TSV },
-	{ 'F', "jsonl", OUT_JSONL },
-	{ OPT_CLIENT, "peer", CLIENT_PEER },
-	{ OPT_CLIENT, "xff", CLIENT_XFF },
+	const char *(*bad)(const struct config *);
+	const char *msg;
+} checks[] = {
+	{ regex_and_log_format, "--regex and --log-format: give one" },
+	{ json_without_field,
+	    "--json-time and --json-bytes go with --json-field" },
+	{ until_before_since, "--until must be later than --since" },
+	{ trusted_without_xff, "--trusted-proxy is for --client xff" },
+	{ csv_safe_jsonl, "--csv-safe is for -F csv and tsv" },
+	{ output_empty, "-o needs a file name" },
+	{ rdap_url_scheme, "--rdap-url takes an http:// or https:// URL" },
+	{ cache_empty, "--cache needs a value" },
+	{ whois_server_empty, "--whois-server needs a value" },
+	{ build_db_alone, "--build-db needs the CSV files to read" },
 };
 
 static int
-parse_word(int opt, const char *arg, int *value)
+config_check(const struct config *cfg, char *err, size_t errlen)
 {
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (words[i].opt == opt && strcmp(words[i].word, arg) == 0) {
-			*value = words[i].value;
-			return 0;
-		}
-	return -1;
-}
+	const char *v;
 
-/* The options with a value to check; 0, or -1 with err set. */
-static int
-value_option(struct config *cfg, int ch, const char *arg, char *err,
-    size_t errlen)
-{
-	double v;
-	int w;
-
-	switch (ch) {
-	case OPT_PROTOCOL:
-		if (parse_word(ch, arg, &w) == -1)
-			goto bad;
-		cfg->protocol = (enum protocol)w;
-		return 0;
-	case OPT_RATE:
-		if (parse_num(arg, 0.01, 1e6, &cfg->rate) == -1)
-			goto bad;
-		return 0;
-	case OPT_TIMEOUT:
-	case OPT_CONNECT_TIMEOUT:
-		if (parse_num(arg, 0.01, 3600, &v) == -1)
-			goto bad;
-		*(ch == OPT_TIMEOUT ? &cfg->timeout_ms : &cfg->connect_ms) =
-		    (long)(v * 1000);
-		return 0;
-	case OPT_RETRIES:
-		if (parse_num(arg, 0, 10, &v) == -1 || v != (int)v)
-			goto bad;
-		cfg->retries = (int)v;
-		return 0;
-	case OPT_MAX_AGE:
-		if (parse_age(arg, &cfg->max_age) == -1)
-			goto bad;
-		return 0;
-	case 'F':
-		if (parse_word(ch, arg, &w) == -1)
-			goto bad;
-		cfg->outfmt = (enum outfmt)w;
-		return 0;
-	case OPT_BY:
-		if (groupby_by_name(arg, &cfg->by) == -1)
-			goto bad;
-		return 0;
-	case OPT_TOP:
-		if (parse_count(arg, 1, &cfg->top) == -1)
-			goto bad;
-		return 0;
-	case OPT_MIN_HITS:
-		if (parse_count(arg, 0, &cfg->min_hits) == -1)
-			goto bad;
-		return 0;
-	case OPT_SINCE:
-	case OPT_UNTIL:
-		if (parse_when(arg, ch == OPT_SINCE ? &cfg->since :
-		    &cfg->until) == -1)
-			goto bad;
-		return 0;
-	case OPT_CLIENT:
-		if (parse_word(ch, arg, &w) == -1)
-			goto bad;
-		cfg->client = (enum client)w;
-		return 0;
-	case OPT_FIELDS:
-		return parse_fields(cfg, arg, err, errlen);
-	case OPT_TRUSTED_PROXY:
-		return parse_netlist("--trusted-proxy", arg, &cfg->trusted, err,
-		    errlen);
-	case OPT_EXCLUDE:
-		return parse_netlist("--exclude", arg, &cfg->exclude, err,
-		    errlen);
-	case OPT_INCLUDE:
-		return parse_netlist("--include", arg, &cfg->include, err,
-		    errlen);
-	case OPT_BOOTSTRAP:
-		if (cfg->nbootstrap == BOOTSTRAP_MAX) {
-			seterr(err, errlen, "--bootstrap: at most %d files",
-			    BOOTSTRAP_MAX);
-			return -1;
-		}
-		cfg->bootstrap[cfg->nbootstrap++] = arg;
-		return 0;
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		if ((v = checks[i].bad(cfg)) == NULL)
+			continue;
+		if (v == FAILS)
+			seterr(err, errlen, "%s", checks[i].msg);
+		else
+			seterr(err, errlen, "%s, not '%s'", checks[i].msg, v);
+		return -1;
 	}
 	return 0;
-bad:
-	for (size_t i = 0; i < sizeof(value_help) / sizeof(value_help[0]); i++)
-		if (value_help[i].opt == ch)
-			seterr(err, errlen, "%s, not '%s'", value_help[i].help,
-			    arg);
-	return -1;
 }
 
-static int
-parse_jobs(const char *s, int *jobs)
+static void
+config_defaults(struct config *cfg)
 {
-	char *end;
-	long v;
-
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || v < 1 || v > MAX_JOBS)
-		return -1;
-	*jobs = (int)v;
-	return 0;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->jobs = DEFAULT_JOBS;
+	cfg->fmt = FMT_AUTO;
+	cfg->rate = DEFAULT_RATE;
+	cfg->timeout_ms = DEFAULT_TIMEOUT_MS;
+	cfg->connect_ms = DEFAULT_CONNECT_MS;
+	cfg->retries = DEFAULT_RETRIES;
+	cfg->max_age = DEFAULT_MAX_AGE;
+	cfg->progress = -1;
 }
 
 /*
@@ -493,194 +947,32 @@ int
 config_parse(struct config *cfg, int argc, char **argv, char *err,
     size_t errlen)
 {
-	static char *stdin_only[] = { "-", NULL };
-	int ch;
+	struct option longopts[NOPTS + 1];
+	char optstring[2 * NOPTS + 2];
+	int ch, rc;
 
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->jobs = DEFAULT_JOBS;
-	cfg->fmt = FMT_AUTO;
-	cfg->rate = DEFAULT_RATE;
-	cfg->timeout_ms = DEFAULT_TIMEOUT_MS;
-	cfg->connect_ms = DEFAULT_CONNECT_MS;
-	cfg->retries = DEFAULT_RETRIES;
-	cfg->max_age = DEFAULT_MAX_AGE;
-	cfg->progress = -1;
+	config_defaults(cfg);
+	getopt_tables(longopts, optstring);
 	optind = 0;	/* glibc: a full reset, even mid-way through "-xv" */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":j:f:o:F:vqhV", longopts,
+	while ((ch = getopt_long(argc, argv, optstring, longopts,
 	    NULL)) != -1) {
-		switch (ch) {
-		case 'j':
-			if (parse_jobs(optarg, &cfg->jobs) == -1) {
-				snprintf(err, errlen, "-j takes a number of "
-				    "workers from 1 to %d, not '%s'",
-				    MAX_JOBS, optarg);
-				return -1;
-			}
-			break;
-		case 'f':
-			if (logfmt_by_name(optarg, &cfg->fmt) == -1) {
-				snprintf(err, errlen, "unknown log format "
-				    "'%s' (auto, combined, common, "
-				    "vhost_combined, sshd, first-ip)", optarg);
-				return -1;
-			}
-			break;
-		case OPT_REGEX:
-			cfg->regex = optarg;
-			break;
-		case OPT_LOG_FORMAT:
-			cfg->log_format = optarg;
-			break;
-		case OPT_JSON_FIELD:
-			cfg->json_field = optarg;
-			break;
-		case OPT_JSON_TIME:
-			cfg->json_time = optarg;
-			break;
-		case OPT_JSON_BYTES:
-			cfg->json_bytes = optarg;
-			break;
-		case OPT_LIVE:
-			cfg->offline = 0;
-			break;
-		case OPT_OFFLINE:
-			cfg->offline = 1;
-			break;
-		case OPT_DB:
-			cfg->db = optarg;
-			break;
-		case OPT_BUILD_DB:
-			cfg->build_db = optarg;
-			break;
-		case OPT_RDAP_URL:
-			cfg->rdap_url = optarg;
-			break;
-		case OPT_WHOIS_SERVER:
-			cfg->whois_server = optarg;
-			break;
-		case OPT_CACHE:
-			cfg->cache_path = optarg;
-			break;
-		case OPT_NO_CACHE:
-			cfg->no_cache = 1;
-			break;
-		case OPT_PROGRESS:
-		case OPT_NO_PROGRESS:
-			cfg->progress = ch == OPT_PROGRESS;
-			break;
-		case OPT_NO_HEADER:
-			cfg->no_header = 1;
-			break;
-		case OPT_CSV_SAFE:
-			cfg->csv_safe = 1;
-			break;
-		case 'F':
-		case OPT_FIELDS:
-		case OPT_BY:
-		case OPT_TOP:
-		case OPT_MIN_HITS:
-		case OPT_SINCE:
-		case OPT_UNTIL:
-		case OPT_CLIENT:
-		case OPT_TRUSTED_PROXY:
-		case OPT_EXCLUDE:
-		case OPT_INCLUDE:
-		case OPT_PROTOCOL:
-		case OPT_RATE:
-		case OPT_TIMEOUT:
-		case OPT_CONNECT_TIMEOUT:
-		case OPT_RETRIES:
-		case OPT_MAX_AGE:
-		case OPT_BOOTSTRAP:
-			if (value_option(cfg, ch, optarg, err, errlen) == -1)
-				return -1;
-			break;
-		case 'o':
-			cfg->output = optarg;
-			break;
-		case 'v':
-			cfg->verbose = 1;
-			cfg->quiet = 0;
-			break;
-		case 'q':
-			cfg->quiet = 1;
-			cfg->verbose = 0;
-			break;
-		case 'h':
-			usage(stdout);
-			return 1;
-		case 'V':
-			printf("ipwhois %s\n", IPWHOIS_VERSION);
-			return 1;
-		case ':':
-			if (strncmp(argv[optind - 1], "--", 2) == 0)
-				snprintf(err, errlen, "option '%s' needs a "
-				    "value", argv[optind - 1]);
-			else
-				snprintf(err, errlen, "option '-%c' needs a "
-				    "value", optopt);
-			return -1;
-		default:
-			if (optopt != 0)
-				snprintf(err, errlen, "unknown option '-%c'",
-				    optopt);
-			else
-				snprintf(err, errlen, "unknown option '%s'",
-				    argv[optind - 1]);
-			return -1;
-		}
+		const struct optdef *o = option_of(ch);
+
+		if (ch == ':' || ch == '?' || o == NULL)
+			return getopt_error(ch, argv, err, errlen);
+		if ((rc = readers[o->kind](cfg, o, optarg, err, errlen)) != 0)
+			return rc;
 	}
-	if (cfg->regex != NULL && cfg->log_format != NULL) {
-		seterr(err, errlen, "--regex and --log-format: give one");
+	cfg->inputs = argc > optind ? argv + optind : stdin_only;
+	cfg->ninputs = argc > optind ? argc - optind : 1;
+	if (config_check(cfg, err, errlen) == -1)
 		return -1;
-	}
-	if ((cfg->json_time != NULL || cfg->json_bytes != NULL) &&
-	    cfg->json_field == NULL) {
-		seterr(err, errlen, "--json-time and --json-bytes go with "
-		    "--json-field");
-		return -1;
-	}
 	if (cfg->regex != NULL || cfg->log_format != NULL)
 		cfg->fmt = FMT_REGEX;
 	else if (cfg->json_field != NULL)
 		cfg->fmt = FMT_JSON;
 	if (cfg->ncolumns == 0)
 		cfg->ncolumns = columns_default(cfg->by, cfg->columns);
-	if (cfg->since != 0 && cfg->until != 0 && cfg->until <= cfg->since) {
-		seterr(err, errlen, "--until must be later than --since");
-		return -1;
-	}
-	if (cfg->trusted.n > 0 && cfg->client != CLIENT_XFF) {
-		seterr(err, errlen, "--trusted-proxy is for --client xff");
-		return -1;
-	}
-	/* JSON is no spreadsheet's: a quote put in would only be wrong. */
-	if (cfg->csv_safe && cfg->outfmt == OUT_JSONL) {
-		seterr(err, errlen, "--csv-safe is for -F csv and tsv");
-		return -1;
-	}
-	if (cfg->output != NULL && cfg->output[0] == '\0') {
-		snprintf(err, errlen, "-o needs a file name");
-		return -1;
-	}
-	if (cfg->rdap_url != NULL && strncmp(cfg->rdap_url, "http://", 7) &&
-	    strncmp(cfg->rdap_url, "https://", 8)) {
-		seterr(err, errlen, "--rdap-url takes an http:// or https:// URL, "
-		    "not '%s'", cfg->rdap_url);
-		return -1;
-	}
-	if ((cfg->whois_server != NULL && cfg->whois_server[0] == '\0') ||
-	    (cfg->cache_path != NULL && cfg->cache_path[0] == '\0')) {
-		seterr(err, errlen, "%s needs a value", cfg->cache_path &&
-		    !cfg->cache_path[0] ? "--cache" : "--whois-server");
-		return -1;
-	}
-	if (cfg->build_db != NULL && argc == optind) {
-		snprintf(err, errlen, "--build-db needs the CSV files to read");
-		return -1;
-	}
-	cfg->inputs = argc > optind ? argv + optind : stdin_only;
-	cfg->ninputs = argc > optind ? argc - optind : 1;
 	return 0;
 }

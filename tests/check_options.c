@@ -122,7 +122,7 @@ static const struct {
 static char **
 make_argv(const char *const *args, int *argc)
 {
-	static char **keep[64];
+	static char **keep[256];
 	static size_t nkeep;
 	char **argv = calloc(MAXARGS + 2, sizeof(*argv));
 	int n = 0;
@@ -203,7 +203,7 @@ stdout_of(const char *const *args, int *rc)
 	struct config cfg;
 	int fd = mkstemp(path), saved, argc;
 	char **argv = make_argv(args, &argc);
-	static char out[4096];
+	static char out[16384];
 	ssize_t n;
 
 	ck_assert_int_ne(fd, -1);
@@ -290,6 +290,393 @@ START_TEST(test_parse_twice)
 }
 END_TEST
 
+/*
+ * The whole message for each kind of bad value and each check between
+ * options: main prints it as it is, and the integration tests and
+ * scripts read it.
+ */
+static const struct {
+	const char *argv[MAXARGS];
+	const char *msg;
+} messages[] = {
+	{ { "-j", "0" },
+	    "-j takes a number of workers from 1 to 256, not '0'" },
+	{ { "-f", "nope" }, "unknown log format 'nope' (auto, combined, "
+	    "common, vhost_combined, sshd, first-ip)" },
+	{ { "--protocol", "gopher" },
+	    "--protocol takes rdap or whois, not 'gopher'" },
+	{ { "-F", "xml" }, "-F takes csv, tsv or jsonl, not 'xml'" },
+	{ { "--client", "XFF" }, "--client takes peer or xff, not 'XFF'" },
+	{ { "--by", "as" }, "--by takes ip, network, asn, org, country or "
+	    "abuse, not 'as'" },
+	{ { "--rate", "0" },
+	    "--rate takes requests per second, 0.01 to 1000000, not '0'" },
+	{ { "--timeout", "3601" },
+	    "--timeout takes seconds, 0.01 to 3600, not '3601'" },
+	{ { "--connect-timeout", "x" },
+	    "--connect-timeout takes seconds, 0.01 to 3600, not 'x'" },
+	{ { "--retries", "1.5" },
+	    "--retries takes a whole number from 0 to 10, not '1.5'" },
+	{ { "--max-age", "1y" },
+	    "--max-age takes an age like 30d, 12h, 90m or 3600s, not '1y'" },
+	{ { "--top", "0" },
+	    "--top takes a number of rows, 1 or more, not '0'" },
+	{ { "--min-hits", "-1" },
+	    "--min-hits takes a number of hits, not '-1'" },
+	{ { "--since", "yesterday" }, "--since takes a time like 2026-12-01, "
+	    "2026-12-01T08:00:00Z or an age like 24h or 7d, not 'yesterday'" },
+	{ { "--until", "2026-13-01" }, "--until takes a time like 2026-12-01, "
+	    "2026-12-01T08:00:00Z or an age like 24h or 7d, not '2026-13-01'" },
+	{ { "--fields", "ip,nope" }, "--fields: unknown column 'nope' (ip, "
+	    "hits, bytes, addresses, first_seen, last_seen, kind, registry, "
+	    "network, net_name, org, country, asn, as_name, abuse_email, "
+	    "source, status)" },
+	{ { "--fields", "hits,ip,hits" }, "--fields: 'hits' twice" },
+	{ { "--exclude", "1.2.3.4,,5.6.7.8" }, "--exclude takes addresses or "
+	    "networks like 192.0.2.0/24,2001:db8::/32, "
+	    "not '1.2.3.4,,5.6.7.8'" },
+	{ { "--include", "10.0.0.0/33" },
+	    "--include: '10.0.0.0/33' is not an address or network" },
+	{ { "--bootstrap=a", "--bootstrap=b", "--bootstrap=c",
+	    "--bootstrap=d", "--bootstrap=e" },
+	    "--bootstrap: at most 4 files" },
+	{ { "--regex", "(?<ip>x)", "--log-format", "$remote_addr" },
+	    "--regex and --log-format: give one" },
+	{ { "--json-time", "ts" },
+	    "--json-time and --json-bytes go with --json-field" },
+	{ { "--json-bytes", "size" },
+	    "--json-time and --json-bytes go with --json-field" },
+	{ { "--since", "2026-12-02", "--until", "2026-12-01" },
+	    "--until must be later than --since" },
+	{ { "--trusted-proxy", "10.0.0.0/8" },
+	    "--trusted-proxy is for --client xff" },
+	{ { "-F", "jsonl", "--csv-safe" }, "--csv-safe is for -F csv and tsv" },
+	{ { "--output=" }, "-o needs a file name" },
+	{ { "--rdap-url", "ftp://x/" },
+	    "--rdap-url takes an http:// or https:// URL, not 'ftp://x/'" },
+	{ { "--rdap-url", "" },
+	    "--rdap-url takes an http:// or https:// URL, not ''" },
+	{ { "--cache", "" }, "--cache needs a value" },
+	{ { "--whois-server", "" }, "--whois-server needs a value" },
+	{ { "--build-db", "ip.db" }, "--build-db needs the CSV files to read" },
+	{ { "--bogus" }, "unknown option '--bogus'" },
+	{ { "-x" }, "unknown option '-x'" },
+	{ { "--rate" }, "option '--rate' needs a value" },
+	{ { "a.log", "-F" }, "option '-F' needs a value" },
+	{ { "--live=1" }, "option '--live' takes no value" },
+	{ { "--no-progress=yes" }, "option '--no-progress' takes no value" },
+};
+
+START_TEST(test_message)
+{
+	struct config cfg;
+	char err[512] = "";
+	int argc;
+	char **argv = make_argv(messages[_i].argv, &argc);
+
+	ck_assert_int_eq(config_parse(&cfg, argc, argv, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, messages[_i].msg);
+	config_free(&cfg);
+}
+END_TEST
+
+/* config_parse of args, which must be accepted. */
+static void
+parse_ok(const char *const *args, struct config *cfg)
+{
+	char err[512] = "";
+	int argc;
+	char **argv = make_argv(args, &argc);
+
+	ck_assert_msg(config_parse(cfg, argc, argv, err, sizeof(err)) == 0,
+	    "refused: %s", err);
+}
+
+/* Each kind of value lands in its field, as what it means. */
+START_TEST(test_values)
+{
+	static const char *const numbers[] = { "--rate", "2.5", "--timeout",
+	    "1.5", "--connect-timeout=0.25", "--retries", "3.0", NULL };
+	static const char *const counts[] = { "--max-age", "2w", "--top", "5",
+	    "--min-hits", "0", "--no-header", NULL };
+	static const char *const words[] = { "--protocol", "whois", "-Ftsv",
+	    "--client", "xff", "--by", "asn", NULL };
+	static const char *const lists[] = { "--bootstrap", "a.json",
+	    "--bootstrap=b.json", "--exclude", "192.0.2.0/24,2001:db8::1",
+	    "--fields", "status,ip", NULL };
+	static const char *const flags[] = { "--no-cache", "--progress",
+	    "--csv-safe", "--offline", "--no-progress", NULL };
+	struct config cfg;
+
+	parse_ok(numbers, &cfg);
+	ck_assert(cfg.rate == 2.5);
+	ck_assert_int_eq(cfg.timeout_ms, 1500);
+	ck_assert_int_eq(cfg.connect_ms, 250);
+	ck_assert_int_eq(cfg.retries, 3);
+	parse_ok(counts, &cfg);
+	ck_assert_int_eq(cfg.max_age, 14 * 86400);
+	ck_assert_uint_eq(cfg.top, 5);
+	ck_assert_uint_eq(cfg.min_hits, 0);
+	ck_assert_int_eq(cfg.no_header, 1);
+	parse_ok(words, &cfg);
+	ck_assert_int_eq(cfg.protocol, PROTO_WHOIS);
+	ck_assert_int_eq(cfg.outfmt, OUT_TSV);
+	ck_assert_int_eq(cfg.client, CLIENT_XFF);
+	ck_assert_int_eq(cfg.by, BY_ASN);
+	ck_assert_int_eq(cfg.columns[0], COL_ASN);	/* --by's columns */
+	parse_ok(lists, &cfg);
+	ck_assert_int_eq(cfg.nbootstrap, 2);
+	ck_assert_str_eq(cfg.bootstrap[1], "b.json");
+	ck_assert_int_eq(cfg.exclude.n, 2);
+	ck_assert_uint_eq(cfg.exclude.plen[0], 96 + 24);
+	ck_assert_uint_eq(cfg.exclude.plen[1], 128);
+	ck_assert_int_eq(cfg.ncolumns, 2);
+	ck_assert_int_eq(cfg.columns[0], COL_STATUS);
+	ck_assert_int_eq(cfg.columns[1], COL_IP);
+	config_free(&cfg);
+	parse_ok(flags, &cfg);
+	ck_assert_int_eq(cfg.no_cache, 1);
+	ck_assert_int_eq(cfg.progress, 0);
+	ck_assert_int_eq(cfg.csv_safe, 1);
+	ck_assert_int_eq(cfg.offline, 1);
+}
+END_TEST
+
+/* --log-format reads lines as a regex would; --json-field as JSON. */
+START_TEST(test_line_formats)
+{
+	static const char *const lf[] = { "--log-format", "$remote_addr -",
+	    NULL };
+	static const char *const json[] = { "--json-field", "request.ip",
+	    "--json-time=ts", "--json-bytes", "size", NULL };
+	struct config cfg;
+
+	parse_ok(lf, &cfg);
+	ck_assert_int_eq(cfg.fmt, FMT_REGEX);
+	ck_assert_str_eq(cfg.log_format, "$remote_addr -");
+	parse_ok(json, &cfg);
+	ck_assert_int_eq(cfg.fmt, FMT_JSON);
+	ck_assert_str_eq(cfg.json_field, "request.ip");
+	ck_assert_str_eq(cfg.json_time, "ts");
+	ck_assert_str_eq(cfg.json_bytes, "size");
+}
+END_TEST
+
+static const struct optdef *
+option_named(const char *name)
+{
+	size_t n;
+	const struct optdef *t = options_table(&n);
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(t[i].name, name) == 0)
+			return &t[i];
+	return NULL;
+}
+
+/* Every row is whole: what getopt, --help and the messages need. */
+START_TEST(test_table)
+{
+	size_t n;
+	const struct optdef *t = options_table(&n);
+
+	ck_assert_uint_gt(n, 40);
+	for (size_t i = 0; i < n; i++) {
+		const struct optdef *o = &t[i];
+
+		ck_assert_msg(o->help != NULL && *o->help != '\0', "%s",
+		    o->name);
+		ck_assert_msg(option_has_arg(o) == (o->arg != NULL), "%s",
+		    o->name);
+		if (o->kind == OA_ACTION)
+			ck_assert_ptr_nonnull(o->set);
+		if (o->kind == OA_WORD)
+			ck_assert_msg(o->words != NULL && o->takes == NULL,
+			    "%s: its words make its message", o->name);
+		if (o->kind >= OA_INT && o->kind <= OA_COUNT)
+			ck_assert_msg(o->takes != NULL, "%s", o->name);
+		for (size_t k = i + 1; k < n; k++) {
+			ck_assert_str_ne(o->name, t[k].name);
+			ck_assert_msg(o->letter == 0 ||
+			    o->letter != t[k].letter, "-%c twice", o->letter);
+		}
+	}
+}
+END_TEST
+
+/* What completions offer after an option that takes words. */
+START_TEST(test_words)
+{
+	const struct optdef *o;
+
+	o = option_named("protocol");
+	ck_assert_str_eq(option_word(o, 0), "rdap");
+	ck_assert_str_eq(option_word(o, 1), "whois");
+	ck_assert_ptr_null(option_word(o, 2));
+	o = option_named("output-format");
+	ck_assert_int_eq(o->letter, 'F');
+	ck_assert_str_eq(option_word(o, 2), "jsonl");
+	ck_assert_ptr_null(option_word(o, 3));
+	o = option_named("by");
+	ck_assert_str_eq(option_word(o, BY_ABUSE), "abuse");
+	ck_assert_ptr_null(option_word(o, BY_MAX));
+	o = option_named("format");
+	ck_assert_str_eq(option_word(o, 0), "auto");
+	for (size_t i = 0; option_word(o, i) != NULL; i++) {
+		enum logfmt f;
+
+		ck_assert_int_eq(logfmt_by_name(option_word(o, i), &f), 0);
+		ck_assert_int_ne(f, FMT_REGEX);
+	}
+	ck_assert_ptr_null(option_word(option_named("jobs"), 0));
+}
+END_TEST
+
+/* usage(), whole. */
+static char *
+help_text(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(fp);
+	usage(fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	return buf;
+}
+
+/*
+ * --help has a line for every option, lists every format -f takes, and
+ * fits a terminal.
+ */
+START_TEST(test_help_table)
+{
+	char *help = help_text(), want[128];
+	size_t n;
+	const struct optdef *t = options_table(&n), *f;
+
+	for (size_t i = 0; i < n; i++) {
+		if (t[i].letter != 0)
+			snprintf(want, sizeof(want), "\n  -%c, --%s%s",
+			    t[i].letter, t[i].name, t[i].arg ? " " : "");
+		else
+			snprintf(want, sizeof(want), "\n      --%s%s",
+			    t[i].name, t[i].arg ? " " : "");
+		ck_assert_msg(strstr(help, want) != NULL, "no \"%s\"",
+		    want + 1);
+	}
+	f = option_named("format");
+	for (size_t i = 0; option_word(f, i) != NULL; i++)
+		ck_assert_ptr_nonnull(strstr(help, option_word(f, i)));
+	for (const char *p = help; *p != '\0'; p += strcspn(p, "\n") + 1)
+		ck_assert_msg(strcspn(p, "\n") <= 79, "long: %.*s",
+		    (int)strcspn(p, "\n"), p);
+	free(help);
+}
+END_TEST
+
+/* An option the manual lists: ".It Fl j Ar jobs , Fl Fl jobs ...". */
+struct manopt {
+	int	 letter;
+	char	 name[32];
+};
+
+/* The man page, from the top of the tree or beside the test data. */
+static char *
+man_page(void)
+{
+	const char *data = getenv("IPWHOIS_TESTDATA");
+	char path[4096];
+	char *s;
+
+	if ((s = tu_slurp("man/ipwhois.1", NULL)) != NULL)
+		return s;
+	snprintf(path, sizeof(path), "%s/../../man/ipwhois.1",
+	    data != NULL ? data : "tests/data");
+	s = tu_slurp(path, NULL);
+	ck_assert_msg(s != NULL, "no man page: man/ipwhois.1, %s", path);
+	return s;
+}
+
+/* The names on one ".It" line of the option list. */
+static void
+man_entry(char *line, struct manopt *m)
+{
+	char *tok[32], *save;
+	int n = 0;
+
+	memset(m, 0, sizeof(*m));
+	for (char *w = strtok_r(line, " \t", &save); w != NULL && n < 32;
+	    w = strtok_r(NULL, " \t", &save))
+		tok[n++] = w;
+	for (int i = 1; i + 1 < n; i++) {
+		if (strcmp(tok[i], "Fl") != 0)
+			continue;
+		if (strcmp(tok[i + 1], "Fl") == 0 && i + 2 < n) {
+			snprintf(m->name, sizeof(m->name), "%s", tok[i + 2]);
+			i += 2;
+		} else if (strlen(tok[i + 1]) == 1)
+			m->letter = tok[++i][0];
+	}
+}
+
+/*
+ * The ".It Fl" entries of the DESCRIPTION's option list (the one after
+ * "The options are as follows:"), not those of the lists inside it.
+ */
+static size_t
+man_options(struct manopt *out, size_t max)
+{
+	char *page = man_page(), *line, *save;
+	int depth = -1;
+	size_t n = 0;
+
+	for (line = strtok_r(page, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (strcmp(line, "The options are as follows:") == 0)
+			depth = 0;
+		else if (depth >= 0 && strncmp(line, ".Bl ", 4) == 0)
+			depth++;
+		else if (depth > 0 && strcmp(line, ".El") == 0) {
+			if (--depth == 0)
+				break;
+		} else if (depth == 1 && strncmp(line, ".It Fl ", 7) == 0) {
+			ck_assert_uint_lt(n, max);
+			man_entry(line, &out[n++]);
+		}
+	}
+	free(page);
+	return n;
+}
+
+/* ipwhois(1) lists every option of the table, with its letter, and no other. */
+START_TEST(test_man_page)
+{
+	struct manopt man[128];
+	size_t nman = man_options(man, nitems(man)), n, k;
+	const struct optdef *t = options_table(&n), *o;
+
+	ck_assert_uint_gt(nman, 0);
+	for (size_t i = 0; i < n; i++) {
+		for (k = 0; k < nman; k++)
+			if (strcmp(man[k].name, t[i].name) == 0)
+				break;
+		ck_assert_msg(k < nman, "--%s is not in ipwhois(1)", t[i].name);
+		ck_assert_msg(man[k].letter == t[i].letter,
+		    "--%s: letter '%c' in ipwhois(1), '%c' here", t[i].name,
+		    man[k].letter ? man[k].letter : '-',
+		    t[i].letter ? t[i].letter : '-');
+	}
+	for (k = 0; k < nman; k++) {
+		o = option_named(man[k].name);
+		ck_assert_msg(o != NULL, "ipwhois(1) has --%s, the table not",
+		    man[k].name);
+	}
+	ck_assert_uint_eq(nman, n);
+}
+END_TEST
+
 static Suite *
 options_suite(void)
 {
@@ -301,6 +688,13 @@ options_suite(void)
 	tcase_add_test(tc, test_version);
 	tcase_add_test(tc, test_help);
 	tcase_add_test(tc, test_parse_twice);
+	tcase_add_loop_test(tc, test_message, 0, nitems(messages));
+	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_line_formats);
+	tcase_add_test(tc, test_table);
+	tcase_add_test(tc, test_words);
+	tcase_add_test(tc, test_help_table);
+	tcase_add_test(tc, test_man_page);
 	suite_add_tcase(s, tc);
 	return s;
 }
