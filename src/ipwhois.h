@@ -172,7 +172,6 @@ enum fit logfmt_parse(struct logctx *, const char *, size_t, struct hit *);
 enum logfmt logfmt_detect(struct logctx *, const char *, size_t);
 int	 logfmt_by_name(const char *, enum logfmt *);
 const char *logfmt_name(enum logfmt);
-const char *logfmt_names(void);
 int	 logfmt_has_xff(const struct logctx *);
 void	*logfmt_regex_compile(const char *, char *, size_t);
 void	 logfmt_regex_free(void *);

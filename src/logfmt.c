@@ -636,23 +636,6 @@ logfmt_by_name(const char *name, enum logfmt *fmt)
 	return -1;
 }
 
-/* "auto, combined, ...": the names -f takes, for messages and --help. */
-const char *
-logfmt_names(void)
-{
-	static char names[512];
-	size_t len;
-
-	if (names[0] != '\0')
-		return names;
-	len = (size_t)snprintf(names, sizeof(names), "auto");
-	for (size_t i = 0; i < NFORMATS && len < sizeof(names); i++)
-		if (formats[i].fmt != FMT_REGEX)
-			len += (size_t)snprintf(names + len, sizeof(names) - len,
-			    ", %s", formats[i].name);
-	return names;
-}
-
 /* Whether lines of the context's format can carry X-Forwarded-For. */
 int
 logfmt_has_xff(const struct logctx *ctx)
