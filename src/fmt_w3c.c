@@ -36,7 +36,7 @@ static const struct named_column {
 	{ "sc-bytes", W3C_BYTES },	/* W3C: bytes sent to the client */
 	/* IIS, ASP.NET Core: a logged request header */
 	{ "cs(x-forwarded-for)", W3C_XFF },
-	/* CloudFront; the name IIS 8.5 custom fields are usually given */
+	/* CloudFront; a name an IIS 8.5 custom field for it may have */
 	{ "x-forwarded-for", W3C_XFF },
 	{ "c_ip", W3C_CLIENT },		/* Cloud Storage */
 	{ "time_micros", W3C_MICROS },	/* Cloud Storage: epoch microseconds */
