@@ -136,11 +136,29 @@ struct hit {
  * The columns of a header-defined format (W3C #Fields:, CloudFront, a
  * Google Cloud Storage CSV header), from the last header line seen.
  */
-#define W3C_COLS	64
+enum w3c_role {
+	W3C_CLIENT,	/* c-ip, c_ip */
+	W3C_DATE,	/* date: YYYY-MM-DD */
+	W3C_TIME,	/* time: HH:MM:SS */
+	W3C_MICROS,	/* time_micros: microseconds since the epoch */
+	W3C_BYTES,	/* sc-bytes, sc_bytes */
+	W3C_XFF,	/* cs(X-Forwarded-For), x-forwarded-for */
+	W3C_ROLES
+};
+
+#define W3C_COLS	254	/* columns a header may name */
+#define W3C_NOCOL	255
+#define W3C_XFF_MAX	1024
+
 struct w3c_layout {
-	uint8_t	 ncols;		/* 0: no header line yet */
+	uint8_t	 family;	/* whose header (fmt_w3c.c); 0: none yet */
+	uint8_t	 ncols;
 	char	 sep;		/* between columns: ' ', '\t' or ',' */
-	int8_t	 client, date, time, datetime, bytes, xff;	/* -1: none */
+	uint8_t	 col[W3C_ROLES];	/* each role's column; W3C_NOCOL: none */
+	uint8_t	 role[W3C_COLS];	/* each column's role + 1; 0: none */
+	char	 last_date[10];	/* the date column last read, */
+	int64_t	 last_day;	/* and its midnight */
+	char	 xff[W3C_XFF_MAX];	/* X-Forwarded-For, IIS's '+' undone */
 };
 
 struct logctx;

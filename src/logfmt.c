@@ -456,6 +456,13 @@ static const struct format {
 	scan_fn	 scan;
 	unsigned flags;
 } formats[] = {
+	/* Amazon CloudFront standard logs: W3C with x-edge- columns, tabs */
+	{ "cloudfront", FMT_CLOUDFRONT, scan_cloudfront,
+	    DETECT | XFF | COMMENTS },
+	/* W3C extended log format (IIS): "#Fields:" names the columns */
+	{ "w3c", FMT_W3C, scan_w3c, DETECT | XFF | COMMENTS },
+	/* Google Cloud Storage usage logs: CSV under a header line */
+	{ "gcs", FMT_GCS, scan_gcs, DETECT },
 	/* Apache's vhost_combined: "%v:%p %h %l %u %t ..." */
 	{ "vhost_combined", FMT_VHOST, scan_vhost, DETECT },
 	/* NCSA combined (Apache, nginx's default "combined" and "main") */
