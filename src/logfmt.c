@@ -581,14 +581,15 @@ logfmt_parse(struct logctx *ctx, const char *line, size_t n, struct hit *h)
 /*
  * The format of a file from the lines at its start: the one that reads
  * the most of them, an exact client counting twice a line in the format
- * without one; first-ip when none reads any client.  ctx's state (a W3C
- * layout) is the chosen format's after the sample.
+ * without one (a W3C directive, a syslog line about no peer); first-ip
+ * when no format reads any line.  Each format is tried on a copy of ctx:
+ * the parser reads the file again from its start with the one chosen.
  */
 enum logfmt
 logfmt_detect(struct logctx *ctx, const char *buf, size_t n)
 {
 	enum { SAMPLE = 64 };
-	size_t score[NFORMATS] = { 0 }, clients[NFORMATS] = { 0 }, best = 0;
+	size_t score[NFORMATS] = { 0 }, best = 0;
 	const char *end = buf + n;
 	struct logctx try;
 
@@ -611,7 +612,7 @@ logfmt_detect(struct logctx *ctx, const char *buf, size_t n)
 			fit = scan_as(&try, &formats[i], p, eol, &h);
 			/* Comments and blank lines say nothing of the format. */
 			if (fit == FIT_EXACT)
-				score[i] += 2, clients[i]++;
+				score[i] += 2;
 			else if (fit == FIT_NOCLIENT && !no_client_line(
 			    &formats[i], p, eol))
 				score[i]++;
@@ -622,7 +623,7 @@ logfmt_detect(struct logctx *ctx, const char *buf, size_t n)
 		if (score[i] > score[best])
 			best = i;
 	}
-	if (clients[best] == 0)
+	if (score[best] == 0)
 		return FMT_FIRST_IP;
 	return formats[best].fmt;
 }

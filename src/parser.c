@@ -439,8 +439,7 @@ file_end(struct parser *ps, int input, const char *name)
 	struct file_counts *fc = &ps->file;
 	char shown[4 * EXAMPLE_MAX + 1];
 
-	if (fc->st.clients == 0 && fc->st.noclient == 0 &&
-	    fc->st.rejected > 0) {
+	if (fc->st.clients == 0 && fc->st.rejected > 0) {
 		text_escape(shown, sizeof(shown), fc->st.example,
 		    fc->st.example_len);
 		warnx("%s: none of its %llu lines could be read as %s, e.g.: "

@@ -12,6 +12,10 @@
 #include "ipwhois.h"
 #include "testutil.h"
 
+/* What -f takes, in the order of enum logfmt. */
+#define FORMAT_NAMES	"auto, combined, common, vhost_combined, sshd, w3c, " \
+	"cloudfront, gcs, first-ip"
+
 #define MAXARGS	8
 
 /* A usage error whose message must contain msg. */
@@ -301,8 +305,7 @@ static const struct {
 } messages[] = {
 	{ { "-j", "0" },
 	    "-j takes a number of workers from 1 to 256, not '0'" },
-	{ { "-f", "nope" }, "unknown log format 'nope' (auto, combined, "
-	    "common, vhost_combined, sshd, first-ip)" },
+	{ { "-f", "nope" }, "unknown log format 'nope' (" FORMAT_NAMES ")" },
 	{ { "--protocol", "gopher" },
 	    "--protocol takes rdap or whois, not 'gopher'" },
 	{ { "-F", "xml" }, "-F takes csv, tsv or jsonl, not 'xml'" },

@@ -35,6 +35,8 @@ case $IPWHOIS in /*) ;; *) IPWHOIS=$(pwd)/$IPWHOIS ;; esac
 case $GENLOG in /*) ;; *) GENLOG=$(pwd)/$GENLOG ;; esac
 case $TESTSERVER in /*) ;; *) TESTSERVER=$(pwd)/$TESTSERVER ;; esac
 HEADER=ip,hits,bytes,first_seen,last_seen,kind,registry,network,net_name,org,country,asn,as_name,abuse_email,source,status
+# What -f takes, in the order of enum logfmt.
+FORMAT_NAMES="auto, combined, common, vhost_combined, sshd, w3c, cloudfront, gcs, first-ip"
 REGEX='ts=(?<time>\S+) ip=(?<ip>\S+) size=(?<bytes>\d+)'
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/ipwhois-test.XXXXXX") || exit 1
@@ -881,6 +883,10 @@ t_worker_terminated() {
 t_usage() {
 	# The log goes first (options are permuted): an option that lacks its
 	# value can then come last.
+	run "$DATA/sample.log" -f nope </dev/null
+	[ "$st" = 2 ] && [ ! -s "$W/out" ] &&
+	    [ "$(sed -n 1p "$W/err")" = "ipwhois: unknown log format 'nope' ($FORMAT_NAMES)" ]
+	check $? "usage: -f nope" "status $st, stderr: $(errline)"
 	while IFS='|' read -r args msg; do
 		# shellcheck disable=SC2086
 		run "$DATA/sample.log" $args </dev/null
@@ -893,7 +899,6 @@ t_usage() {
 	-j x|ipwhois: -j takes a number of workers from 1 to 256, not 'x'
 	-j 2x|ipwhois: -j takes a number of workers from 1 to 256, not '2x'
 	--jobs=-1|ipwhois: -j takes a number of workers from 1 to 256, not '-1'
-	-f nope|ipwhois: unknown log format 'nope' (auto, combined, common, vhost_combined, sshd, first-ip)
 	--regex (|ipwhois: --regex: at offset 1: missing closing parenthesis
 	--regex no-ip-group|ipwhois: --regex: it needs a named group (?<ip>...)
 	--bogus|ipwhois: unknown option '--bogus'
