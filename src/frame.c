@@ -9,6 +9,7 @@
  * Both ends are the same binary on the same machine, so fields are in
  * host byte order.  Every pipe has one writer and one reader.
  */
+#include <err.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +215,28 @@ frame_flush(struct frame_buf *fb, int fd)
 	return frame_flush_some(fb, fd) == 0 ? 0 : -1;
 }
 
+/*
+ * How the roles send, as what they send: frame_add() queues a frame,
+ * frame_send() writes the queue out (blocking).  Neither returns on
+ * failure.  A frame that cannot be queued is out of memory; a write that
+ * fails means the consumer is gone (main reports how it ended), or a
+ * signal asked this process to stop.
+ */
+void
+frame_add(struct frame_buf *fb, enum frame_type type, const void *payload,
+    size_t len)
+{
+	if (frame_put(fb, type, payload, len) == -1)
+		err(EXIT_INTERNAL, "frame type %d, %zu bytes", type, len);
+}
+
+void
+frame_send(struct frame_buf *fb, int fd)
+{
+	if (frame_flush(fb, fd) == -1)
+		_exit(got_signal ? exit_for_signal() : EXIT_INTERNAL);
+}
+
 void
 frame_buf_free(struct frame_buf *fb)
 {
@@ -223,14 +246,14 @@ frame_buf_free(struct frame_buf *fb)
 }
 
 /* F_RESULT payload: the address, then the answer (answer_encode()). */
-int
+void
 wire_put_result(struct frame_buf *fb, const struct ip *ip,
     const struct answer *a)
 {
 	uint8_t buf[sizeof(struct ip) + ANSWER_WIRE_MAX];
 
 	memcpy(buf, ip->b, sizeof(ip->b));
-	return frame_put(fb, F_RESULT, buf,
+	frame_add(fb, F_RESULT, buf,
 	    sizeof(ip->b) + answer_encode(a, buf + sizeof(ip->b)));
 }
 

@@ -574,6 +574,8 @@ int	 frame_read(struct frame_reader *, struct frame *);
 int	 frame_put(struct frame_buf *, enum frame_type, const void *, size_t);
 int	 frame_flush(struct frame_buf *, int);
 int	 frame_flush_some(struct frame_buf *, int);
+void	 frame_add(struct frame_buf *, enum frame_type, const void *, size_t);
+void	 frame_send(struct frame_buf *, int);
 void	 frame_buf_free(struct frame_buf *);
 int	 frame_check(const uint8_t *, size_t, struct frame *);
 
@@ -632,7 +634,7 @@ struct count {
 
 #define BYTES_NONE	UINT64_MAX
 
-int	 wire_put_result(struct frame_buf *, const struct ip *,
+void	 wire_put_result(struct frame_buf *, const struct ip *,
 	    const struct answer *);
 int	 wire_get_result(const struct frame *, struct ip *, struct answer *);
 

@@ -128,8 +128,7 @@ route(struct parser *ps, const struct ip *ip)
 	if (!ps->cfg->offline)
 		w = least_loaded(ps, w);
 	ps->sent[w]++;
-	if (frame_put(&ps->queue[w], F_ADDR, ip->b, sizeof(ip->b)) == -1)
-		err(EXIT_INTERNAL, "out of memory");
+	frame_add(&ps->queue[w], F_ADDR, ip->b, sizeof(ip->b));
 	if (ps->queue[w].len - ps->queue[w].off >= QUEUE_FLUSH)
 		flush_worker(ps, w);
 }
@@ -454,8 +453,7 @@ file_end(struct parser *ps, int input, const char *name)
 	fc->hits_before = NULL;
 	fc->st.input = (uint32_t)input;
 	fc->st.fmt = (uint16_t)ps->ctx.fmt;
-	if (frame_put(&ps->files, F_FILE, &fc->st, sizeof(fc->st)) == -1)
-		err(EXIT_INTERNAL, "out of memory");
+	frame_add(&ps->files, F_FILE, &fc->st, sizeof(fc->st));
 }
 
 static void
@@ -558,22 +556,10 @@ end_workers(struct parser *ps)
 	struct sentinel s = { ROLE_PARSER, 0 };
 
 	for (int w = 0; w < ps->nworkers; w++) {
-		if (!ps->alive[w])
-			continue;
-		if (frame_put(&ps->queue[w], F_SENTINEL, &s, sizeof(s)) == -1)
-			err(EXIT_INTERNAL, "out of memory");
+		if (ps->alive[w])
+			frame_add(&ps->queue[w], F_SENTINEL, &s, sizeof(s));
 	}
 	drain_queues(ps);
-}
-
-static void
-send_or_exit(struct frame_buf *fb, int fd)
-{
-	if (frame_flush(fb, fd) == -1) {
-		check_signal();
-		/* The reporter is gone; main reports how it ended. */
-		_exit(EXIT_INTERNAL);
-	}
 }
 
 /* The addresses to report, and the lines of those left out. */
@@ -600,21 +586,17 @@ send_counts(struct parser *ps)
 	struct sentinel s = { ROLE_PARSER, 0 };
 
 	tally(ps);
-	if (frame_put(&fb, F_PSTATS, &ps->st, sizeof(ps->st)) == -1)
-		err(EXIT_INTERNAL, "out of memory");
-	send_or_exit(&ps->files, ps->rfd);
+	frame_send(&ps->files, ps->rfd);
+	frame_add(&fb, F_PSTATS, &ps->st, sizeof(ps->st));
 	for (size_t i = 0; i < ps->tab.used; i++) {
 		if (ps->tab.ent[i].spare)
 			continue;
-		if (frame_put(&fb, F_COUNT, &ps->tab.ent[i],
-		    sizeof(ps->tab.ent[i])) == -1)
-			err(EXIT_INTERNAL, "out of memory");
+		frame_add(&fb, F_COUNT, &ps->tab.ent[i], sizeof(ps->tab.ent[i]));
 		if (fb.len >= QUEUE_FLUSH)
-			send_or_exit(&fb, ps->rfd);
+			frame_send(&fb, ps->rfd);
 	}
-	if (frame_put(&fb, F_SENTINEL, &s, sizeof(s)) == -1)
-		err(EXIT_INTERNAL, "out of memory");
-	send_or_exit(&fb, ps->rfd);
+	frame_add(&fb, F_SENTINEL, &s, sizeof(s));
+	frame_send(&fb, ps->rfd);
 	frame_buf_free(&fb);
 }
 

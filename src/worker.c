@@ -34,21 +34,6 @@ struct worker {
 	size_t	 naside, cap;
 };
 
-static void
-send_or_exit(struct frame_buf *fb, int fd)
-{
-	if (frame_flush(fb, fd) == -1)
-		_exit(got_signal ? exit_for_signal() : EXIT_INTERNAL);
-}
-
-static void
-put_or_exit(struct frame_buf *fb, enum frame_type type, const void *p,
-    size_t n)
-{
-	if (frame_put(fb, type, p, n) == -1)
-		err(EXIT_INTERNAL, "out of memory");
-}
-
 /* Look ip up; put it aside if may_defer and another worker is near. */
 static void
 handle(struct worker *w, const struct ip *ip, int may_defer, int out_fd)
@@ -72,11 +57,10 @@ handle(struct worker *w, const struct ip *ip, int may_defer, int out_fd)
 		w->st.failed++;
 		share_add(w->cfg->share, SHC_FAILED, 1);
 	}
-	if (wire_put_result(&w->out, ip, &a) == -1)
-		err(EXIT_INTERNAL, "out of memory");
+	wire_put_result(&w->out, ip, &a);
 	answer_clear(&a);
 	if (w->out.len >= BATCH)
-		send_or_exit(&w->out, out_fd);
+		frame_send(&w->out, out_fd);
 }
 
 /* Take up the addresses whose blocker has finished; how many were. */
@@ -108,7 +92,7 @@ wait_input(struct worker *w, struct frame_reader *fr, int out_fd)
 	while (w->naside > 0) {
 		if (retry_aside(w, out_fd) > 0)
 			continue;
-		send_or_exit(&w->out, out_fd);
+		frame_send(&w->out, out_fd);
 		if (poll(&pfd, 1, RECHECK_MS) == 1)
 			break;
 		if (got_signal)
@@ -131,7 +115,7 @@ worker_main(const struct config *cfg, int id, int in_fd, int out_fd)
 	for (;;) {
 		if ((r = frame_next(fr, &f)) == 0) {
 			/* Nothing more waiting: send what we have, then wait. */
-			send_or_exit(&w.out, out_fd);
+			frame_send(&w.out, out_fd);
 			if ((r = wait_input(&w, fr, out_fd)) == 1)
 				continue;
 			if (got_signal)
@@ -156,14 +140,14 @@ worker_main(const struct config *cfg, int id, int in_fd, int out_fd)
 	/* The put-aside addresses: wait for their blockers, then ask. */
 	while (w.naside > 0)
 		if (retry_aside(&w, out_fd) == 0) {
-			send_or_exit(&w.out, out_fd);
+			frame_send(&w.out, out_fd);
 			poll(NULL, 0, RECHECK_MS);
 			if (got_signal)
 				_exit(exit_for_signal());
 		}
-	put_or_exit(&w.out, F_WSTATS, &w.st, sizeof(w.st));
-	put_or_exit(&w.out, F_SENTINEL, &s, sizeof(s));
-	send_or_exit(&w.out, out_fd);
+	frame_add(&w.out, F_WSTATS, &w.st, sizeof(w.st));
+	frame_add(&w.out, F_SENTINEL, &s, sizeof(s));
+	frame_send(&w.out, out_fd);
 	lookup_free(w.lk);
 	free(w.aside);
 	_exit(EXIT_OK);

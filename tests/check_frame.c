@@ -522,7 +522,7 @@ result_round_trip(const struct ip *ip, const struct answer *a)
 	struct frame f;
 	struct ip ip2;
 
-	ck_assert_int_eq(wire_put_result(&fb, ip, a), 0);
+	wire_put_result(&fb, ip, a);
 	ck_assert_int_eq(frame_check(fb.data, fb.len, &f), 1);
 	ck_assert_uint_eq(f.type, F_RESULT);
 	ck_assert_uint_eq(FRAME_HDR + f.len, fb.len);
@@ -575,7 +575,7 @@ START_TEST(test_result_null_fields)
 	result_round_trip(&ip, &a);
 	/* All NULL is the smallest result. */
 	answer_clear(&a);
-	ck_assert_int_eq(wire_put_result(&fb, &ip, &a), 0);
+	wire_put_result(&fb, &ip, &a);
 	ck_assert_uint_eq(fb.len, FRAME_HDR + RESULT_MIN);
 	frame_buf_free(&fb);
 }
@@ -597,7 +597,7 @@ START_TEST(test_result_field_max)
 		ck_assert_uint_eq(strlen(a.field[i]), FIELD_MAX);
 	}
 	result_round_trip(&ip, &a);
-	ck_assert_int_eq(wire_put_result(&fb, &ip, &a), 0);
+	wire_put_result(&fb, &ip, &a);
 	ck_assert_uint_eq(fb.len, FRAME_HDR + RESULT_MAX);
 	frame_buf_free(&fb);
 	/* Longer text was cut by answer_set: the frame is the same. */
@@ -771,7 +771,7 @@ START_TEST(test_result_layout)
 	answer_set(&a, FLD_NETWORK, "8.8.8.0/24", 10);
 	answer_set(&a, FLD_ORG, "Google LLC", 10);
 	answer_set(&a, FLD_ABUSE_EMAIL, "network-abuse@google.com", 24);
-	ck_assert_int_eq(wire_put_result(&fb, &ip, &a), 0);
+	wire_put_result(&fb, &ip, &a);
 	ck_assert_uint_eq(fb.len, FRAME_HDR + n);
 	ck_assert_mem_eq(fb.data + FRAME_HDR, want, n);
 	answer_clear(&a);
