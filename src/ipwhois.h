@@ -369,10 +369,11 @@ size_t	 text_escape(char *, size_t, const char *, size_t);
 
 struct lookup;
 struct config;
+struct run;
 
 enum lookup_rc { LK_DONE, LK_DEFER };
 
-struct lookup *lookup_new(const struct config *, int);
+struct lookup *lookup_new(const struct config *, const struct run *, int);
 void	 lookup_free(struct lookup *);
 enum lookup_rc lookup_addr(struct lookup *, const struct ip *, int,
 	    struct answer *, int *);
@@ -580,7 +581,7 @@ void	 frame_buf_free(struct frame_buf *);
 int	 frame_check(const uint8_t *, size_t, struct frame *);
 
 /* Producers name themselves in their sentinel. */
-enum role { ROLE_PARSER, ROLE_WORKER, ROLE_REPORTER };
+enum role { ROLE_PARSER, ROLE_WORKER };
 
 struct sentinel {
 	uint16_t role;
@@ -694,7 +695,7 @@ struct progress *progress_new(struct share *, int, uint64_t);
 int64_t	 progress_tick(struct progress *);
 void	 progress_end(struct progress *);
 void	 progress_child(void);
-void	 progress_off(const struct config *);
+void	 progress_off(const struct run *);
 
 /* output.c: the report's columns and formats. */
 
@@ -813,7 +814,6 @@ struct config {
 	const char *whois_server; /* --whois-server HOST[:PORT] */
 	const char *bootstrap[BOOTSTRAP_MAX];	/* --bootstrap FILE ... */
 	int	 nbootstrap;
-	struct bootstrap *boot;	/* their table, read once by main */
 	double	 rate;		/* requests per second per server */
 	long	 timeout_ms;	/* one request, whole */
 	long	 connect_ms;
@@ -821,13 +821,10 @@ struct config {
 	const char *cache_path;	/* --cache FILE, or NULL: the default */
 	int	 no_cache;
 	int64_t	 max_age;	/* seconds an answer stays fresh */
-	struct share *share;	/* made by main before the fork */
-	uint32_t cached;	/* its first entries, from the cache file */
 	enum logfmt fmt;
 	const char *regex;	/* --regex, or --log-format compiled */
 	const char *log_format;	/* --log-format STRING */
 	const char *json_field, *json_time, *json_bytes;	/* --json-* */
-	void	*compiled;	/* the regex, compiled once by main */
 	int	 offline;
 	int	 verbose;
 	int	 quiet;
@@ -850,7 +847,6 @@ struct config {
 	const char *output;	/* NULL: stdout */
 	const char *db;		/* --db FILE, or NULL: the default place */
 	const char *build_db;	/* --build-db OUT: import the inputs (CSV) */
-	void	*ipdb;		/* the database, mapped once by main */
 	char	**inputs;	/* "-" is standard input */
 	int	 ninputs;
 };
@@ -904,35 +900,53 @@ const struct optdef *options_table(size_t *);
 int	 option_has_arg(const struct optdef *);
 const char *option_word(const struct optdef *, size_t);
 
-/* parser.c, worker.c, reporter.c: role entry points; they never return. */
+/*
+ * parser.c, worker.c, reporter.c: role entry points; they never return.
+ * Each gets the command line (struct config) and what main made of it
+ * before the fork (struct run), and its own pipe ends.
+ */
 
-struct pipes {
-	int	 nworkers;
-	int	*to_worker;	/* parser writes, worker i reads */
-	int	*from_worker;	/* worker i writes, reporter reads */
-	int	 to_reporter;	/* parser writes, reporter reads */
+struct regex;
+
+struct run {
+	struct share *share;	/* the workers' shared page; NULL: none */
+	struct bootstrap *boot;	/* --bootstrap's table; NULL: built in */
+	struct ipdb *ipdb;	/* the IP database; NULL: none */
+	struct regex *regex;	/* --regex, compiled; NULL: none */
+	char	*cache_path;	/* the cache read and written; NULL: none */
+	uint32_t cached;	/* the share's first entries, from the cache */
+	int	 progress;	/* a progress line is drawn */
+	int64_t	 started_ns;	/* when main started (now_ns()) */
 };
 
 struct parser_args {
 	const struct config *cfg;
+	const struct run *run;
 	int	*in_fds;	/* one per input, already open */
 	int	*out_fds;	/* to worker i */
 	int	 nworkers;
 	int	 reporter_fd;
 };
 
+struct worker_args {
+	const struct config *cfg;
+	const struct run *run;
+	int	 id;		/* 0 to nworkers - 1 */
+	int	 in_fd;		/* from the parser */
+	int	 out_fd;	/* to the reporter */
+};
+
 struct reporter_args {
 	const struct config *cfg;
+	const struct run *run;
 	int	 parser_fd;
 	int	*worker_fds;
 	int	 nworkers;
 	int	 out_fd;
-	int64_t	 started_ns;
 };
 
 void	 parser_main(const struct parser_args *) __attribute__((noreturn));
-void	 worker_main(const struct config *, int, int, int)
-	    __attribute__((noreturn));
+void	 worker_main(const struct worker_args *) __attribute__((noreturn));
 void	 reporter_main(const struct reporter_args *) __attribute__((noreturn));
 
 /* util.c */

@@ -33,6 +33,7 @@
 
 struct lookup {
 	const struct config *cfg;
+	const struct run *run;		/* share, bootstrap table, IP database */
 	int	 id;			/* the worker's number */
 	struct nettab *known;		/* networks of the run, by block */
 	struct answer *ans;		/* their answers; nettab values */
@@ -45,11 +46,12 @@ struct lookup {
 };
 
 struct lookup *
-lookup_new(const struct config *cfg, int id)
+lookup_new(const struct config *cfg, const struct run *run, int id)
 {
 	struct lookup *lk = xcalloc(1, sizeof(*lk));
 
 	lk->cfg = cfg;
+	lk->run = run;
 	lk->id = id;
 	lk->known = nettab_new();
 	return lk;
@@ -156,7 +158,7 @@ stale(const struct lookup *lk, uint32_t i)
 {
 	const struct answer *a = &lk->ans[i];
 
-	return lk->from[i] < lk->cfg->cached &&
+	return lk->from[i] < lk->run->cached &&
 	    lk->now - a->fetched >= ttl(lk->cfg, a->status);
 }
 
@@ -179,12 +181,12 @@ usable(void *ctx, uint32_t i)
 static void
 import(struct lookup *lk)
 {
-	uint32_t n = share_count(lk->cfg->share);
+	uint32_t n = share_count(lk->run->share);
 
 	for (; lk->imported < n; lk->imported++) {
 		struct answer a;
 
-		if (share_get(lk->cfg->share, lk->imported, &a) == -1)
+		if (share_get(lk->run->share, lk->imported, &a) == -1)
 			continue;
 		if (lk->nans == lk->cap) {
 			lk->cap = lk->cap ? lk->cap * 2 : 256;
@@ -216,16 +218,16 @@ lookup_known(struct lookup *lk, const struct ip *ip, struct answer *a)
 		a->registry = registry;
 	/* From the cache file, or learned in this run (the reporter says
 	 * which address of a network was the one asked). */
-	a->source = lk->from[i] < lk->cfg->cached ? SRC_CACHE : SRC_KNOWN;
+	a->source = lk->from[i] < lk->run->cached ? SRC_CACHE : SRC_KNOWN;
 	a->has_net = 0;		/* already known: nothing to store */
 	if (a->status != ST_OK)
 		seterr(lk->why, sizeof(lk->why), "%s", a->source ==
 		    SRC_CACHE ? "the cache's answer from an earlier run" :
 		    "the answer to an earlier query of this run");
-	share_add(lk->cfg->share, a->source == SRC_CACHE ? SHC_CACHED :
+	share_add(lk->run->share, a->source == SRC_CACHE ? SHC_CACHED :
 	    SHC_KNOWN, 1);
 	if (stale(lk, i))
-		share_add(lk->cfg->share, SHC_STALE, 1);
+		share_add(lk->run->share, SHC_STALE, 1);
 	return 1;
 }
 
@@ -254,8 +256,8 @@ take_turn(struct lookup *lk, const char *server)
 {
 	int64_t interval = (int64_t)(1e9 / lk->cfg->rate);
 
-	sleep_until(share_pace(lk->cfg->share, server, interval, mono_ns()));
-	share_add(lk->cfg->share, SHC_QUERIES, 1);
+	sleep_until(share_pace(lk->run->share, server, interval, mono_ns()));
+	share_add(lk->run->share, SHC_QUERIES, 1);
 }
 
 /* A transfer that did not bring an answer: its status, and retry? */
@@ -347,7 +349,7 @@ rdap_once(struct lookup *lk, const struct ip *ip, struct answer *a,
 	struct fetch_result fr;
 
 	if (base == NULL)
-		base = bootstrap_url(lk->cfg->boot, ip);
+		base = bootstrap_url(lk->run->boot, ip);
 	if (base == NULL && ri != NULL)
 		base = ri->rdap_base;
 	if (base == NULL) {
@@ -366,7 +368,7 @@ rdap_once(struct lookup *lk, const struct ip *ip, struct answer *a,
 	else
 		rdap_answer(lk, &fr, a, at);
 	if (at->st == ST_RATE_LIMITED)
-		share_pause(lk->cfg->share, server, mono_ns() + 1000000000LL *
+		share_pause(lk->run->share, server, mono_ns() + 1000000000LL *
 		    (at->retry_after > 0 ? at->retry_after : 1));
 }
 
@@ -467,7 +469,7 @@ whois_ask(struct lookup *lk, enum rir r, const char *where,
 	if (at->st == ST_RATE_LIMITED) {
 		at->retry = 0;	/* RIPE's %ERROR:201 means a ban: go away */
 		seterr(lk->why, sizeof(lk->why), "rate limited by %s", sv);
-		share_pause(lk->cfg->share, sv, mono_ns() + 60000000000LL);
+		share_pause(lk->run->share, sv, mono_ns() + 60000000000LL);
 	}
 	return 0;
 }
@@ -573,6 +575,7 @@ lookup_addr(struct lookup *lk, const struct ip *ip, int may_defer,
     struct answer *a, int *blocker)
 {
 	const struct config *cfg = lk->cfg;
+	const struct run *run = lk->run;
 	int64_t until;
 	int w;
 
@@ -586,14 +589,14 @@ lookup_addr(struct lookup *lk, const struct ip *ip, int may_defer,
 	do {
 		if (lookup_known(lk, ip, a)) {
 			say_why(lk, ip, a);
-			lookup_db(cfg->ipdb, ip, a, 1);
+			lookup_db(run->ipdb, ip, a, 1);
 			return LK_DONE;
 		}
 		if (cfg->offline) {
-			lookup_db(cfg->ipdb, ip, a, 0);
+			lookup_db(run->ipdb, ip, a, 0);
 			return LK_DONE;
 		}
-		w = share_claim(cfg->share, lk->id, ip, mono_ns(),
+		w = share_claim(run->share, lk->id, ip, mono_ns(),
 		    until, lk->imported);
 	} while (w == -1);
 	if (w > 0 && may_defer) {
@@ -602,13 +605,13 @@ lookup_addr(struct lookup *lk, const struct ip *ip, int may_defer,
 		return LK_DEFER;
 	}
 	if (w > 0)
-		share_asking(cfg->share, lk->id, ip, until);
+		share_asking(run->share, lk->id, ip, until);
 	ask_registry(lk, ip, a);
-	share_put(cfg->share, a);
-	share_done(cfg->share, lk->id);
+	share_put(run->share, a);
+	share_done(run->share, lk->id);
 	say_why(lk, ip, a);
 	/* A failure keeps its status; the database fills in what it can. */
-	lookup_db(cfg->ipdb, ip, a, a->status == ST_OK);
+	lookup_db(run->ipdb, ip, a, a->status == ST_OK);
 	return LK_DONE;
 }
 
@@ -616,5 +619,5 @@ lookup_addr(struct lookup *lk, const struct ip *ip, int may_defer,
 int
 lookup_blocker_done(struct lookup *lk, int blocker, const struct ip *ip)
 {
-	return !share_still_asking(lk->cfg->share, blocker, ip, mono_ns());
+	return !share_still_asking(lk->run->share, blocker, ip, mono_ns());
 }

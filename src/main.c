@@ -45,9 +45,6 @@ struct child {
 	int	 reaped;
 };
 
-/* The default cache path, made by xdg_path(), freed at the end. */
-static char *default_path;
-
 /* The signals main waits for, blocked so that none is missed. */
 static sigset_t waited;
 
@@ -104,10 +101,10 @@ close_others(const struct wiring *w, const int *keep_fds, int n)
  * messages that keep off the progress line.
  */
 static void
-child_setup(const struct config *cfg, const char *comm, pid_t parent)
+child_setup(const struct run *run, const char *comm, pid_t parent)
 {
 	signals_child();
-	if (cfg->progress)
+	if (run->progress)
 		progress_child();
 	sigprocmask(SIG_UNBLOCK, &waited, NULL);
 	prctl(PR_SET_NAME, comm, 0, 0, 0);
@@ -130,8 +127,8 @@ spawn(struct child *c, const char *name)
 }
 
 static void
-start_reporter(const struct config *cfg, struct wiring *w, struct child *c,
-    int64_t started)
+start_reporter(const struct config *cfg, const struct run *run,
+    struct wiring *w, struct child *c)
 {
 	pid_t parent = getpid();
 	int *keep_fds, n = 0;
@@ -139,7 +136,7 @@ start_reporter(const struct config *cfg, struct wiring *w, struct child *c,
 
 	if (spawn(c, "reporter") != 0)
 		return;
-	child_setup(cfg, "ipwhois-report", parent);
+	child_setup(run, "ipwhois-report", parent);
 	keep_fds = xcalloc((size_t)w->nworkers + 2, sizeof(int));
 	args.worker_fds = xcalloc((size_t)w->nworkers, sizeof(int));
 	keep_fds[n++] = w->to_reporter[0];
@@ -148,17 +145,19 @@ start_reporter(const struct config *cfg, struct wiring *w, struct child *c,
 		keep_fds[n++] = args.worker_fds[i] = w->from_worker[i][0];
 	close_others(w, keep_fds, n);
 	args.cfg = cfg;
+	args.run = run;
 	args.parser_fd = w->to_reporter[0];
 	args.nworkers = w->nworkers;
 	args.out_fd = w->out_fd;
-	args.started_ns = started;
 	reporter_main(&args);
 }
 
 static void
-start_worker(const struct config *cfg, struct wiring *w, struct child *c,
-    int id)
+start_worker(const struct config *cfg, const struct run *run,
+    struct wiring *w, struct child *c, int id)
 {
+	struct worker_args args = { cfg, run, id, w->to_worker[id][0],
+	    w->from_worker[id][1] };
 	pid_t parent = getpid();
 	char name[24];
 	int keep_fds[2];
@@ -166,15 +165,16 @@ start_worker(const struct config *cfg, struct wiring *w, struct child *c,
 	snprintf(name, sizeof(name), "worker %d", id);
 	if (spawn(c, name) != 0)
 		return;
-	child_setup(cfg, "ipwhois-worker", parent);
-	keep_fds[0] = w->to_worker[id][0];
-	keep_fds[1] = w->from_worker[id][1];
+	child_setup(run, "ipwhois-worker", parent);
+	keep_fds[0] = args.in_fd;
+	keep_fds[1] = args.out_fd;
 	close_others(w, keep_fds, 2);
-	worker_main(cfg, id, keep_fds[0], keep_fds[1]);
+	worker_main(&args);
 }
 
 static void
-start_parser(const struct config *cfg, struct wiring *w, struct child *c)
+start_parser(const struct config *cfg, const struct run *run,
+    struct wiring *w, struct child *c)
 {
 	pid_t parent = getpid();
 	struct parser_args args;
@@ -182,7 +182,7 @@ start_parser(const struct config *cfg, struct wiring *w, struct child *c)
 
 	if (spawn(c, "parser") != 0)
 		return;
-	child_setup(cfg, "ipwhois-parser", parent);
+	child_setup(run, "ipwhois-parser", parent);
 	keep_fds = xcalloc((size_t)(w->nworkers + w->ninputs + 1), sizeof(int));
 	args.out_fds = xcalloc((size_t)w->nworkers, sizeof(int));
 	for (int i = 0; i < w->nworkers; i++)
@@ -192,6 +192,7 @@ start_parser(const struct config *cfg, struct wiring *w, struct child *c)
 		keep_fds[n++] = w->in_fds[i];
 	close_others(w, keep_fds, n);
 	args.cfg = cfg;
+	args.run = run;
 	args.in_fds = w->in_fds;
 	args.nworkers = w->nworkers;
 	args.reporter_fd = w->to_reporter[1];
@@ -464,7 +465,7 @@ xdg_path(const char *xdg_var, const char *home_dir, const char *leaf)
  * missing one a hint, for people at a terminal or asking with -v.
  */
 static int
-open_db(struct config *cfg)
+open_db(const struct config *cfg, struct run *run)
 {
 	char msg[512], *path = cfg->db ? NULL :
 	    xdg_path("XDG_DATA_HOME", ".local/share", "ip.db");
@@ -480,7 +481,7 @@ open_db(struct config *cfg)
 		free(path);
 		return 0;
 	}
-	if ((cfg->ipdb = ipdb_open(name, msg, sizeof(msg))) == NULL) {
+	if ((run->ipdb = ipdb_open(name, msg, sizeof(msg))) == NULL) {
 		if (cfg->db != NULL || !cfg->quiet)
 			warnx("%s%s", msg, cfg->db ? "" :
 			    "; going on without it");
@@ -504,28 +505,30 @@ load_one(void *share, const struct answer *a)
  * for the run (not written either); a missing one is made at the end.
  */
 static void
-load_cache(struct config *cfg)
+load_cache(const struct config *cfg, struct run *run)
 {
 	struct cache *c;
 	char msg[512];
 
-	if (cfg->no_cache) {
-		cfg->cache_path = NULL;
+	if (cfg->no_cache)
 		return;
-	}
-	if (cfg->cache_path == NULL)
-		cfg->cache_path = default_path = xdg_path("XDG_CACHE_HOME",
-		    ".cache", "cache.db");
-	if (cfg->cache_path == NULL || access(cfg->cache_path, F_OK) == -1)
+	if (cfg->cache_path != NULL)
+		run->cache_path = xstrndup(cfg->cache_path,
+		    strlen(cfg->cache_path));
+	else
+		run->cache_path = xdg_path("XDG_CACHE_HOME", ".cache",
+		    "cache.db");
+	if (run->cache_path == NULL || access(run->cache_path, F_OK) == -1)
 		return;
-	if ((c = cache_open(cfg->cache_path, 0, msg, sizeof(msg))) == NULL ||
-	    cache_load(c, load_one, cfg->share, msg, sizeof(msg)) == -1) {
+	if ((c = cache_open(run->cache_path, 0, msg, sizeof(msg))) == NULL ||
+	    cache_load(c, load_one, run->share, msg, sizeof(msg)) == -1) {
 		if (!cfg->quiet)
 			warnx("cache not used: %s", msg);
-		cfg->cache_path = NULL;
+		free(run->cache_path);
+		run->cache_path = NULL;
 	}
 	cache_close(c);
-	cfg->cached = share_count(cfg->share);
+	run->cached = share_count(run->share);
 }
 
 /*
@@ -534,11 +537,11 @@ load_cache(struct config *cfg)
  * needs the shared page, where the counts are.
  */
 static int
-progress_wanted(const struct config *cfg)
+progress_wanted(const struct config *cfg, const struct run *run)
 {
 	const char *term = getenv("TERM");
 
-	if (cfg->share == NULL)
+	if (run->share == NULL)
 		return 0;
 	if (cfg->progress != -1)
 		return cfg->progress;
@@ -570,15 +573,15 @@ input_size(const int *fds, int n)
 
 /* --bootstrap files, read once here; live mode only. */
 static int
-open_bootstrap(struct config *cfg)
+open_bootstrap(const struct config *cfg, struct run *run)
 {
 	char msg[512];
 
 	if (cfg->nbootstrap == 0 || cfg->offline)
 		return 0;
-	cfg->boot = bootstrap_load(cfg->bootstrap, cfg->nbootstrap, msg,
+	run->boot = bootstrap_load(cfg->bootstrap, cfg->nbootstrap, msg,
 	    sizeof(msg));
-	if (cfg->boot == NULL) {
+	if (run->boot == NULL) {
 		warnx("--bootstrap: %s", msg);
 		return -1;
 	}
@@ -597,127 +600,149 @@ signals_parent(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-int
-main(int argc, char **argv)
-{
-	struct config cfg;
-	struct wiring w;
-	struct child *ch;
-	struct progress *pg = NULL;
-	char msg[512], *tmp = NULL;
-	int64_t started = now_ns();
-	unsigned closed = plug_std_fds();
-	int nch, status;
+/* prepare()'s answer when the roles are to be started. */
+#define GO_ON	(-1)
 
-	switch (config_parse(&cfg, argc, argv, msg, sizeof(msg))) {
+/*
+ * Everything that can stop the run before it starts: the command line,
+ * --build-db (a run of its own), the regex, the standard descriptors,
+ * the IP database, the bootstrap files, the inputs and the output.
+ * GO_ON, or the exit status.  What it made is freed by clean_up().
+ */
+static int
+prepare(struct config *cfg, struct run *run, struct wiring *w, char **tmp,
+    int argc, char **argv)
+{
+	unsigned closed = plug_std_fds();
+	char msg[512];
+
+	switch (config_parse(cfg, argc, argv, msg, sizeof(msg))) {
 	case 1:
 		return EXIT_OK;
 	case -1:
-		config_free(&cfg);
 		return usage_error("", msg);
 	}
-	if (cfg.build_db != NULL) {
-		status = build_db(&cfg);
-		config_free(&cfg);
-		return status;
-	}
-	if (cfg.regex != NULL &&
-	    (cfg.compiled = logfmt_regex_compile(cfg.regex, msg,
-	    sizeof(msg))) == NULL) {
-		config_free(&cfg);
+	if (cfg->build_db != NULL)
+		return build_db(cfg);
+	if (cfg->regex != NULL && (run->regex = logfmt_regex_compile(
+	    cfg->regex, msg, sizeof(msg))) == NULL)
 		return usage_error("--regex: ", msg);
-	}
-	if (check_std_fds(&cfg, closed) == -1 ||
-	    enough_fds(cfg.jobs, cfg.ninputs) == -1) {
-		logfmt_regex_free(cfg.compiled);
-		config_free(&cfg);
+	if (check_std_fds(cfg, closed) == -1 ||
+	    enough_fds(cfg->jobs, cfg->ninputs) == -1 ||
+	    open_db(cfg, run) == -1 || open_bootstrap(cfg, run) == -1)
 		return EXIT_USAGE;
-	}
-	if (open_db(&cfg) == -1 || open_bootstrap(&cfg) == -1) {
-		logfmt_regex_free(cfg.compiled);
-		ipdb_close(cfg.ipdb);
-		config_free(&cfg);
+	w->ninputs = cfg->ninputs;
+	w->in_fds = xcalloc((size_t)cfg->ninputs, sizeof(int));
+	w->out_fd = STDOUT_FILENO;
+	if (open_inputs(cfg, w->in_fds) == -1 || (cfg->output != NULL &&
+	    (w->out_fd = open_output(cfg->output, tmp)) == -1))
 		return EXIT_USAGE;
+	return GO_ON;
+}
+
+/*
+ * The pipes and the children: the reporter first, then each worker,
+ * then the parser, each pipe end closed here as soon as its owner has
+ * it, so that main holds about 2 per worker at most, not 4.
+ */
+static void
+start_roles(const struct config *cfg, const struct run *run,
+    struct wiring *w, struct child *ch, int nch)
+{
+	w->nworkers = cfg->jobs;
+	w->to_worker = xcalloc((size_t)w->nworkers, sizeof(*w->to_worker));
+	w->from_worker = xcalloc((size_t)w->nworkers, sizeof(*w->from_worker));
+	for (int i = 0; i < w->nworkers; i++) {
+		w->to_worker[i][0] = w->to_worker[i][1] = -1;
+		xpipe(w->from_worker[i]);
 	}
-	memset(&w, 0, sizeof(w));
-	w.ninputs = cfg.ninputs;
-	w.in_fds = xcalloc((size_t)cfg.ninputs, sizeof(int));
-	w.out_fd = STDOUT_FILENO;
-	if (open_inputs(&cfg, w.in_fds) == -1 || (cfg.output != NULL &&
-	    (w.out_fd = open_output(cfg.output, &tmp)) == -1)) {
-		free(tmp);
-		free(w.in_fds);
-		logfmt_regex_free(cfg.compiled);
-		ipdb_close(cfg.ipdb);
-		bootstrap_free(cfg.boot);
-		config_free(&cfg);
-		return EXIT_USAGE;
+	xpipe(w->to_reporter);
+	start_reporter(cfg, run, w, &ch[0]);
+	close_given(&w->to_reporter[0]);
+	for (int i = 0; i < w->nworkers; i++)
+		close_given(&w->from_worker[i][0]);
+	for (int i = 0; i < w->nworkers; i++) {
+		xpipe(w->to_worker[i]);
+		start_worker(cfg, run, w, &ch[1 + i], i);
+		close_given(&w->to_worker[i][0]);
+		close_given(&w->from_worker[i][1]);
 	}
+	start_parser(cfg, run, w, &ch[nch - 1]);
+	close_others(w, NULL, 0);
+}
+
+/*
+ * The run itself: the shared page and what the cache remembers, the
+ * roles, then waiting for them with the progress line.  The report
+ * replaces -o's file only when the run completed: 0, 1, or 2 for an
+ * input damaged part way, whose readable part is counted.  A crash or
+ * a stop leaves the old file alone.
+ */
+static int
+run_roles(const struct config *cfg, struct run *run, struct wiring *w,
+    const char *tmp)
+{
+	int nch = cfg->jobs + 2, status;
+	struct child *ch = xcalloc((size_t)nch, sizeof(*ch));
+	struct progress *pg = NULL;
+
 	/* Without it (no memory to map), workers just do not share. */
-	cfg.share = share_new();
-	cfg.progress = progress_wanted(&cfg);
-	load_cache(&cfg);
-	if (!cfg.offline && cfg.protocol == PROTO_RDAP)
+	run->share = share_new();
+	run->progress = progress_wanted(cfg, run);
+	load_cache(cfg, run);
+	if (!cfg->offline && cfg->protocol == PROTO_RDAP)
 		fetch_preload();
-
 	signals_parent();
-	w.nworkers = cfg.jobs;
-	w.to_worker = xcalloc((size_t)w.nworkers, sizeof(*w.to_worker));
-	w.from_worker = xcalloc((size_t)w.nworkers, sizeof(*w.from_worker));
-	for (int i = 0; i < w.nworkers; i++) {
-		w.to_worker[i][0] = w.to_worker[i][1] = -1;
-		xpipe(w.from_worker[i]);
-	}
-	xpipe(w.to_reporter);
-
-	/*
-	 * Pipe ends are closed here as soon as their owner has them, so
-	 * main holds about 2 per worker at most, not 4.
-	 */
-	nch = w.nworkers + 2;
-	ch = xcalloc((size_t)nch, sizeof(*ch));
-	start_reporter(&cfg, &w, &ch[0], started);
-	close_given(&w.to_reporter[0]);
-	for (int i = 0; i < w.nworkers; i++)
-		close_given(&w.from_worker[i][0]);
-	for (int i = 0; i < w.nworkers; i++) {
-		xpipe(w.to_worker[i]);
-		start_worker(&cfg, &w, &ch[1 + i], i);
-		close_given(&w.to_worker[i][0]);
-		close_given(&w.from_worker[i][1]);
-	}
-	if (cfg.progress)
-		pg = progress_new(cfg.share, cfg.jobs, input_size(w.in_fds,
-		    cfg.ninputs));
-	start_parser(&cfg, &w, &ch[nch - 1]);
-	close_others(&w, NULL, 0);
-
+	if (run->progress)
+		pg = progress_new(run->share, cfg->jobs, input_size(w->in_fds,
+		    cfg->ninputs));
+	start_roles(cfg, run, w, ch, nch);
 	status = reap(ch, nch, &pg);
 	progress_end(pg);	/* before any message of main's */
 	status = judge(ch, nch, status);
-	/*
-	 * Replace the report only when the run completed: 0, 1, or 2 for
-	 * an input damaged part way, whose readable part is counted.  A
-	 * crash or a stop leaves the old file alone.
-	 */
+	free(ch);
 	if (tmp != NULL) {
-		if (status <= EXIT_USAGE && rename(tmp, cfg.output) == -1) {
-			warn("%s", cfg.output);
+		if (status <= EXIT_USAGE && rename(tmp, cfg->output) == -1) {
+			warn("%s", cfg->output);
 			status = EXIT_INTERNAL;
 		}
 		if (status > EXIT_USAGE)
 			unlink(tmp);
 	}
+	return status;
+}
+
+/* Whatever prepare() and run_roles() made, however far they got. */
+static void
+clean_up(struct config *cfg, struct run *run, struct wiring *w, char *tmp)
+{
 	free(tmp);
-	free(ch);
-	free(w.to_worker);
-	free(w.from_worker);
-	free(w.in_fds);
-	logfmt_regex_free(cfg.compiled);
-	ipdb_close(cfg.ipdb);
-	bootstrap_free(cfg.boot);
-	share_free(cfg.share);
-	config_free(&cfg);
-	free(default_path);
+	free(w->to_worker);
+	free(w->from_worker);
+	free(w->in_fds);
+	logfmt_regex_free(run->regex);
+	ipdb_close(run->ipdb);
+	bootstrap_free(run->boot);
+	share_free(run->share);
+	free(run->cache_path);
+	config_free(cfg);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config cfg;
+	struct run run;
+	struct wiring w;
+	char *tmp = NULL;
+	int status;
+
+	memset(&run, 0, sizeof(run));
+	memset(&w, 0, sizeof(w));
+	run.started_ns = now_ns();
+	status = prepare(&cfg, &run, &w, &tmp, argc, argv);
+	if (status == GO_ON)
+		status = run_roles(&cfg, &run, &w, tmp);
+	clean_up(&cfg, &run, &w, tmp);
 	return status;
 }

@@ -41,6 +41,7 @@ struct file_counts {
 
 struct parser {
 	const struct config *cfg;
+	struct share	*share;		/* where the progress counts go */
 	struct logctx	 ctx;
 	struct addrtab	 tab;
 	struct pstats	 st;
@@ -98,14 +99,14 @@ flush_worker(struct parser *ps, int w)
 static int
 least_loaded(struct parser *ps, int w)
 {
-	uint64_t best = ps->sent[w] - share_answered_by(ps->cfg->share, w);
+	uint64_t best = ps->sent[w] - share_answered_by(ps->share, w);
 
 	for (int i = 0; i < ps->nworkers && best > 0; i++) {
 		uint64_t left;
 
 		if (!ps->alive[i])
 			continue;
-		left = ps->sent[i] - share_answered_by(ps->cfg->share, i);
+		left = ps->sent[i] - share_answered_by(ps->share, i);
 		if (left < best) {
 			best = left;
 			w = i;
@@ -375,7 +376,7 @@ flush_all(struct parser *ps)
 static void
 tell_progress(struct parser *ps, const struct input *in, uint64_t *raw_told)
 {
-	struct share *sh = ps->cfg->share;
+	struct share *sh = ps->share;
 	uint64_t raw = input_raw_bytes(in), sent = 0;
 
 	for (int w = 0; w < ps->nworkers; w++)
@@ -624,7 +625,8 @@ parser_main(const struct parser_args *args)
 
 	memset(&ps, 0, sizeof(ps));
 	ps.cfg = args->cfg;
-	ps.ctx.regex = args->cfg->compiled;
+	ps.share = args->run->share;
+	ps.ctx.regex = args->run->regex;
 	ps.ctx.json_client = args->cfg->json_field;
 	ps.ctx.json_time = args->cfg->json_time;
 	ps.ctx.json_bytes = args->cfg->json_bytes;

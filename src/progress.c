@@ -379,9 +379,9 @@ progress_end(struct progress *pg)
 
 /* The reporter, before it writes anything: no more drawing. */
 void
-progress_off(const struct config *cfg)
+progress_off(const struct run *run)
 {
-	if (cfg->progress && share_draw_stop(cfg->share))
+	if (run->progress && share_draw_stop(run->share))
 		write_str(CLEAR);
 }
 

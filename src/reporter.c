@@ -575,8 +575,8 @@ file_summary(const struct reporter *rp)
 static void
 summary(const struct reporter *rp, uint64_t failed, const uint64_t *by)
 {
-	double secs = (double)(now_ns() - rp->args->started_ns) / 1e9;
-	struct share *sh = rp->args->cfg->share;
+	double secs = (double)(now_ns() - rp->args->run->started_ns) / 1e9;
+	struct share *sh = rp->args->run->share;
 
 	fprintf(stderr, "ipwhois: %llu lines read, %llu rejected, %llu "
 	    "outside --since/--until, %llu excluded by --include/--exclude\n",
@@ -608,20 +608,20 @@ static void
 remember(const struct reporter *rp)
 {
 	const struct config *cfg = rp->args->cfg;
+	const char *path = rp->args->run->cache_path;
 	const struct answer **fresh;
 	struct cache *c = NULL;
 	char msg[512];
 	size_t n = 0;
 
-	if (cfg->cache_path == NULL)
+	if (path == NULL)
 		return;
 	fresh = xcalloc(rp->answers.n + 1, sizeof(*fresh));
 	for (size_t i = 0; i < rp->answers.n; i++)
 		if (rp->answers.v[i].has_net)
 			fresh[n++] = &rp->answers.v[i];
-	if (n > 0 && ((c = cache_open(cfg->cache_path, 1, msg,
-	    sizeof(msg))) == NULL || cache_store(c, fresh, n, msg,
-	    sizeof(msg)) == -1)) {
+	if (n > 0 && ((c = cache_open(path, 1, msg, sizeof(msg))) == NULL ||
+	    cache_store(c, fresh, n, msg, sizeof(msg)) == -1)) {
 		if (!cfg->quiet)
 			warnx("cache not updated: %s", msg);
 	}
@@ -658,7 +658,7 @@ reporter_main(const struct reporter_args *args)
 	rp.args = args;
 	addrtab_init(&rp.rows, 4096);
 	collect(&rp);
-	progress_off(args->cfg);	/* before anything is written */
+	progress_off(args->run);	/* before anything is written */
 	finish_rows(&rp);
 	settle_sources(&rp);
 	failed = count_status(&rp, by);
@@ -671,10 +671,10 @@ reporter_main(const struct reporter_args *args)
 	}
 	remember(&rp);
 	empty_window(&rp);
-	if (share_read(args->cfg->share, SHC_STALE) > 0 && !args->cfg->quiet)
+	if (share_read(args->run->share, SHC_STALE) > 0 && !args->cfg->quiet)
 		fprintf(stderr, "ipwhois: %llu addresses were answered from "
 		    "cached answers older than --max-age\n", (unsigned long long)
-		    share_read(args->cfg->share, SHC_STALE));
+		    share_read(args->run->share, SHC_STALE));
 	if (args->cfg->verbose) {
 		file_summary(&rp);
 		summary(&rp, failed, by);

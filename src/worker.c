@@ -25,7 +25,7 @@ struct aside {
 };
 
 struct worker {
-	const struct config *cfg;
+	const struct worker_args *args;
 	int	 id;
 	struct lookup *lk;
 	struct frame_buf out;
@@ -52,10 +52,10 @@ handle(struct worker *w, const struct ip *ip, int may_defer, int out_fd)
 		return;
 	}
 	w->st.lookups++;
-	share_answered(w->cfg->share, w->id);
+	share_answered(w->args->run->share, w->id);
 	if (a.status != ST_OK) {
 		w->st.failed++;
-		share_add(w->cfg->share, SHC_FAILED, 1);
+		share_add(w->args->run->share, SHC_FAILED, 1);
 	}
 	wire_put_result(&w->out, ip, &a);
 	answer_clear(&a);
@@ -102,16 +102,17 @@ wait_input(struct worker *w, struct frame_reader *fr, int out_fd)
 }
 
 void
-worker_main(const struct config *cfg, int id, int in_fd, int out_fd)
+worker_main(const struct worker_args *args)
 {
 	struct frame_reader *fr = xmalloc(sizeof(*fr));
-	struct sentinel s = { ROLE_WORKER, (uint16_t)id };
-	struct worker w = { .cfg = cfg, .id = id };
+	struct sentinel s = { ROLE_WORKER, (uint16_t)args->id };
+	struct worker w = { .args = args, .id = args->id };
+	int out_fd = args->out_fd, id = args->id;
 	struct frame f;
 	int r;
 
-	w.lk = lookup_new(cfg, id);
-	frame_reader_init(fr, in_fd);
+	w.lk = lookup_new(args->cfg, args->run, id);
+	frame_reader_init(fr, args->in_fd);
 	for (;;) {
 		if ((r = frame_next(fr, &f)) == 0) {
 			/* Nothing more waiting: send what we have, then wait. */
