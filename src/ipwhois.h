@@ -377,6 +377,7 @@ struct lookup *lookup_new(const struct config *, const struct run *, int);
 void	 lookup_free(struct lookup *);
 enum lookup_rc lookup_addr(struct lookup *, const struct ip *, int,
 	    struct answer *, int *);
+const struct wstats *lookup_stats(const struct lookup *);
 int	 lookup_blocker_done(struct lookup *, int, const struct ip *);
 
 /* bootstrap.c: IANA RDAP bootstrap files (--bootstrap). */
@@ -497,11 +498,8 @@ void	 cache_close(struct cache *);
 
 struct share;
 
+/* What the progress line draws (the -v summary's totals come in frames). */
 enum share_counter {
-	SHC_QUERIES,		/* requests sent to registries */
-	SHC_KNOWN,		/* answered from a network known in the run */
-	SHC_STALE,		/* ... from answers past --max-age (offline) */
-	SHC_CACHED,		/* answered from the cache file */
 	SHC_FAILED,		/* lookups whose status is not ok */
 	/* The parser's totals, set once per block for the progress line. */
 	SHC_LINES,		/* lines read */
@@ -588,19 +586,21 @@ struct sentinel {
 	uint16_t id;
 };
 
+/*
+ * The run's statistics travel in frames, once, at the end: how each input
+ * was read (F_FILE) and the parser's totals (F_PSTATS), and each worker's
+ * (F_WSTATS), which the reporter adds up for the -v summary.  Every field
+ * is read there.  (The shared page's counters are for the progress line
+ * alone.)
+ */
 struct pstats {
 	uint64_t lines;		/* lines read */
 	uint64_t noclient;	/* lines in the format naming no client */
 	uint64_t rejected;	/* lines no format could read */
-	uint64_t long_lines;	/* lines cut at LINE_MAX */
-	uint64_t in_bytes;	/* bytes read (uncompressed) */
-	uint64_t unique;	/* addresses counted */
 	uint64_t outside;	/* lines outside --since/--until, or
 				   without a time when a window is set */
 	uint64_t excluded;	/* lines whose client --exclude/--include
 				   left out */
-	uint32_t files;		/* inputs read */
-	uint32_t bad_files;	/* inputs that could not be read to the end */
 };
 
 #define EXAMPLE_MAX	120	/* bytes of a rejected line shown by -v */
@@ -615,9 +615,11 @@ struct filestats {
 };
 
 struct wstats {
-	uint64_t lookups;
-	uint64_t queries;
-	uint64_t failed;
+	uint64_t lookups;	/* addresses answered */
+	uint64_t queries;	/* requests sent to registries */
+	uint64_t cached;	/* answered from the cache file */
+	uint64_t known;		/* from a network learned in this run */
+	uint64_t stale;		/* from cached answers past --max-age */
 };
 
 /*

@@ -43,6 +43,7 @@ struct lookup {
 	struct fetcher *fetch;		/* made on the first query */
 	int64_t	 now;			/* wall clock, for freshness */
 	char	 why[256];		/* the last failure, for -v */
+	struct wstats st;		/* what this worker did, for -v */
 };
 
 struct lookup *
@@ -224,10 +225,12 @@ lookup_known(struct lookup *lk, const struct ip *ip, struct answer *a)
 		seterr(lk->why, sizeof(lk->why), "%s", a->source ==
 		    SRC_CACHE ? "the cache's answer from an earlier run" :
 		    "the answer to an earlier query of this run");
-	share_add(lk->run->share, a->source == SRC_CACHE ? SHC_CACHED :
-	    SHC_KNOWN, 1);
+	if (a->source == SRC_CACHE)
+		lk->st.cached++;
+	else
+		lk->st.known++;
 	if (stale(lk, i))
-		share_add(lk->run->share, SHC_STALE, 1);
+		lk->st.stale++;
 	return 1;
 }
 
@@ -257,7 +260,7 @@ take_turn(struct lookup *lk, const char *server)
 	int64_t interval = (int64_t)(1e9 / lk->cfg->rate);
 
 	sleep_until(share_pace(lk->run->share, server, interval, mono_ns()));
-	share_add(lk->run->share, SHC_QUERIES, 1);
+	lk->st.queries++;
 }
 
 /* A transfer that did not bring an answer: its status, and retry? */
@@ -565,13 +568,9 @@ say_why(const struct lookup *lk, const struct ip *ip, const struct answer *a)
 	    lk->why);
 }
 
-/*
- * Look ip up into a (cleared first).  With may_defer, LK_DEFER says
- * "another worker is asking about a nearby address: come back when
- * worker *blocker is done"; a is then empty.
- */
-enum lookup_rc
-lookup_addr(struct lookup *lk, const struct ip *ip, int may_defer,
+/* The chain, for lookup_addr(). */
+static enum lookup_rc
+chain(struct lookup *lk, const struct ip *ip, int may_defer,
     struct answer *a, int *blocker)
 {
 	const struct config *cfg = lk->cfg;
@@ -613,6 +612,30 @@ lookup_addr(struct lookup *lk, const struct ip *ip, int may_defer,
 	/* A failure keeps its status; the database fills in what it can. */
 	lookup_db(run->ipdb, ip, a, a->status == ST_OK);
 	return LK_DONE;
+}
+
+/*
+ * Look ip up into a (cleared first).  With may_defer, LK_DEFER says
+ * "another worker is asking about a nearby address: come back when
+ * worker *blocker is done"; a is then empty.
+ */
+enum lookup_rc
+lookup_addr(struct lookup *lk, const struct ip *ip, int may_defer,
+    struct answer *a, int *blocker)
+{
+	enum lookup_rc rc = chain(lk, ip, may_defer, a, blocker);
+
+	if (rc == LK_DONE)
+		lk->st.lookups++;
+	return rc;
+}
+
+/* What the lookups so far did: answers, queries and where answers came
+ * from. */
+const struct wstats *
+lookup_stats(const struct lookup *lk)
+{
+	return &lk->st;
 }
 
 /* Whether the worker a deferred address waits for has finished. */

@@ -34,6 +34,7 @@ struct pending {
 /* One input's lines, for -v and for the warnings about its format. */
 struct file_counts {
 	struct filestats st;
+	uint64_t long_lines;	/* cut at LINE_MAX_LEN */
 	int	 guessed;	/* first-ip, because no format read it */
 	uint64_t *hits_before;	/* guessed: each address's hits before it */
 	size_t	 nbefore;
@@ -44,10 +45,12 @@ struct parser {
 	struct share	*share;		/* where the progress counts go */
 	struct logctx	 ctx;
 	struct addrtab	 tab;
-	struct pstats	 st;
+	struct pstats	 st;		/* for the reporter, at the end */
+	uint64_t	 in_bytes;	/* log text read (progress line) */
 	struct file_counts file;	/* the input being read */
 	int		 unreadable;	/* inputs none of whose lines was read */
 	struct frame_buf files;		/* F_FILE frames for the reporter */
+	int		 bad_files;	/* inputs not read to their end */
 	int		 nworkers;
 	int		*wfd;		/* to worker i, non-blocking */
 	struct frame_buf *queue;	/* frames waiting for worker i */
@@ -352,7 +355,7 @@ lines(struct parser *ps, size_t n, int *skipping)
 	if (end - p >= LINE_MAX_LEN) {
 		/* Read its start, where every format keeps the client. */
 		take(ps, p, LINE_MAX_LEN);
-		ps->st.long_lines++;
+		ps->file.long_lines++;
 		*skipping = 1;
 		return 0;
 	}
@@ -382,7 +385,7 @@ tell_progress(struct parser *ps, const struct input *in, uint64_t *raw_told)
 	for (int w = 0; w < ps->nworkers; w++)
 		sent += ps->sent[w];
 	share_set(sh, SHC_LINES, ps->st.lines);
-	share_set(sh, SHC_BYTES, ps->st.in_bytes);
+	share_set(sh, SHC_BYTES, ps->in_bytes);
 	share_set(sh, SHC_ADDRS, sent);
 	share_add(sh, SHC_RAW_BYTES, raw - *raw_told);
 	*raw_told = raw;
@@ -464,7 +467,7 @@ read_input(struct parser *ps, int input, int fd, const char *name)
 	struct stat sb;
 	size_t have = 0;
 	int skipping = 0, detected = ps->cfg->fmt != FMT_AUTO;
-	uint64_t long_before = ps->st.long_lines, raw_told = 0;
+	uint64_t raw_told = 0;
 	ssize_t n;
 
 	syslog_clock_init(&ps->ctx.clock, fstat(fd, &sb) == 0 &&
@@ -485,12 +488,12 @@ read_input(struct parser *ps, int input, int fd, const char *name)
 		if (n < 0) {
 			warnx("%s: %s; read up to there", display_name(name),
 			    input_error(in));
-			ps->st.bad_files++;
+			ps->bad_files++;
 			break;
 		}
 		if (n == 0)
 			break;
-		ps->st.in_bytes += (uint64_t)n;
+		ps->in_bytes += (uint64_t)n;
 		have += (size_t)n;
 		if (!detected) {
 			if (!enough_to_detect(ps->buf, have))
@@ -510,15 +513,14 @@ read_input(struct parser *ps, int input, int fd, const char *name)
 		take(ps, ps->buf, have);	/* no newline at the end */
 	settle(ps);
 	tell_progress(ps, in, &raw_told);
-	if (ps->st.long_lines > long_before && !ps->cfg->quiet)
+	if (ps->file.long_lines > 0 && !ps->cfg->quiet)
 		warnx("%s: %llu lines longer than %d bytes; their first %d "
 		    "bytes were read", display_name(name),
-		    (unsigned long long)(ps->st.long_lines - long_before),
+		    (unsigned long long)ps->file.long_lines,
 		    LINE_MAX_LEN, LINE_MAX_LEN);
 	input_close(in);
 	if (fd != STDIN_FILENO)
 		close(fd);
-	ps->st.files++;
 	file_end(ps, input, name);
 }
 
@@ -563,17 +565,14 @@ end_workers(struct parser *ps)
 	drain_queues(ps);
 }
 
-/* The addresses to report, and the lines of those left out. */
+/* The lines of the addresses left out. */
 static void
 tally(struct parser *ps)
 {
-	ps->st.unique = 0;
 	ps->st.excluded = 0;
 	for (size_t i = 0; i < ps->tab.used; i++)
 		if (ps->tab.ent[i].spare)
 			ps->st.excluded += ps->tab.ent[i].hits;
-		else
-			ps->st.unique++;
 }
 
 /*
@@ -650,6 +649,6 @@ parser_main(const struct parser_args *args)
 		read_input(&ps, i, args->in_fds[i], args->cfg->inputs[i]);
 	end_workers(&ps);
 	send_counts(&ps);
-	_exit(ps.st.bad_files ? EXIT_USAGE : ps.unreadable ? EXIT_LOOKUP :
+	_exit(ps.bad_files ? EXIT_USAGE : ps.unreadable ? EXIT_LOOKUP :
 	    EXIT_OK);
 }

@@ -155,7 +155,9 @@ add_wstats(struct reporter *rp, const struct frame *f)
 	memcpy(&w, f->data, sizeof(w));
 	rp->wst.lookups += w.lookups;
 	rp->wst.queries += w.queries;
-	rp->wst.failed += w.failed;
+	rp->wst.cached += w.cached;
+	rp->wst.known += w.known;
+	rp->wst.stale += w.stale;
 }
 
 /* Every whole frame in a producer's buffer; 1 once its sentinel came. */
@@ -576,11 +578,12 @@ static void
 summary(const struct reporter *rp, uint64_t failed, const uint64_t *by)
 {
 	double secs = (double)(now_ns() - rp->args->run->started_ns) / 1e9;
-	struct share *sh = rp->args->run->share;
 
-	fprintf(stderr, "ipwhois: %llu lines read, %llu rejected, %llu "
-	    "outside --since/--until, %llu excluded by --include/--exclude\n",
+	fprintf(stderr, "ipwhois: %llu lines read, %llu without a client, "
+	    "%llu rejected, %llu outside --since/--until, %llu excluded by "
+	    "--include/--exclude\n",
 	    (unsigned long long)rp->pst.lines,
+	    (unsigned long long)rp->pst.noclient,
 	    (unsigned long long)rp->pst.rejected,
 	    (unsigned long long)rp->pst.outside,
 	    (unsigned long long)rp->pst.excluded);
@@ -589,9 +592,9 @@ summary(const struct reporter *rp, uint64_t failed, const uint64_t *by)
 	    "networks learned in this run\n",
 	    (unsigned long long)rp->rows.used,
 	    (unsigned long long)rp->wst.lookups,
-	    (unsigned long long)share_read(sh, SHC_QUERIES),
-	    (unsigned long long)share_read(sh, SHC_CACHED),
-	    (unsigned long long)share_read(sh, SHC_KNOWN));
+	    (unsigned long long)rp->wst.queries,
+	    (unsigned long long)rp->wst.cached,
+	    (unsigned long long)rp->wst.known);
 	fprintf(stderr, "ipwhois: %llu failed", (unsigned long long)failed);
 	for (int st = ST_OK + 1; st < ST_MAX; st++)
 		fprintf(stderr, "%s%llu %s", st == ST_OK + 1 ? ": " : ", ",
@@ -671,10 +674,10 @@ reporter_main(const struct reporter_args *args)
 	}
 	remember(&rp);
 	empty_window(&rp);
-	if (share_read(args->run->share, SHC_STALE) > 0 && !args->cfg->quiet)
+	if (rp.wst.stale > 0 && !args->cfg->quiet)
 		fprintf(stderr, "ipwhois: %llu addresses were answered from "
-		    "cached answers older than --max-age\n", (unsigned long long)
-		    share_read(args->run->share, SHC_STALE));
+		    "cached answers older than --max-age\n",
+		    (unsigned long long)rp.wst.stale);
 	if (args->cfg->verbose) {
 		file_summary(&rp);
 		summary(&rp, failed, by);

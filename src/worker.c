@@ -29,7 +29,6 @@ struct worker {
 	int	 id;
 	struct lookup *lk;
 	struct frame_buf out;
-	struct wstats st;
 	struct aside *aside;
 	size_t	 naside, cap;
 };
@@ -51,12 +50,9 @@ handle(struct worker *w, const struct ip *ip, int may_defer, int out_fd)
 		w->aside[w->naside++].blocker = blocker;
 		return;
 	}
-	w->st.lookups++;
 	share_answered(w->args->run->share, w->id);
-	if (a.status != ST_OK) {
-		w->st.failed++;
+	if (a.status != ST_OK)
 		share_add(w->args->run->share, SHC_FAILED, 1);
-	}
 	wire_put_result(&w->out, ip, &a);
 	answer_clear(&a);
 	if (w->out.len >= BATCH)
@@ -146,7 +142,7 @@ worker_main(const struct worker_args *args)
 			if (got_signal)
 				_exit(exit_for_signal());
 		}
-	frame_add(&w.out, F_WSTATS, &w.st, sizeof(w.st));
+	frame_add(&w.out, F_WSTATS, lookup_stats(w.lk), sizeof(struct wstats));
 	frame_add(&w.out, F_SENTINEL, &s, sizeof(s));
 	frame_send(&w.out, out_fd);
 	lookup_free(w.lk);

@@ -15,7 +15,7 @@
 #include "testutil.h"
 
 /* The frame layout version this suite knows. */
-#define V	3
+#define V	4
 
 /* F_RESULT: the address, five bytes of enums and flags, the network
  * (two addresses), the fetch time, seven length-prefixed fields. */
@@ -182,7 +182,8 @@ static const struct {
 	{ "version 0", 4, F_SENTINEL, 0 },
 	{ "version 1 (older)", 4, F_SENTINEL, 1 },
 	{ "version 2 (older)", 4, F_SENTINEL, 2 },
-	{ "version 4", 4, F_SENTINEL, 4 },
+	{ "version 3 (older)", 4, F_SENTINEL, 3 },
+	{ "version 5", 4, F_SENTINEL, 5 },
 	{ "version 0x100", 4, F_SENTINEL, 0x100 },
 	{ "sentinel too long", sizeof(struct sentinel) + 1, F_SENTINEL, V },
 	{ "sentinel too short", sizeof(struct sentinel) - 1, F_SENTINEL, V },
@@ -390,7 +391,7 @@ END_TEST
 START_TEST(test_eof_mid_frame)
 {
 	struct frame_buf fb = { 0 };
-	struct wstats ws = { 1, 2, 3 };
+	struct wstats ws = { 1, 2, 3, 4, 5 };
 	struct frame_reader fr;
 	struct frame f;
 	int fd[2];

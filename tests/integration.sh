@@ -937,12 +937,13 @@ t_usage() {
 
 # --- 15. -v and -q ------------------------------------------------------------
 
-# offline_summary LINES REJECTED ADDRESSES: the -v summary of an offline
-# run in which nothing was left out, asked or failed, its time as "T s".
+# offline_summary LINES NOCLIENT REJECTED ADDRESSES: the -v summary of an
+# offline run in which nothing was left out, asked or failed, its time as
+# "T s".
 offline_summary() {
 	printf '%s\n' \
-	    "ipwhois: $1 lines read, $2 rejected, 0 outside --since/--until, 0 excluded by --include/--exclude" \
-	    "ipwhois: $3 unique addresses, $3 lookups, 0 queries sent, 0 answered from the cache file, 0 from networks learned in this run" \
+	    "ipwhois: $1 lines read, $2 without a client, $3 rejected, 0 outside --since/--until, 0 excluded by --include/--exclude" \
+	    "ipwhois: $4 unique addresses, $4 lookups, 0 queries sent, 0 answered from the cache file, 0 from networks learned in this run" \
 	    "ipwhois: 0 failed: 0 not-found, 0 timeout, 0 rate-limited, 0 error; T s"
 }
 
@@ -960,7 +961,7 @@ t_verbose() {
 	    [ "$(sed -n 2p "$W/err")" = "ipwhois: $DATA/sample.log: format combined" ] &&
 	    [ "$(sed -n 3p "$W/err")" = "ipwhois: $DATA/sample.log: combined: 39 lines, 38 read, 0 without a client, 1 rejected" ] &&
 	    [ "$(sed -n 4p "$W/err")" = 'ipwhois: tests/data/sample.log: rejected, e.g.: \x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 400 157 "-" "-"' ] &&
-	    [ "$(summary_from 5)" = "$(offline_summary 39 1 16)" ]
+	    [ "$(summary_from 5)" = "$(offline_summary 39 0 1 16)" ]
 	check $? "verbose: sample" "status $st, stderr: $(errline)"
 	same "verbose: the report unchanged" "$EXP/sample.csv" "$W/out"
 
@@ -972,7 +973,7 @@ t_verbose() {
 	    [ "$(sed -n 3p "$W/err")" = "ipwhois: $W/auth.log: format sshd" ] &&
 	    [ "$(sed -n 4p "$W/err")" = "ipwhois: $DATA/common.log: common: 7 lines, 7 read, 0 without a client, 0 rejected" ] &&
 	    [ "$(sed -n 5p "$W/err")" = "ipwhois: $W/auth.log: sshd: 27 lines, 17 read, 0 without a client, 10 rejected" ] &&
-	    [ "$(summary_from 7)" = "$(offline_summary 34 10 11)" ]
+	    [ "$(summary_from 7)" = "$(offline_summary 34 0 10 11)" ]
 	check $? "verbose: two files, one summary" "status $st, stderr: $(errline)"
 
 	# A line of a file no format reads: what it is, and an example of a
@@ -982,13 +983,13 @@ t_verbose() {
 	    [ "$(sed -n 2p "$W/err")" = "ipwhois: standard input: format first-ip" ] &&
 	    [ "$(sed -n 3p "$W/err")" = "$(guessed "standard input")" ] &&
 	    [ "$(sed -n 4p "$W/err")" = "ipwhois: standard input: first-ip: 8 lines, 6 read, 0 without a client, 2 rejected" ] &&
-	    [ "$(summary_from 6)" = "$(offline_summary 8 2 5)" ]
+	    [ "$(summary_from 6)" = "$(offline_summary 8 0 2 5)" ]
 	check $? "verbose: stdin" "status $st, stderr: $(errline)"
 
 	run --offline -v --regex "$REGEX" "$DATA/regex.log"
 	[ "$st" = 0 ] && [ "$(wc -l <"$W/err")" -eq 6 ] &&
 	    [ "$(sed -n 3p "$W/err")" = "ipwhois: $DATA/regex.log: rejected, e.g.: ts=2024-01-02T03:05:01Z ip=999.1.1.1 size=5" ] &&
-	    [ "$(summary_from 4)" = "$(offline_summary 8 3 3)" ]
+	    [ "$(summary_from 4)" = "$(offline_summary 8 0 3 3)" ]
 	check $? "verbose: --regex" "status $st, stderr: $(errline)"
 
 	# Control characters in a rejected line reach the terminal escaped.
@@ -999,6 +1000,15 @@ t_verbose() {
 	    ! grep -q "$(printf '\033')" "$W/err"
 	check $? "verbose: a rejected line's control characters escaped" \
 	    "status $st, stderr: $(errline)"
+
+	# Lines in the format that name no client (comment lines in a
+	# common log) are counted, apart from the rejected ones.
+	{ echo "# rotated"; cat "$DATA/common.log"; echo "#"; } >"$W/nocl.log"
+	run --offline -v -f common "$W/nocl.log"
+	[ "$st" = 0 ] && [ "$(grep ' lines read, ' "$W/err")" = "ipwhois: 9 lines read, 2 without a client, 0 rejected, 0 outside --since/--until, 0 excluded by --include/--exclude" ]
+	check $? "verbose: lines without a client" "status $st, stderr: $(errline)"
+	same "verbose: lines without a client: the report unchanged" \
+	    "$EXP/common.csv" "$W/out"
 
 	# Quiet when nothing is wrong; errors are still said with -q.
 	run --offline -q "$DATA/sample.log"

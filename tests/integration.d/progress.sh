@@ -201,7 +201,7 @@ t_progress_live() {
 		echo "ipwhois: $DATA/live.log: format combined"
 		echo "ipwhois: 9.9.9.9: not-found: HTTP status 404"
 		echo "ipwhois: $DATA/live.log: combined: 21 lines, 21 read, 0 without a client, 0 rejected"
-		echo "ipwhois: 21 lines read, 0 rejected, 0 outside --since/--until, 0 excluded by --include/--exclude"
+		echo "ipwhois: 21 lines read, 0 without a client, 0 rejected, 0 outside --since/--until, 0 excluded by --include/--exclude"
 		echo "ipwhois: 12 unique addresses, 12 lookups, 8 queries sent, 0 answered from the cache file, 3 from networks learned in this run"
 		echo "ipwhois: 1 failed: 1 not-found, 0 timeout, 0 rate-limited, 0 error; T s"
 	} >"$W/want"
@@ -290,7 +290,7 @@ t_verbose_live() {
 	{
 		echo "ipwhois: 9.9.9.9: not-found: HTTP status 404"
 		echo "ipwhois: $DATA/live.log: combined: 21 lines, 21 read, 0 without a client, 0 rejected"
-		echo "ipwhois: 21 lines read, 0 rejected, 0 outside --since/--until, 0 excluded by --include/--exclude"
+		echo "ipwhois: 21 lines read, 0 without a client, 0 rejected, 0 outside --since/--until, 0 excluded by --include/--exclude"
 		echo "ipwhois: 12 unique addresses, 12 lookups, 8 queries sent, 0 answered from the cache file, 3 from networks learned in this run"
 		echo "ipwhois: 1 failed: 1 not-found, 0 timeout, 0 rate-limited, 0 error; T s"
 	} >"$W/want"
@@ -304,7 +304,7 @@ t_verbose_live() {
 	{
 		echo "ipwhois: 9.9.9.9: not-found: the cache's answer from an earlier run"
 		echo "ipwhois: $DATA/live.log: combined: 21 lines, 21 read, 0 without a client, 0 rejected"
-		echo "ipwhois: 21 lines read, 0 rejected, 0 outside --since/--until, 0 excluded by --include/--exclude"
+		echo "ipwhois: 21 lines read, 0 without a client, 0 rejected, 0 outside --since/--until, 0 excluded by --include/--exclude"
 		echo "ipwhois: 12 unique addresses, 12 lookups, 0 queries sent, 11 answered from the cache file, 0 from networks learned in this run"
 		echo "ipwhois: 1 failed: 1 not-found, 0 timeout, 0 rate-limited, 0 error; T s"
 	} >"$W/want"
