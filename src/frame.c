@@ -245,6 +245,72 @@ frame_buf_free(struct frame_buf *fb)
 	fb->off = fb->len = fb->cap = 0;
 }
 
+void
+producers_init(struct producers *pr, int nworkers)
+{
+	pr->n = 1 + nworkers;
+	pr->ended = xcalloc((size_t)pr->n, 1);
+}
+
+void
+producers_free(struct producers *pr)
+{
+	free(pr->ended);
+	pr->ended = NULL;
+	pr->n = 0;
+}
+
+/* "parser", "worker 3": a producer, for messages. */
+void
+producer_name(int p, char *buf, size_t len)
+{
+	if (p == 0)
+		seterr(buf, len, "parser");
+	else
+		seterr(buf, len, "worker %d", p - 1);
+}
+
+/*
+ * A sentinel f came on the pipe of producer `from`.  0 when it is that
+ * producer's own and its first.  -1 when it names no producer of the
+ * run, another one, or one that has ended already: the pipe is garbled,
+ * and why says how, naming the producer the sentinel claims to be.
+ */
+int
+producer_end(struct producers *pr, int from, const struct frame *f,
+    char *why, size_t whylen)
+{
+	struct sentinel s;
+	char name[32];
+	int p = -1;
+
+	if (f->type != F_SENTINEL || f->len != sizeof(s)) {
+		seterr(why, whylen, "a malformed sentinel");
+		return -1;
+	}
+	memcpy(&s, f->data, sizeof(s));
+	if (s.role == ROLE_PARSER && s.id == 0)
+		p = 0;
+	else if (s.role == ROLE_WORKER && s.id < pr->n - 1)
+		p = 1 + s.id;
+	if (p == -1) {
+		seterr(why, whylen, "a sentinel from no producer of the run "
+		    "(role %u, id %u)", s.role, s.id);
+		return -1;
+	}
+	producer_name(p, name, sizeof(name));
+	if (pr->ended[p]) {
+		seterr(why, whylen, "a second sentinel from the %s", name);
+		return -1;
+	}
+	if (p != from) {
+		seterr(why, whylen, "a sentinel from the %s", name);
+		return -1;
+	}
+	pr->ended[p] = 1;
+	return 0;
+}
+
 /* F_RESULT payload: the address, then the answer (answer_encode()). */
 void
 wire_put_result(struct frame_buf *fb, const struct ip *ip,

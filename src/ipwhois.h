@@ -582,9 +582,25 @@ int	 frame_check(const uint8_t *, size_t, struct frame *);
 enum role { ROLE_PARSER, ROLE_WORKER };
 
 struct sentinel {
-	uint16_t role;
-	uint16_t id;
+	uint16_t role;		/* enum role */
+	uint16_t id;		/* the worker's number; 0 for the parser */
 };
+
+/*
+ * The producers of a run, as their consumers number them: 0 is the
+ * parser, 1 + i is worker i.  A consumer is done when each producer it
+ * reads has sent one sentinel naming itself.
+ */
+struct producers {
+	int	 n;		/* 1 + the number of workers */
+	uint8_t	*ended;		/* [producer]: its sentinel came */
+};
+
+void	 producers_init(struct producers *, int);
+int	 producer_end(struct producers *, int, const struct frame *, char *,
+	    size_t);
+void	 producer_name(int, char *, size_t);
+void	 producers_free(struct producers *);
 
 /*
  * The run's statistics travel in frames, once, at the end: how each input

@@ -38,6 +38,7 @@ struct reporter {
 	struct wstats	 wst;
 	struct filestats *files;	/* how each input was read */
 	size_t		 nfiles;
+	struct producers producers;	/* the parser, then each worker */
 	int		 dead;		/* producers that died */
 };
 
@@ -160,11 +161,15 @@ add_wstats(struct reporter *rp, const struct frame *f)
 	rp->wst.stale += w.stale;
 }
 
-/* Every whole frame in a producer's buffer; 1 once its sentinel came. */
+/*
+ * Every whole frame in producer p's buffer; 1 once its sentinel came,
+ * -1 when the pipe is garbled (a message says how).
+ */
 static int
-take_frames(struct reporter *rp, struct frame_reader *fr, const char *who)
+take_frames(struct reporter *rp, struct frame_reader *fr, int p)
 {
 	static struct count_batch batch;
+	char who[32], why[128] = "";
 	struct frame f;
 	int r;
 
@@ -188,15 +193,22 @@ take_frames(struct reporter *rp, struct frame_reader *fr, const char *who)
 			add_file(rp, &f);
 			break;
 		case F_SENTINEL:
-			return 1;
+			if (producer_end(&rp->producers, p, &f, why,
+			    sizeof(why)) == 0)
+				return 1;
+			r = -1;
+			break;
 		default:
 			break;
 		}
+		if (r == -1)
+			break;
 	}
 	flush_counts(rp, &batch);
 	if (r == -1) {
-		warnx("reporter: garbled data from the %s; ignoring the rest",
-		    who);
+		producer_name(p, who, sizeof(who));
+		warnx("reporter: garbled data from the %s%s%s; ignoring the "
+		    "rest", who, why[0] ? ": " : "", why);
 		return -1;
 	}
 	return 0;
@@ -210,7 +222,6 @@ collect(struct reporter *rp)
 	int n = args->nworkers + 1, left = n;
 	struct frame_reader **fr = xcalloc((size_t)n, sizeof(*fr));
 	struct pollfd *pfd = xcalloc((size_t)n, sizeof(*pfd));
-	char who[32];
 
 	for (int i = 0; i < n; i++) {
 		fr[i] = xmalloc(sizeof(*fr[i]));
@@ -232,14 +243,10 @@ collect(struct reporter *rp)
 
 			if (pfd[i].fd < 0 || pfd[i].revents == 0)
 				continue;
-			if (i == 0)
-				snprintf(who, sizeof(who), "parser");
-			else
-				snprintf(who, sizeof(who), "worker %d", i - 1);
 			r = frame_fill(fr[i]);
 			if (r == -1 && got_signal)
 				_exit(exit_for_signal());
-			done = take_frames(rp, fr[i], who);
+			done = take_frames(rp, fr[i], i);
 			if (done == 0 && r == 1)
 				continue;
 			if (done != 1)
@@ -660,6 +667,7 @@ reporter_main(const struct reporter_args *args)
 	memset(&rp, 0, sizeof(rp));
 	rp.args = args;
 	addrtab_init(&rp.rows, 4096);
+	producers_init(&rp.producers, args->nworkers);
 	collect(&rp);
 	progress_off(args->run);	/* before anything is written */
 	finish_rows(&rp);

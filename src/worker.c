@@ -97,43 +97,61 @@ wait_input(struct worker *w, struct frame_reader *fr, int out_fd)
 	return frame_fill(fr);
 }
 
+/*
+ * The parser's addresses, each looked up as it comes, until its sentinel
+ * or the end of the pipe (the parser died: our own work is complete all
+ * the same, and the reporter is told so).
+ */
+static void
+take_addresses(struct worker *w, struct frame_reader *fr, int out_fd)
+{
+	struct producers from;
+	struct frame f;
+	char why[128];
+	int r;
+
+	producers_init(&from, w->args->cfg->jobs);
+	for (;;) {
+		if ((r = frame_next(fr, &f)) == 0) {
+			/* Nothing more waiting: send what we have, then wait. */
+			frame_send(&w->out, out_fd);
+			if (wait_input(w, fr, out_fd) == 1)
+				continue;
+			if (got_signal)
+				_exit(exit_for_signal());
+			break;
+		}
+		if (r == -1) {
+			warnx("worker %d: bad frame from the parser", w->id);
+			break;
+		}
+		if (f.type == F_SENTINEL) {
+			if (producer_end(&from, 0, &f, why, sizeof(why)) == -1)
+				warnx("worker %d: garbled data from the parser: "
+				    "%s", w->id, why);
+			break;
+		}
+		if (f.type == F_ADDR) {
+			struct ip ip;
+
+			memcpy(ip.b, f.data, sizeof(ip.b));
+			handle(w, &ip, 1, out_fd);
+		}
+	}
+	producers_free(&from);
+}
+
 void
 worker_main(const struct worker_args *args)
 {
 	struct frame_reader *fr = xmalloc(sizeof(*fr));
 	struct sentinel s = { ROLE_WORKER, (uint16_t)args->id };
 	struct worker w = { .args = args, .id = args->id };
-	int out_fd = args->out_fd, id = args->id;
-	struct frame f;
-	int r;
+	int out_fd = args->out_fd;
 
-	w.lk = lookup_new(args->cfg, args->run, id);
+	w.lk = lookup_new(args->cfg, args->run, args->id);
 	frame_reader_init(fr, args->in_fd);
-	for (;;) {
-		if ((r = frame_next(fr, &f)) == 0) {
-			/* Nothing more waiting: send what we have, then wait. */
-			frame_send(&w.out, out_fd);
-			if ((r = wait_input(&w, fr, out_fd)) == 1)
-				continue;
-			if (got_signal)
-				_exit(exit_for_signal());
-			/* End of file without a sentinel: the parser died.
-			 * Our own work is complete; say so to the reporter. */
-			break;
-		}
-		if (r == -1) {
-			warnx("worker %d: bad frame from the parser", id);
-			break;
-		}
-		if (f.type == F_SENTINEL)
-			break;
-		if (f.type == F_ADDR) {
-			struct ip ip;
-
-			memcpy(ip.b, f.data, sizeof(ip.b));
-			handle(&w, &ip, 1, out_fd);
-		}
-	}
+	take_addresses(&w, fr, out_fd);
 	/* The put-aside addresses: wait for their blockers, then ask. */
 	while (w.naside > 0)
 		if (retry_aside(&w, out_fd) == 0) {
@@ -147,5 +165,6 @@ worker_main(const struct worker_args *args)
 	frame_send(&w.out, out_fd);
 	lookup_free(w.lk);
 	free(w.aside);
+	free(fr);
 	_exit(EXIT_OK);
 }
