@@ -311,3 +311,27 @@ answer_copy(struct answer *dst, const struct answer *src)
 			dst->field[i] = xstrndup(src->field[i],
 			    strlen(src->field[i]));
 }
+
+/*
+ * What the built-in tables say about ip, always there and never wrong:
+ * a special-purpose block's kind, network and name (IANA's registries),
+ * or a public address's registry (IANA's allocations to the RIRs).
+ * Status ok, source builtin; a is overwritten, not freed.
+ */
+void
+answer_builtin(const struct ip *ip, struct answer *a)
+{
+	const struct special *sp = special_lookup(ip);
+
+	memset(a, 0, sizeof(*a));
+	a->source = SRC_BUILTIN;
+	a->status = ST_OK;
+	if (sp != NULL) {
+		a->kind = (uint8_t)sp->kind;
+		answer_set(a, FLD_NETWORK, sp->net, strlen(sp->net));
+		answer_set(a, FLD_NET_NAME, sp->name, strlen(sp->name));
+		return;
+	}
+	a->kind = KIND_PUBLIC;
+	a->registry = (uint8_t)rir_lookup(ip);
+}

@@ -357,6 +357,7 @@ void	 answer_set(struct answer *, enum field, const char *, size_t);
 size_t	 answer_encode(const struct answer *, uint8_t *);
 int	 answer_decode(const uint8_t *, size_t, struct answer *);
 void	 answer_copy(struct answer *, const struct answer *);
+void	 answer_builtin(const struct ip *, struct answer *);
 void	 answer_clear(struct answer *);
 int	 answer_equal(const struct answer *, const struct answer *);
 uint64_t answer_hash(const struct answer *);

@@ -97,24 +97,6 @@ sleep_until(int64_t when)
 		_exit(exit_for_signal());
 }
 
-/* Answers from the built-in tables alone: always there, never wrong. */
-static void
-lookup_builtin(const struct ip *ip, struct answer *a)
-{
-	const struct special *sp = special_lookup(ip);
-
-	a->source = SRC_BUILTIN;
-	a->status = ST_OK;
-	if (sp != NULL) {
-		a->kind = (uint8_t)sp->kind;
-		answer_set(a, FLD_NETWORK, sp->net, strlen(sp->net));
-		answer_set(a, FLD_NET_NAME, sp->name, strlen(sp->name));
-		return;
-	}
-	a->kind = KIND_PUBLIC;
-	a->registry = (uint8_t)rir_lookup(ip);
-}
-
 /*
  * AS and country from the local database (mapped by main, shared).  With
  * fill_only, the answer keeps its source and the registry's country.
@@ -208,24 +190,30 @@ lookup_known(struct lookup *lk, const struct ip *ip, struct answer *a)
 {
 	uint32_t i;
 	uint8_t kind = a->kind, registry = a->registry;
+	int cached;
 
 	import(lk);
 	if (!nettab_find(lk->known, ip, usable, lk, &i))
 		return 0;
+	cached = lk->from[i] < lk->run->cached;
 	answer_clear(a);
 	answer_copy(a, &lk->ans[i]);
 	a->kind = kind;
 	if (a->registry == RIR_NONE)
 		a->registry = registry;
-	/* From the cache file, or learned in this run (the reporter says
-	 * which address of a network was the one asked). */
-	a->source = lk->from[i] < lk->run->cached ? SRC_CACHE : SRC_KNOWN;
+	/*
+	 * From the cache file; or learned in this run, keeping the source of
+	 * the registry that was asked: which address of the network shows as
+	 * the one asked is the reporter's to say, by the report's order.
+	 */
+	if (cached)
+		a->source = SRC_CACHE;
 	a->has_net = 0;		/* already known: nothing to store */
 	if (a->status != ST_OK)
-		seterr(lk->why, sizeof(lk->why), "%s", a->source ==
-		    SRC_CACHE ? "the cache's answer from an earlier run" :
+		seterr(lk->why, sizeof(lk->why), "%s", cached ?
+		    "the cache's answer from an earlier run" :
 		    "the answer to an earlier query of this run");
-	if (a->source == SRC_CACHE)
+	if (cached)
 		lk->st.cached++;
 	else
 		lk->st.known++;
@@ -578,8 +566,7 @@ chain(struct lookup *lk, const struct ip *ip, int may_defer,
 	int64_t until;
 	int w;
 
-	memset(a, 0, sizeof(*a));
-	lookup_builtin(ip, a);
+	answer_builtin(ip, a);
 	if (a->kind != KIND_PUBLIC)
 		return LK_DONE;
 	lk->now = (int64_t)time(NULL);

@@ -359,17 +359,21 @@ sort_rows(struct addrtab *rows)
 	free(k);
 }
 
-/* What a row says when no answer came: its worker died. */
+/*
+ * What a row says when no answer came (its worker died): status error,
+ * and whose address it is, as the built-in tables say.
+ */
 static uint32_t
 missing_answer(struct reporter *rp, const struct ip *ip)
 {
-	const struct special *sp = special_lookup(ip);
-	struct answer a;
+	struct answer a, builtin;
 
+	answer_builtin(ip, &builtin);
 	memset(&a, 0, sizeof(a));
 	a.status = ST_ERROR;
-	a.kind = sp ? (uint8_t)sp->kind : KIND_PUBLIC;
-	a.registry = sp ? RIR_NONE : (uint8_t)rir_lookup(ip);
+	a.kind = builtin.kind;
+	a.registry = builtin.registry;
+	answer_clear(&builtin);
 	return intern(&rp->answers, &a);
 }
 
@@ -389,12 +393,16 @@ finish_rows(struct reporter *rp)
 	sort_rows(&rp->rows);
 }
 
-/* Whether a row's answer is about a network the registries told this run. */
+/*
+ * Whether a row's answer is about a network a registry told this run:
+ * the worker that asked, and every one that took the answer from it
+ * since, say who was asked (lookup_known()); not the cache file's.
+ */
 static int
 learned(const struct answer *a)
 {
-	return a->status == ST_OK && (a->source == SRC_KNOWN ||
-	    (a->has_net && (a->source == SRC_RDAP || a->source == SRC_WHOIS)));
+	return a->status == ST_OK &&
+	    (a->source == SRC_RDAP || a->source == SRC_WHOIS);
 }
 
 /* The answer as said about a network, whoever asked: no source, no net. */
@@ -432,17 +440,16 @@ shown_as(struct reporter *rp, uint32_t i, enum source src)
 }
 
 /*
- * Which address of a network learned in this run shows as asked (rdap,
- * whois) and which as answered from what the run knew (cache) depends on
- * which worker got there first.  Settle it by the report order: the
- * first row of each such network is the asked one, so that the report is
- * the same for every -j.
+ * The source column of the networks learned in this run, decided here
+ * and nowhere else.  Which worker asked and which took the answer from
+ * it depends on timing, so every row of such a network comes saying who
+ * was asked, and the report order settles it: the first row of each
+ * network shows as asked (rdap, whois), the others as answered from what
+ * the run knew (cache).  The report is then the same for every -j.
  */
 static void
 settle_sources(struct reporter *rp)
 {
-	enum source asked = rp->args->cfg->protocol == PROTO_WHOIS ?
-	    SRC_WHOIS : SRC_RDAP;
 	size_t mask = 1;
 	uint32_t *seen;		/* answer index + 1 of a network shown asked */
 
@@ -461,7 +468,8 @@ settle_sources(struct reporter *rp)
 			;
 		if (seen[h] == 0) {
 			seen[h] = row->answer + 1;
-			row->answer = shown_as(rp, row->answer, asked);
+			row->answer = shown_as(rp, row->answer,
+			    rp->answers.v[row->answer].source);
 		} else
 			row->answer = shown_as(rp, row->answer, SRC_KNOWN);
 	}
