@@ -968,6 +968,66 @@ void	 parser_main(const struct parser_args *) __attribute__((noreturn));
 void	 worker_main(const struct worker_args *) __attribute__((noreturn));
 void	 reporter_main(const struct reporter_args *) __attribute__((noreturn));
 
+/*
+ * parser.c: which worker gets each new address, and which lines and
+ * clients count.  Pure but for the shared page's answered counts, read
+ * by route_worker() when it balances the load.
+ */
+
+struct route {
+	int	 nworkers;
+	int	 nalive;
+	uint8_t	*alive;		/* worker i still reads its pipe */
+	uint64_t *sent;		/* addresses sent to worker i */
+	struct share *share;	/* how many each answered; NULL: none */
+	int	 by_load;	/* live: to the least-loaded worker */
+};
+
+/* --since and --until: the lines counted have a time in [since, until). */
+struct window {
+	int64_t	 since, until;
+};
+
+void	 route_init(struct route *, int, struct share *, int);
+int	 route_worker(const struct route *, const struct ip *);
+void	 route_free(struct route *);
+void	 window_init(struct window *, int64_t, int64_t);
+int	 window_has(const struct window *, int64_t);
+int	 client_left_out(const struct config *, const struct ip *);
+
+/*
+ * reporter.c: the report's rows, the parser's counts and the workers'
+ * answers joined by address, then put in report order (hits descending,
+ * then the address, IPv4 first).  No pipes: the reporter's frames come
+ * in through these, and so do the tests'.
+ */
+
+struct answers {
+	struct answer *v;	/* each distinct answer once */
+	size_t	 n, cap;
+	uint32_t *slot;		/* hash index: answer number + 1, 0 empty */
+	size_t	 mask;
+};
+
+#define COUNT_BATCH	32
+
+struct rows {
+	struct addrtab	 tab;	/* a row per address; its answer is a
+				   number in answers, UINT32_MAX none yet */
+	struct answers	 answers;
+	struct count	 batch[COUNT_BATCH];	/* counts on their way in */
+	uint64_t	 hash[COUNT_BATCH];
+	int		 nbatch;
+};
+
+void	 rows_init(struct rows *);
+void	 rows_count(struct rows *, const struct count *);
+void	 rows_answer(struct rows *, const struct ip *, struct answer *);
+void	 rows_flush(struct rows *);
+void	 rows_sort(struct rows *);
+void	 rows_finish(struct rows *);
+void	 rows_free(struct rows *);
+
 /* util.c */
 
 extern volatile sig_atomic_t got_signal;

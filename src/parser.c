@@ -54,14 +54,12 @@ struct parser {
 	int		 nworkers;
 	int		*wfd;		/* to worker i, non-blocking */
 	struct frame_buf *queue;	/* frames waiting for worker i */
-	uint8_t		*alive;		/* worker i still reads its pipe */
-	int		 nalive;
-	uint64_t	*sent;		/* addresses sent to worker i */
+	struct route	 route;		/* who is alive, who has what */
 	int		 rfd;		/* to the reporter */
 	char		*buf;
 	struct pending	 pending[PENDING];
 	int		 npending;
-	int64_t		 since, until;	/* lines counted: [since, until) */
+	struct window	 window;	/* --since, --until */
 	int		 filtered;	/* --include or --exclude given */
 };
 
@@ -76,17 +74,17 @@ check_signal(void)
 static void
 worker_gone(struct parser *ps, int w)
 {
-	if (!ps->alive[w])
+	if (!ps->route.alive[w])
 		return;
-	ps->alive[w] = 0;
-	ps->nalive--;
+	ps->route.alive[w] = 0;
+	ps->route.nalive--;
 	frame_buf_free(&ps->queue[w]);
 }
 
 static void
 flush_worker(struct parser *ps, int w)
 {
-	if (ps->alive[w] && ps->queue[w].len > ps->queue[w].off &&
+	if (ps->route.alive[w] && ps->queue[w].len > ps->queue[w].off &&
 	    frame_flush_some(&ps->queue[w], ps->wfd[w]) == -1) {
 		check_signal();
 		worker_gone(ps, w);
@@ -100,16 +98,16 @@ flush_worker(struct parser *ps, int w)
  * they learn, so nothing is lost by not keeping a network to one worker.
  */
 static int
-least_loaded(struct parser *ps, int w)
+least_loaded(const struct route *r, int w)
 {
-	uint64_t best = ps->sent[w] - share_answered_by(ps->share, w);
+	uint64_t best = r->sent[w] - share_answered_by(r->share, w);
 
-	for (int i = 0; i < ps->nworkers && best > 0; i++) {
+	for (int i = 0; i < r->nworkers && best > 0; i++) {
 		uint64_t left;
 
-		if (!ps->alive[i])
+		if (!r->alive[i])
 			continue;
-		left = ps->sent[i] - share_answered_by(ps->share, i);
+		left = r->sent[i] - share_answered_by(r->share, i);
 		if (left < best) {
 			best = left;
 			w = i;
@@ -118,20 +116,52 @@ least_loaded(struct parser *ps, int w)
 	return w;
 }
 
-/* The worker for an address: by network, skipping dead workers. */
-static void
-route(struct parser *ps, const struct ip *ip)
+/* n workers, all alive, none sent anything yet; by_load: live. */
+void
+route_init(struct route *r, int n, struct share *share, int by_load)
+{
+	r->nworkers = r->nalive = n;
+	r->alive = xmalloc((size_t)n);
+	memset(r->alive, 1, (size_t)n);
+	r->sent = xcalloc((size_t)n, sizeof(*r->sent));
+	r->share = share;
+	r->by_load = by_load;
+}
+
+void
+route_free(struct route *r)
+{
+	free(r->alive);
+	free(r->sent);
+	memset(r, 0, sizeof(*r));
+}
+
+/*
+ * The worker for a new address: its network's, the next one alive when
+ * that one died, or live (by_load) the least loaded.  -1 when every
+ * worker died.
+ */
+int
+route_worker(const struct route *r, const struct ip *ip)
 {
 	int w;
 
-	if (ps->nalive == 0)
+	if (r->nalive == 0)
+		return -1;
+	w = (int)(ip_route_hash(ip) % (uint64_t)r->nworkers);
+	while (!r->alive[w])
+		w = (w + 1) % r->nworkers;
+	return r->by_load ? least_loaded(r, w) : w;
+}
+
+static void
+route(struct parser *ps, const struct ip *ip)
+{
+	int w = route_worker(&ps->route, ip);
+
+	if (w == -1)
 		return;		/* the reporter marks these as errors */
-	w = (int)(ip_route_hash(ip) % (uint64_t)ps->nworkers);
-	while (!ps->alive[w])
-		w = (w + 1) % ps->nworkers;
-	if (!ps->cfg->offline)
-		w = least_loaded(ps, w);
-	ps->sent[w]++;
+	ps->route.sent[w]++;
 	frame_add(&ps->queue[w], F_ADDR, ip->b, sizeof(ip->b));
 	if (ps->queue[w].len - ps->queue[w].off >= QUEUE_FLUSH)
 		flush_worker(ps, w);
@@ -142,13 +172,9 @@ route(struct parser *ps, const struct ip *ip)
  * made: an address left out is counted (its lines are "excluded") but
  * never looked up nor reported.
  */
-static int
-left_out(const struct parser *ps, const struct ip *ip)
+int
+client_left_out(const struct config *cfg, const struct ip *ip)
 {
-	const struct config *cfg = ps->cfg;
-
-	if (!ps->filtered)
-		return 0;
 	return (cfg->include.n > 0 && !netlist_has(&cfg->include, ip)) ||
 	    netlist_has(&cfg->exclude, ip);
 }
@@ -183,7 +209,8 @@ count(struct parser *ps, const struct pending *pd)
 			c->last = when;
 	}
 	if (created) {
-		c->spare = left_out(ps, &pd->h.ip);
+		c->spare = ps->filtered && client_left_out(ps->cfg,
+		    &pd->h.ip);
 		if (!c->spare)
 			route(ps, &pd->h.ip);
 	}
@@ -224,8 +251,7 @@ take(struct parser *ps, const char *p, size_t n)
 		break;
 	}
 	ps->file.st.clients++;
-	/* Without --since and --until the window is all of int64_t. */
-	if (pd->h.when < ps->since || pd->h.when >= ps->until) {
+	if (!window_has(&ps->window, pd->h.when)) {
 		ps->st.outside++;
 		return;
 	}
@@ -383,7 +409,7 @@ tell_progress(struct parser *ps, const struct input *in, uint64_t *raw_told)
 	uint64_t raw = input_raw_bytes(in), sent = 0;
 
 	for (int w = 0; w < ps->nworkers; w++)
-		sent += ps->sent[w];
+		sent += ps->route.sent[w];
 	share_set(sh, SHC_LINES, ps->st.lines);
 	share_set(sh, SHC_BYTES, ps->in_bytes);
 	share_set(sh, SHC_ADDRS, sent);
@@ -536,7 +562,8 @@ drain_queues(struct parser *ps)
 
 		for (int w = 0; w < ps->nworkers; w++) {
 			flush_worker(ps, w);
-			if (ps->alive[w] && ps->queue[w].len > ps->queue[w].off) {
+			if (ps->route.alive[w] &&
+			    ps->queue[w].len > ps->queue[w].off) {
 				pfd[n].fd = ps->wfd[w];
 				pfd[n].events = POLLOUT;
 				idx[n++] = w;
@@ -559,7 +586,7 @@ end_workers(struct parser *ps)
 	struct sentinel s = { ROLE_PARSER, 0 };
 
 	for (int w = 0; w < ps->nworkers; w++) {
-		if (ps->alive[w])
+		if (ps->route.alive[w])
 			frame_add(&ps->queue[w], F_SENTINEL, &s, sizeof(s));
 	}
 	drain_queues(ps);
@@ -601,20 +628,27 @@ send_counts(struct parser *ps)
 }
 
 /*
- * --since and --until as [since, until), two compares a line.  With
- * either one, a line without a time (0) falls outside: since is at
- * least 1.
+ * --since and --until (0: not given) as [since, until), two compares a
+ * line; without either, all of int64_t.  With either one, a line without
+ * a time (0) falls outside: since is at least 1.
  */
-static void
-window(struct parser *ps, const struct config *cfg)
+void
+window_init(struct window *win, int64_t since, int64_t until)
 {
-	ps->since = INT64_MIN;
-	ps->until = INT64_MAX;
-	if (cfg->since == 0 && cfg->until == 0)
+	win->since = INT64_MIN;
+	win->until = INT64_MAX;
+	if (since == 0 && until == 0)
 		return;
-	ps->since = cfg->since > 1 ? cfg->since : 1;
-	if (cfg->until != 0)
-		ps->until = cfg->until;
+	win->since = since > 1 ? since : 1;
+	if (until != 0)
+		win->until = until;
+}
+
+/* Whether a line of this time is counted. */
+int
+window_has(const struct window *win, int64_t when)
+{
+	return when >= win->since && when < win->until;
 }
 
 void
@@ -629,19 +663,17 @@ parser_main(const struct parser_args *args)
 	ps.ctx.json_client = args->cfg->json_field;
 	ps.ctx.json_time = args->cfg->json_time;
 	ps.ctx.json_bytes = args->cfg->json_bytes;
-	ps.nworkers = ps.nalive = args->nworkers;
+	ps.nworkers = args->nworkers;
 	ps.wfd = args->out_fds;
 	ps.rfd = args->reporter_fd;
 	ps.queue = xcalloc((size_t)ps.nworkers, sizeof(*ps.queue));
-	ps.alive = xmalloc((size_t)ps.nworkers);
-	ps.sent = xcalloc((size_t)ps.nworkers, sizeof(*ps.sent));
-	memset(ps.alive, 1, (size_t)ps.nworkers);
+	route_init(&ps.route, ps.nworkers, ps.share, !args->cfg->offline);
 	for (int w = 0; w < ps.nworkers; w++)
 		if (fcntl(ps.wfd[w], F_SETFL, O_NONBLOCK) == -1)
 			err(EXIT_INTERNAL, "fcntl");
 	ps.buf = xmalloc(READ_SIZE);
 	addrtab_init(&ps.tab, 4096);
-	window(&ps, args->cfg);
+	window_init(&ps.window, args->cfg->since, args->cfg->until);
 	ps.ctx.want_xff = args->cfg->client == CLIENT_XFF;
 	ps.filtered = args->cfg->include.n > 0 || args->cfg->exclude.n > 0;
 

@@ -17,31 +17,14 @@
 
 #include "ipwhois.h"
 
-/* Answers are few next to addresses (one per network, at most): each is
- * kept once and rows point at it. */
-struct answers {
-	struct answer *v;
-	size_t	 n, cap;
-	uint32_t *slot;		/* hash index: answer number + 1, 0 empty */
-	size_t	 mask;
-};
+/* --- the rows: counts and answers joined, in report order ------------- */
 
 /*
- * The report's rows are address table entries: an answer and a count for
- * one address meet in one entry, whichever comes first.
+ * The rows are address table entries: an answer and a count for one
+ * address meet in one entry, whichever comes first.  Answers are few next
+ * to addresses (one per network, at most): each is kept once, and rows
+ * hold its number.
  */
-struct reporter {
-	const struct reporter_args *args;
-	struct addrtab	 rows;
-	struct answers	 answers;
-	struct pstats	 pst;
-	struct wstats	 wst;
-	struct filestats *files;	/* how each input was read */
-	size_t		 nfiles;
-	struct producers producers;	/* the parser, then each worker */
-	int		 dead;		/* producers that died */
-};
-
 static uint32_t
 intern(struct answers *as, struct answer *a)
 {
@@ -75,191 +58,71 @@ intern(struct answers *as, struct answer *a)
 	return (uint32_t)as->n++;
 }
 
-static void
-add_result(struct reporter *rp, const struct frame *f)
+void
+rows_init(struct rows *rs)
 {
-	struct answer a;
-	struct count *row;
-	struct ip ip;
-	int created;
-
-	if (wire_get_result(f, &ip, &a) == -1) {
-		warnx("reporter: a malformed answer was dropped");
-		return;
-	}
-	row = addrtab_get(&rp->rows, &ip, &created);
-	if (row->answer != UINT32_MAX) {
-		answer_clear(&a);	/* answered twice: the first one stays */
-		return;
-	}
-	row->answer = intern(&rp->answers, &a);
+	memset(rs, 0, sizeof(*rs));
+	addrtab_init(&rs->tab, 4096);
 }
 
-/*
- * Counts arrive all at once at the end, each needing an entry from a
- * table larger than the caches: they are taken in batches, the memory
- * asked for the whole batch first (as the parser does for its lines).
- */
-#define COUNT_BATCH	32
-
-struct count_batch {
-	struct count c[COUNT_BATCH];
-	uint64_t hash[COUNT_BATCH];
-	int	 n;
-};
-
-static void
-flush_counts(struct reporter *rp, struct count_batch *b)
+void
+rows_free(struct rows *rs)
 {
-	for (int i = 0; i < b->n; i++)
-		addrtab_prefetch_entry(&rp->rows, b->hash[i]);
-	for (int i = 0; i < b->n; i++) {
+	for (size_t i = 0; i < rs->answers.n; i++)
+		answer_clear(&rs->answers.v[i]);
+	free(rs->answers.v);
+	free(rs->answers.slot);
+	addrtab_free(&rs->tab);
+	memset(rs, 0, sizeof(*rs));
+}
+
+/* ip's answer, which the rows now own (*a is moved, or cleared). */
+void
+rows_answer(struct rows *rs, const struct ip *ip, struct answer *a)
+{
+	struct count *row;
+	int created;
+
+	row = addrtab_get(&rs->tab, ip, &created);
+	if (row->answer != UINT32_MAX) {
+		answer_clear(a);	/* answered twice: the first one stays */
+		return;
+	}
+	row->answer = intern(&rs->answers, a);
+}
+
+/* The counts waiting in the batch, into their rows. */
+void
+rows_flush(struct rows *rs)
+{
+	for (int i = 0; i < rs->nbatch; i++)
+		addrtab_prefetch_entry(&rs->tab, rs->hash[i]);
+	for (int i = 0; i < rs->nbatch; i++) {
 		struct count *row;
 		int created;
 
-		row = addrtab_get_hashed(&rp->rows, &b->c[i].ip, b->hash[i],
-		    &created);
-		b->c[i].answer = row->answer;
-		*row = b->c[i];
+		row = addrtab_get_hashed(&rs->tab, &rs->batch[i].ip,
+		    rs->hash[i], &created);
+		rs->batch[i].answer = row->answer;
+		*row = rs->batch[i];
 	}
-	b->n = 0;
-}
-
-static void
-add_count(struct reporter *rp, struct count_batch *b, const struct frame *f)
-{
-	memcpy(&b->c[b->n], f->data, sizeof(b->c[b->n]));
-	b->hash[b->n] = ip_hash(&b->c[b->n].ip);
-	addrtab_prefetch(&rp->rows, b->hash[b->n]);
-	if (++b->n == COUNT_BATCH)
-		flush_counts(rp, b);
-}
-
-static void
-add_pstats(struct reporter *rp, const struct frame *f)
-{
-	memcpy(&rp->pst, f->data, sizeof(rp->pst));
-}
-
-static void
-add_file(struct reporter *rp, const struct frame *f)
-{
-	rp->files = xrealloc(rp->files, (rp->nfiles + 1) * sizeof(*rp->files));
-	memcpy(&rp->files[rp->nfiles++], f->data, sizeof(*rp->files));
-}
-
-static void
-add_wstats(struct reporter *rp, const struct frame *f)
-{
-	struct wstats w;
-
-	memcpy(&w, f->data, sizeof(w));
-	rp->wst.lookups += w.lookups;
-	rp->wst.queries += w.queries;
-	rp->wst.cached += w.cached;
-	rp->wst.known += w.known;
-	rp->wst.stale += w.stale;
+	rs->nbatch = 0;
 }
 
 /*
- * Every whole frame in producer p's buffer; 1 once its sentinel came,
- * -1 when the pipe is garbled (a message says how).
+ * An address's counts.  They arrive all at once at the end, each needing
+ * an entry from a table larger than the caches: they are taken in
+ * batches, the memory asked for the whole batch first (as the parser does
+ * for its lines), and rows_flush() or rows_finish() puts them in.
  */
-static int
-take_frames(struct reporter *rp, struct frame_reader *fr, int p)
+void
+rows_count(struct rows *rs, const struct count *c)
 {
-	static struct count_batch batch;
-	char who[32], why[128] = "";
-	struct frame f;
-	int r;
-
-	while ((r = frame_next(fr, &f)) == 1) {
-		if (f.type == F_COUNT) {
-			add_count(rp, &batch, &f);
-			continue;
-		}
-		flush_counts(rp, &batch);
-		switch (f.type) {
-		case F_RESULT:
-			add_result(rp, &f);
-			break;
-		case F_PSTATS:
-			add_pstats(rp, &f);
-			break;
-		case F_WSTATS:
-			add_wstats(rp, &f);
-			break;
-		case F_FILE:
-			add_file(rp, &f);
-			break;
-		case F_SENTINEL:
-			if (producer_end(&rp->producers, p, &f, why,
-			    sizeof(why)) == 0)
-				return 1;
-			r = -1;
-			break;
-		default:
-			break;
-		}
-		if (r == -1)
-			break;
-	}
-	flush_counts(rp, &batch);
-	if (r == -1) {
-		producer_name(p, who, sizeof(who));
-		warnx("reporter: garbled data from the %s%s%s; ignoring the "
-		    "rest", who, why[0] ? ": " : "", why);
-		return -1;
-	}
-	return 0;
-}
-
-/* Read from every producer until each has sent its sentinel or died. */
-static void
-collect(struct reporter *rp)
-{
-	const struct reporter_args *args = rp->args;
-	int n = args->nworkers + 1, left = n;
-	struct frame_reader **fr = xcalloc((size_t)n, sizeof(*fr));
-	struct pollfd *pfd = xcalloc((size_t)n, sizeof(*pfd));
-
-	for (int i = 0; i < n; i++) {
-		fr[i] = xmalloc(sizeof(*fr[i]));
-		frame_reader_init(fr[i], i == 0 ? args->parser_fd :
-		    args->worker_fds[i - 1]);
-		pfd[i].fd = fr[i]->fd;
-		pfd[i].events = POLLIN;
-	}
-	while (left > 0) {
-		if (poll(pfd, (nfds_t)n, -1) == -1) {
-			if (errno != EINTR)
-				err(EXIT_INTERNAL, "poll");
-			if (got_signal)
-				_exit(exit_for_signal());
-			continue;
-		}
-		for (int i = 0; i < n; i++) {
-			int r, done;
-
-			if (pfd[i].fd < 0 || pfd[i].revents == 0)
-				continue;
-			r = frame_fill(fr[i]);
-			if (r == -1 && got_signal)
-				_exit(exit_for_signal());
-			done = take_frames(rp, fr[i], i);
-			if (done == 0 && r == 1)
-				continue;
-			if (done != 1)
-				rp->dead++;	/* EOF or garbage, no sentinel */
-			close(pfd[i].fd);
-			pfd[i].fd = -1;
-			left--;
-		}
-	}
-	for (int i = 0; i < n; i++)
-		free(fr[i]);
-	free(fr);
-	free(pfd);
+	rs->batch[rs->nbatch] = *c;
+	rs->hash[rs->nbatch] = ip_hash(&c->ip);
+	addrtab_prefetch(&rs->tab, rs->hash[rs->nbatch]);
+	if (++rs->nbatch == COUNT_BATCH)
+		rows_flush(rs);
 }
 
 /*
@@ -336,12 +199,15 @@ sort_keys(struct sortkey *k, size_t n)
 			key_swap(&k[j], &k[j - 1]);
 }
 
-static void
-sort_rows(struct addrtab *rows)
+/* The rows in report order; the index is dropped first. */
+void
+rows_sort(struct rows *rs)
 {
+	struct addrtab *rows = &rs->tab;
 	struct sortkey *k = xmalloc(rows->used * sizeof(*k));
 	struct count *sorted = xmalloc(rows->used * sizeof(*sorted));
 
+	addrtab_drop_index(rows);
 	for (size_t i = 0; i < rows->used; i++) {
 		const struct count *c = &rows->ent[i];
 
@@ -364,7 +230,7 @@ sort_rows(struct addrtab *rows)
  * and whose address it is, as the built-in tables say.
  */
 static uint32_t
-missing_answer(struct reporter *rp, const struct ip *ip)
+missing_answer(struct rows *rs, const struct ip *ip)
 {
 	struct answer a, builtin;
 
@@ -374,23 +240,7 @@ missing_answer(struct reporter *rp, const struct ip *ip)
 	a.kind = builtin.kind;
 	a.registry = builtin.registry;
 	answer_clear(&builtin);
-	return intern(&rp->answers, &a);
-}
-
-/*
- * Rows without an answer (their worker died) get an error answer; rows
- * without counts (the parser died before it sent them) keep their zero
- * hits, so that no address is lost.  Then the report order.
- */
-static void
-finish_rows(struct reporter *rp)
-{
-	addrtab_drop_index(&rp->rows);
-	for (size_t i = 0; i < rp->rows.used; i++)
-		if (rp->rows.ent[i].answer == UINT32_MAX)
-			rp->rows.ent[i].answer = missing_answer(rp,
-			    &rp->rows.ent[i].ip);
-	sort_rows(&rp->rows);
+	return intern(&rs->answers, &a);
 }
 
 /*
@@ -428,15 +278,15 @@ same_content(const struct answer *a, const struct answer *b)
 
 /* a, shown with another source; interned (an index into answers). */
 static uint32_t
-shown_as(struct reporter *rp, uint32_t i, enum source src)
+shown_as(struct rows *rs, uint32_t i, enum source src)
 {
 	struct answer c;
 
-	answer_copy(&c, &rp->answers.v[i]);
+	answer_copy(&c, &rs->answers.v[i]);
 	c.source = (uint8_t)src;
 	c.has_net = 0;
 	memset(&c.net, 0, sizeof(c.net));
-	return intern(&rp->answers, &c);
+	return intern(&rs->answers, &c);
 }
 
 /*
@@ -448,32 +298,209 @@ shown_as(struct reporter *rp, uint32_t i, enum source src)
  * the run knew (cache).  The report is then the same for every -j.
  */
 static void
-settle_sources(struct reporter *rp)
+settle_sources(struct rows *rs)
 {
 	size_t mask = 1;
 	uint32_t *seen;		/* answer index + 1 of a network shown asked */
 
-	while (mask < rp->answers.n * 2)
+	while (mask < rs->answers.n * 2)
 		mask <<= 1;
 	seen = xcalloc(mask--, sizeof(*seen));
-	for (size_t r = 0; r < rp->rows.used; r++) {
-		struct count *row = &rp->rows.ent[r];
+	for (size_t r = 0; r < rs->tab.used; r++) {
+		struct count *row = &rs->tab.ent[r];
 		size_t h;
 
-		if (!learned(&rp->answers.v[row->answer]))
+		if (!learned(&rs->answers.v[row->answer]))
 			continue;
-		for (h = content_hash(&rp->answers.v[row->answer]) & mask;
-		    seen[h] && !same_content(&rp->answers.v[seen[h] - 1],
-		    &rp->answers.v[row->answer]); h = (h + 1) & mask)
+		for (h = content_hash(&rs->answers.v[row->answer]) & mask;
+		    seen[h] && !same_content(&rs->answers.v[seen[h] - 1],
+		    &rs->answers.v[row->answer]); h = (h + 1) & mask)
 			;
 		if (seen[h] == 0) {
 			seen[h] = row->answer + 1;
-			row->answer = shown_as(rp, row->answer,
-			    rp->answers.v[row->answer].source);
+			row->answer = shown_as(rs, row->answer,
+			    rs->answers.v[row->answer].source);
 		} else
-			row->answer = shown_as(rp, row->answer, SRC_KNOWN);
+			row->answer = shown_as(rs, row->answer, SRC_KNOWN);
 	}
 	free(seen);
+}
+
+/*
+ * The rows once every frame is in: rows without an answer (their worker
+ * died) get an error answer; rows without counts (the parser died before
+ * it sent them) keep their zero hits, so that no address is lost.  Then
+ * the report order, and the source column.
+ */
+void
+rows_finish(struct rows *rs)
+{
+	rows_flush(rs);
+	for (size_t i = 0; i < rs->tab.used; i++)
+		if (rs->tab.ent[i].answer == UINT32_MAX)
+			rs->tab.ent[i].answer = missing_answer(rs,
+			    &rs->tab.ent[i].ip);
+	rows_sort(rs);
+	settle_sources(rs);
+}
+
+/* --- the role ----------------------------------------------------------- */
+
+struct reporter {
+	const struct reporter_args *args;
+	struct rows	 rows;
+	struct pstats	 pst;
+	struct wstats	 wst;
+	struct filestats *files;	/* how each input was read */
+	size_t		 nfiles;
+	struct producers producers;	/* the parser, then each worker */
+	int		 dead;		/* producers that died */
+};
+
+static void
+add_result(struct reporter *rp, const struct frame *f)
+{
+	struct answer a;
+	struct ip ip;
+
+	if (wire_get_result(f, &ip, &a) == -1) {
+		warnx("reporter: a malformed answer was dropped");
+		return;
+	}
+	rows_answer(&rp->rows, &ip, &a);
+}
+
+static void
+add_count(struct reporter *rp, const struct frame *f)
+{
+	struct count c;
+
+	memcpy(&c, f->data, sizeof(c));
+	rows_count(&rp->rows, &c);
+}
+
+static void
+add_pstats(struct reporter *rp, const struct frame *f)
+{
+	memcpy(&rp->pst, f->data, sizeof(rp->pst));
+}
+
+static void
+add_file(struct reporter *rp, const struct frame *f)
+{
+	rp->files = xrealloc(rp->files, (rp->nfiles + 1) * sizeof(*rp->files));
+	memcpy(&rp->files[rp->nfiles++], f->data, sizeof(*rp->files));
+}
+
+static void
+add_wstats(struct reporter *rp, const struct frame *f)
+{
+	struct wstats w;
+
+	memcpy(&w, f->data, sizeof(w));
+	rp->wst.lookups += w.lookups;
+	rp->wst.queries += w.queries;
+	rp->wst.cached += w.cached;
+	rp->wst.known += w.known;
+	rp->wst.stale += w.stale;
+}
+
+/*
+ * Every whole frame in producer p's buffer; 1 once its sentinel came,
+ * -1 when the pipe is garbled (a message says how).
+ */
+static int
+take_frames(struct reporter *rp, struct frame_reader *fr, int p)
+{
+	char who[32], why[128] = "";
+	struct frame f;
+	int r;
+
+	while ((r = frame_next(fr, &f)) == 1) {
+		if (f.type == F_COUNT) {
+			add_count(rp, &f);
+			continue;
+		}
+		switch (f.type) {
+		case F_RESULT:
+			add_result(rp, &f);
+			break;
+		case F_PSTATS:
+			add_pstats(rp, &f);
+			break;
+		case F_WSTATS:
+			add_wstats(rp, &f);
+			break;
+		case F_FILE:
+			add_file(rp, &f);
+			break;
+		case F_SENTINEL:
+			if (producer_end(&rp->producers, p, &f, why,
+			    sizeof(why)) == 0)
+				return 1;
+			r = -1;
+			break;
+		default:
+			break;
+		}
+		if (r == -1)
+			break;
+	}
+	if (r == -1) {
+		producer_name(p, who, sizeof(who));
+		warnx("reporter: garbled data from the %s%s%s; ignoring the "
+		    "rest", who, why[0] ? ": " : "", why);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read from every producer until each has sent its sentinel or died. */
+static void
+collect(struct reporter *rp)
+{
+	const struct reporter_args *args = rp->args;
+	int n = args->nworkers + 1, left = n;
+	struct frame_reader **fr = xcalloc((size_t)n, sizeof(*fr));
+	struct pollfd *pfd = xcalloc((size_t)n, sizeof(*pfd));
+
+	for (int i = 0; i < n; i++) {
+		fr[i] = xmalloc(sizeof(*fr[i]));
+		frame_reader_init(fr[i], i == 0 ? args->parser_fd :
+		    args->worker_fds[i - 1]);
+		pfd[i].fd = fr[i]->fd;
+		pfd[i].events = POLLIN;
+	}
+	while (left > 0) {
+		if (poll(pfd, (nfds_t)n, -1) == -1) {
+			if (errno != EINTR)
+				err(EXIT_INTERNAL, "poll");
+			if (got_signal)
+				_exit(exit_for_signal());
+			continue;
+		}
+		for (int i = 0; i < n; i++) {
+			int r, done;
+
+			if (pfd[i].fd < 0 || pfd[i].revents == 0)
+				continue;
+			r = frame_fill(fr[i]);
+			if (r == -1 && got_signal)
+				_exit(exit_for_signal());
+			done = take_frames(rp, fr[i], i);
+			if (done == 0 && r == 1)
+				continue;
+			if (done != 1)
+				rp->dead++;	/* EOF or garbage, no sentinel */
+			close(pfd[i].fd);
+			pfd[i].fd = -1;
+			left--;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		free(fr[i]);
+	free(fr);
+	free(pfd);
 }
 
 /*
@@ -492,12 +519,12 @@ write_addresses(const struct reporter *rp, struct out *o)
 	const struct config *cfg = rp->args->cfg;
 	struct report_row r;
 
-	for (size_t i = 0; i < rp->rows.used && !ferror(o->fp); i++) {
-		const struct count *c = &rp->rows.ent[i];
+	for (size_t i = 0; i < rp->rows.tab.used && !ferror(o->fp); i++) {
+		const struct count *c = &rp->rows.tab.ent[i];
 
 		if (!shown(cfg, i, c->hits))
 			break;
-		row_of_count(&r, c, &rp->answers.v[c->answer]);
+		row_of_count(&r, c, &rp->rows.answers.v[c->answer]);
 		out_row(o, &r);
 	}
 }
@@ -509,8 +536,8 @@ write_groups(const struct reporter *rp, struct out *o)
 	struct by_group *g;
 	size_t n;
 
-	g = group_rows(cfg->by, rp->rows.ent, rp->rows.used, rp->answers.v,
-	    rp->answers.n, &n);
+	g = group_rows(cfg->by, rp->rows.tab.ent, rp->rows.tab.used, rp->rows.answers.v,
+	    rp->rows.answers.n, &n);
 	for (size_t i = 0; i < n && !ferror(o->fp); i++) {
 		if (!shown(cfg, i, g[i].row.hits))
 			break;
@@ -548,9 +575,9 @@ write_report(struct reporter *rp, int fd)
 static uint64_t
 count_status(const struct reporter *rp, uint64_t *by)
 {
-	for (size_t i = 0; i < rp->rows.used; i++)
-		by[rp->answers.v[rp->rows.ent[i].answer].status]++;
-	return rp->rows.used - by[ST_OK];
+	for (size_t i = 0; i < rp->rows.tab.used; i++)
+		by[rp->rows.answers.v[rp->rows.tab.ent[i].answer].status]++;
+	return rp->rows.tab.used - by[ST_OK];
 }
 
 /* -v: how each input was read, and a line none could read. */
@@ -605,7 +632,7 @@ summary(const struct reporter *rp, uint64_t failed, const uint64_t *by)
 	fprintf(stderr, "ipwhois: %llu unique addresses, %llu lookups, %llu "
 	    "queries sent, %llu answered from the cache file, %llu from "
 	    "networks learned in this run\n",
-	    (unsigned long long)rp->rows.used,
+	    (unsigned long long)rp->rows.tab.used,
 	    (unsigned long long)rp->wst.lookups,
 	    (unsigned long long)rp->wst.queries,
 	    (unsigned long long)rp->wst.cached,
@@ -634,10 +661,10 @@ remember(const struct reporter *rp)
 
 	if (path == NULL)
 		return;
-	fresh = xcalloc(rp->answers.n + 1, sizeof(*fresh));
-	for (size_t i = 0; i < rp->answers.n; i++)
-		if (rp->answers.v[i].has_net)
-			fresh[n++] = &rp->answers.v[i];
+	fresh = xcalloc(rp->rows.answers.n + 1, sizeof(*fresh));
+	for (size_t i = 0; i < rp->rows.answers.n; i++)
+		if (rp->rows.answers.v[i].has_net)
+			fresh[n++] = &rp->rows.answers.v[i];
 	if (n > 0 && ((c = cache_open(path, 1, msg, sizeof(msg))) == NULL ||
 	    cache_store(c, fresh, n, msg, sizeof(msg)) == -1)) {
 		if (!cfg->quiet)
@@ -674,12 +701,11 @@ reporter_main(const struct reporter_args *args)
 
 	memset(&rp, 0, sizeof(rp));
 	rp.args = args;
-	addrtab_init(&rp.rows, 4096);
+	rows_init(&rp.rows);
 	producers_init(&rp.producers, args->nworkers);
 	collect(&rp);
 	progress_off(args->run);	/* before anything is written */
-	finish_rows(&rp);
-	settle_sources(&rp);
+	rows_finish(&rp.rows);
 	failed = count_status(&rp, by);
 	if (write_report(&rp, args->out_fd) == -1) {
 		if (errno == EPIPE)	/* the reader left: not our failure */
