@@ -387,6 +387,52 @@ START_TEST(test_many_in_one_read)
 }
 END_TEST
 
+/*
+ * Each type at its smallest and largest, the stream ending after every
+ * byte of it: a clean end before the first byte, a corrupt one after any
+ * other, never a frame.
+ */
+START_TEST(test_eof_every_cut)
+{
+	uint32_t len = _i < (int)nitems(sizes) ? sizes[_i].min :
+	    sizes[_i - nitems(sizes)].max;
+	enum frame_type type = sizes[_i % nitems(sizes)].type;
+	struct frame_buf fb = { 0 };
+	uint8_t *p = payload(len, 5);
+	struct frame_reader fr;
+	struct frame f;
+	int fd[2];
+
+	frame_add(&fb, type, p, len);
+	for (size_t cut = 0; cut < fb.len; cut++) {
+		mkpipe(fd);
+		write_all(fd[1], fb.data, cut);
+		close(fd[1]);
+		frame_reader_init(&fr, fd[0]);
+		ck_assert_msg(frame_read(&fr, &f) == (cut == 0 ? 0 : -1),
+		    "type %d, %u bytes, cut after %zu: not %s", type, len,
+		    cut, cut == 0 ? "a clean end" : "corrupt");
+		close(fd[0]);
+	}
+	free(p);
+	frame_buf_free(&fb);
+}
+END_TEST
+
+/* Every length short of a type's smallest is refused at the header. */
+START_TEST(test_check_short_lengths)
+{
+	uint8_t buf[FRAME_HDR + RESULT_MAX] = { 0 };
+	struct frame f;
+
+	for (uint32_t len = 0; len < sizes[_i].min; len++) {
+		header(buf, len, (uint16_t)sizes[_i].type, V);
+		ck_assert_msg(frame_check(buf, FRAME_HDR + len, &f) == -1,
+		    "type %d: %u bytes accepted", sizes[_i].type, len);
+	}
+}
+END_TEST
+
 /* The writer dies in the middle of a frame: a corrupt end, not a clean one. */
 START_TEST(test_eof_mid_frame)
 {
@@ -511,6 +557,252 @@ START_TEST(test_epipe)
 	ck_assert_int_eq(frame_flush(&fb, fd[1]), 0);
 	close(fd[1]);
 	frame_buf_free(&fb);
+}
+END_TEST
+
+/*
+ * frame_add queues what frame_put would; frame_send writes the queue
+ * out whole, and empties it.
+ */
+START_TEST(test_add_send)
+{
+	struct frame_buf fa = { 0 }, fp = { 0 };
+	struct sentinel s = { ROLE_WORKER, 7 };
+	struct frame_reader fr;
+	struct frame f;
+	int fd[2];
+
+	for (size_t i = 0; i < nitems(sizes); i++) {
+		uint8_t *p = payload(sizes[i].min, (unsigned)i);
+
+		frame_add(&fa, sizes[i].type, p, sizes[i].min);
+		ck_assert_int_eq(frame_put(&fp, sizes[i].type, p,
+		    sizes[i].min), 0);
+		free(p);
+	}
+	frame_add(&fa, F_SENTINEL, &s, sizeof(s));
+	ck_assert_int_eq(frame_put(&fp, F_SENTINEL, &s, sizeof(s)), 0);
+	ck_assert_uint_eq(fa.len, fp.len);
+	ck_assert_mem_eq(fa.data, fp.data, fa.len);
+	mkpipe(fd);
+	frame_send(&fa, fd[1]);
+	ck_assert_uint_eq(fa.len, 0);
+	frame_send(&fa, fd[1]);		/* nothing queued: nothing written */
+	close(fd[1]);
+	frame_reader_init(&fr, fd[0]);
+	for (size_t i = 0; i < nitems(sizes); i++) {
+		ck_assert_int_eq(frame_read(&fr, &f), 1);
+		ck_assert_uint_eq(f.type, sizes[i].type);
+		ck_assert_uint_eq(f.len, sizes[i].min);
+	}
+	ck_assert_int_eq(frame_read(&fr, &f), 1);
+	ck_assert_uint_eq(f.type, F_SENTINEL);
+	ck_assert_mem_eq(f.data, &s, sizeof(s));
+	ck_assert_int_eq(frame_read(&fr, &f), 0);
+	close(fd[0]);
+	frame_buf_free(&fa);
+	frame_buf_free(&fp);
+}
+END_TEST
+
+/* How a child doing one of these ends: its exit status, or -1. */
+enum send_case { SEND_GONE, SEND_GONE_STOPPED, ADD_REFUSED };
+
+static int
+child_status(enum send_case what)
+{
+	int fd[2], status;
+	pid_t pid;
+
+	mkpipe(fd);
+	close(fd[0]);		/* the consumer is gone before it starts */
+	if ((pid = fork()) == 0) {
+		struct frame_buf fb = { 0 };
+		uint8_t big[64] = { 0 };
+
+		signal(SIGPIPE, SIG_IGN);
+		freopen("/dev/null", "w", stderr);
+		if (what == SEND_GONE_STOPPED)
+			got_signal = SIGTERM;
+		if (what == ADD_REFUSED)
+			frame_add(&fb, F_ADDR, big, sizeof(big));
+		frame_add(&fb, F_SENTINEL, "abcd", 4);
+		frame_send(&fb, fd[1]);
+		_exit(0);
+	}
+	ck_assert_int_ne(pid, -1);
+	close(fd[1]);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * Neither returns on failure: a consumer gone is the end of the producer
+ * (EXIT_INTERNAL, or 128 + the signal that asked it to stop), and so is a
+ * frame that cannot be queued.
+ */
+START_TEST(test_send_failures)
+{
+	ck_assert_int_eq(child_status(SEND_GONE), EXIT_INTERNAL);
+	ck_assert_int_eq(child_status(SEND_GONE_STOPPED), 128 + SIGTERM);
+	ck_assert_int_eq(child_status(ADD_REFUSED), EXIT_INTERNAL);
+}
+END_TEST
+
+/* --- sentinels ------------------------------------------------------------- */
+
+/* A run of 3 workers: producers 0 (the parser) to 3 (worker 2). */
+#define NW	3
+
+static struct frame
+sentinel_frame(struct sentinel *s, uint16_t role, uint16_t id)
+{
+	struct frame f = { F_SENTINEL, sizeof(*s), (const uint8_t *)s };
+
+	s->role = role;
+	s->id = id;
+	return f;
+}
+
+/* Each producer's own sentinel, on its own pipe, once: accepted. */
+START_TEST(test_sentinels_good)
+{
+	struct producers pr;
+	struct sentinel s;
+	struct frame f;
+	char why[128];
+
+	producers_init(&pr, NW);
+	ck_assert_int_eq(pr.n, NW + 1);
+	for (int w = NW - 1; w >= 0; w--) {
+		f = sentinel_frame(&s, ROLE_WORKER, (uint16_t)w);
+		ck_assert_int_eq(producer_end(&pr, 1 + w, &f, why,
+		    sizeof(why)), 0);
+	}
+	f = sentinel_frame(&s, ROLE_PARSER, 0);
+	ck_assert_int_eq(producer_end(&pr, 0, &f, why, sizeof(why)), 0);
+	for (int p = 0; p <= NW; p++)
+		ck_assert_uint_eq(pr.ended[p], 1);
+	producers_free(&pr);
+	ck_assert_ptr_null(pr.ended);
+}
+END_TEST
+
+/* Sentinels refused, and what the message says. */
+static const struct {
+	const char *what;
+	int from;		/* the pipe it comes on */
+	uint16_t role, id;
+	int ended;		/* a producer already ended, or -1 */
+	const char *why;
+} bad_sentinels[] = {
+	{ "role out of range", 1, 2, 0, -1,
+	    "a sentinel from no producer of the run (role 2, id 0)" },
+	{ "role 0xffff", 0, 0xffff, 0, -1,
+	    "a sentinel from no producer of the run (role 65535, id 0)" },
+	{ "worker id = workers", 3, ROLE_WORKER, NW, -1,
+	    "a sentinel from no producer of the run (role 1, id 3)" },
+	{ "worker id 0xffff", 3, ROLE_WORKER, 0xffff, -1,
+	    "a sentinel from no producer of the run (role 1, id 65535)" },
+	{ "parser id 1", 0, ROLE_PARSER, 1, -1,
+	    "a sentinel from no producer of the run (role 0, id 1)" },
+	{ "another worker's, on a worker's pipe", 3, ROLE_WORKER, 0, -1,
+	    "a sentinel from the worker 0" },
+	{ "a worker's, on the parser's pipe", 0, ROLE_WORKER, 1, -1,
+	    "a sentinel from the worker 1" },
+	{ "the parser's, on a worker's pipe", 2, ROLE_PARSER, 0, -1,
+	    "a sentinel from the parser" },
+	{ "a second from a worker", 3, ROLE_WORKER, 0, 1,
+	    "a second sentinel from the worker 0" },
+	{ "a second from the parser", 0, ROLE_PARSER, 0, 0,
+	    "a second sentinel from the parser" },
+	{ "a second, on its own pipe", 2, ROLE_WORKER, 1, 2,
+	    "a second sentinel from the worker 1" },
+};
+
+START_TEST(test_sentinels_bad)
+{
+	struct producers pr;
+	struct sentinel s;
+	struct frame f;
+	char why[128] = "";
+	int before[NW + 1];
+
+	producers_init(&pr, NW);
+	if (bad_sentinels[_i].ended >= 0)
+		pr.ended[bad_sentinels[_i].ended] = 1;
+	for (int p = 0; p <= NW; p++)
+		before[p] = pr.ended[p];
+	f = sentinel_frame(&s, bad_sentinels[_i].role, bad_sentinels[_i].id);
+	ck_assert_msg(producer_end(&pr, bad_sentinels[_i].from, &f, why,
+	    sizeof(why)) == -1, "%s: accepted", bad_sentinels[_i].what);
+	ck_assert_str_eq(why, bad_sentinels[_i].why);
+	/* A refused sentinel ends nobody. */
+	for (int p = 0; p <= NW; p++)
+		ck_assert_int_eq(pr.ended[p], before[p]);
+	producers_free(&pr);
+}
+END_TEST
+
+/* Not a sentinel's size (a frame made by hand, not read from a pipe). */
+START_TEST(test_sentinel_malformed)
+{
+	struct producers pr;
+	uint8_t bytes[8] = { 0 };
+	struct frame f = { F_SENTINEL, 2, bytes };
+	char why[128];
+
+	producers_init(&pr, 1);
+	ck_assert_int_eq(producer_end(&pr, 0, &f, why, sizeof(why)), -1);
+	f.len = 8;
+	ck_assert_int_eq(producer_end(&pr, 0, &f, why, sizeof(why)), -1);
+	f.type = F_ADDR;
+	f.len = sizeof(struct sentinel);
+	ck_assert_int_eq(producer_end(&pr, 0, &f, why, sizeof(why)), -1);
+	ck_assert_uint_eq(pr.ended[0], 0);
+	producers_free(&pr);
+}
+END_TEST
+
+START_TEST(test_producer_name)
+{
+	char name[32];
+
+	producer_name(0, name, sizeof(name));
+	ck_assert_str_eq(name, "parser");
+	producer_name(1, name, sizeof(name));
+	ck_assert_str_eq(name, "worker 0");
+	producer_name(256, name, sizeof(name));
+	ck_assert_str_eq(name, "worker 255");
+	producer_name(256, name, 4);
+	ck_assert_str_eq(name, "wor");
+}
+END_TEST
+
+/*
+ * Every length of a result payload short of a whole one (the header
+ * agreeing with it): refused by the decoder, nothing left allocated.
+ */
+static size_t good_result(uint8_t *, size_t);
+
+START_TEST(test_result_every_cut)
+{
+	uint8_t buf[RESULT_MAX];
+	size_t n = good_result(buf, sizeof(buf));
+
+	for (size_t len = 0; len < n; len++) {
+		uint8_t *copy = malloc(len ? len : 1);
+		struct frame f = { F_RESULT, (uint32_t)len, copy };
+		struct answer a;
+		struct ip ip;
+
+		memcpy(copy, buf, len);
+		ck_assert_msg(wire_get_result(&f, &ip, &a) == -1,
+		    "a result of %zu of %zu bytes accepted", len, n);
+		for (int i = 0; i < FLD_MAX; i++)
+			ck_assert_ptr_null(a.field[i]);
+		free(copy);
+	}
 }
 END_TEST
 
@@ -792,6 +1084,9 @@ frame_suite(void)
 	tcase_add_test(tc, test_split_byte_by_byte);
 	tcase_add_test(tc, test_many_in_one_read);
 	tcase_add_test(tc, test_eof_mid_frame);
+	tcase_add_loop_test(tc, test_eof_every_cut, 0, 2 * nitems(sizes));
+	tcase_add_test(tc, test_add_send);
+	tcase_add_test(tc, test_send_failures);
 	tcase_add_test(tc, test_flush_some_full_pipe);
 	tcase_add_test(tc, test_epipe);
 	tcase_set_timeout(tc, 30);
@@ -802,6 +1097,14 @@ frame_suite(void)
 	tcase_add_loop_test(tc, test_check_bad_header, 0, nitems(bad_headers));
 	tcase_add_loop_test(tc, test_read_bad_header, 0, nitems(bad_headers));
 	tcase_add_test(tc, test_put_refuses);
+	tcase_add_loop_test(tc, test_check_short_lengths, 0, nitems(sizes));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("sentinel");
+	tcase_add_test(tc, test_sentinels_good);
+	tcase_add_loop_test(tc, test_sentinels_bad, 0, nitems(bad_sentinels));
+	tcase_add_test(tc, test_sentinel_malformed);
+	tcase_add_test(tc, test_producer_name);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("result");
@@ -811,6 +1114,7 @@ frame_suite(void)
 	tcase_add_test(tc, test_result_layout);
 	tcase_add_test(tc, test_result_undamaged);
 	tcase_add_loop_test(tc, test_result_damaged, 0, nitems(damage));
+	tcase_add_test(tc, test_result_every_cut);
 	suite_add_tcase(s, tc);
 	return s;
 }
