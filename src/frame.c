@@ -7,7 +7,8 @@
  *	uint16_t type	enum frame_type
  *	uint16_t version	FRAME_VERSION
  * Both ends are the same binary on the same machine, so fields are in
- * host byte order.  Every pipe has one writer and one reader.
+ * host byte order.  Every pipe has one writer and one reader, and ends
+ * with the writer's sentinel, checked here too (producer_end()).
  */
 #include <err.h>
 #include <errno.h>

@@ -641,13 +641,13 @@ prepare(struct config *cfg, struct run *run, struct wiring *w, char **tmp,
 }
 
 /*
- * The pipes and the children: the reporter first, then each worker,
- * then the parser, each pipe end closed here as soon as its owner has
- * it, so that main holds about 2 per worker at most, not 4.
+ * The pipes, and the consumers' children: the reporter first, then each
+ * worker, each pipe end closed here as soon as its owner has it, so that
+ * main holds about 2 per worker at most, not 4.  The parser comes last.
  */
 static void
-start_roles(const struct config *cfg, const struct run *run,
-    struct wiring *w, struct child *ch, int nch)
+start_consumers(const struct config *cfg, const struct run *run,
+    struct wiring *w, struct child *ch)
 {
 	w->nworkers = cfg->jobs;
 	w->to_worker = xcalloc((size_t)w->nworkers, sizeof(*w->to_worker));
@@ -667,16 +667,28 @@ start_roles(const struct config *cfg, const struct run *run,
 		close_given(&w->to_worker[i][0]);
 		close_given(&w->from_worker[i][1]);
 	}
-	start_parser(cfg, run, w, &ch[nch - 1]);
-	close_others(w, NULL, 0);
+}
+
+/*
+ * -o FILE: the report replaces it only when the run completed: 0, 1, or
+ * 2 for an input damaged part way, whose readable part is counted.  A
+ * crash or a stop leaves the old file alone.  The run's status.
+ */
+static int
+replace_output(const struct config *cfg, const char *tmp, int status)
+{
+	if (status <= EXIT_USAGE && rename(tmp, cfg->output) == -1) {
+		warn("%s", cfg->output);
+		status = EXIT_INTERNAL;
+	}
+	if (status > EXIT_USAGE)
+		unlink(tmp);
+	return status;
 }
 
 /*
  * The run itself: the shared page and what the cache remembers, the
- * roles, then waiting for them with the progress line.  The report
- * replaces -o's file only when the run completed: 0, 1, or 2 for an
- * input damaged part way, whose readable part is counted.  A crash or
- * a stop leaves the old file alone.
+ * roles, then waiting for them with the progress line.
  */
 static int
 run_roles(const struct config *cfg, struct run *run, struct wiring *w,
@@ -693,23 +705,17 @@ run_roles(const struct config *cfg, struct run *run, struct wiring *w,
 	if (!cfg->offline && cfg->protocol == PROTO_RDAP)
 		fetch_preload();
 	signals_parent();
+	start_consumers(cfg, run, w, ch);
 	if (run->progress)
 		pg = progress_new(run->share, cfg->jobs, input_size(w->in_fds,
 		    cfg->ninputs));
-	start_roles(cfg, run, w, ch, nch);
+	start_parser(cfg, run, w, &ch[nch - 1]);
+	close_others(w, NULL, 0);
 	status = reap(ch, nch, &pg);
 	progress_end(pg);	/* before any message of main's */
 	status = judge(ch, nch, status);
 	free(ch);
-	if (tmp != NULL) {
-		if (status <= EXIT_USAGE && rename(tmp, cfg->output) == -1) {
-			warn("%s", cfg->output);
-			status = EXIT_INTERNAL;
-		}
-		if (status > EXIT_USAGE)
-			unlink(tmp);
-	}
-	return status;
+	return tmp != NULL ? replace_output(cfg, tmp, status) : status;
 }
 
 /* Whatever prepare() and run_roles() made, however far they got. */

@@ -7,6 +7,10 @@
  * It is done when it holds a sentinel from every producer (the parser
  * and each worker).  End of file before a sentinel means that producer
  * died: what it owed is missing, and those addresses get status "error".
+ *
+ * The rows (counts and answers joined, sorted, their source settled) are
+ * functions of their own at the top, called without pipes by the tests;
+ * the role that reads the frames and writes follows.
  */
 #include <err.h>
 #include <errno.h>

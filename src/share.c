@@ -12,8 +12,8 @@
  *    start, taken by compare-and-swap, so all workers together keep to
  *    --rate requests per second per server, and a server that said "slow
  *    down" is left alone by everyone;
- *  - counters for the -v summary and the progress line (which main
- *    draws, and the reporter ends before it writes).
+ *  - counters for the progress line (which main draws, and the
+ *    reporter ends before it writes); the -v summary's come in frames.
  *
  * Appends take a robust process-shared mutex: a worker killed while it
  * holds it does not stop the others.  Readers take no lock: an entry is
