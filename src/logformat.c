@@ -30,6 +30,8 @@ enum shape {
 	SH_TEXT,	/* anything: a request, a header, a user name */
 	SH_WORD,	/* no blanks: an address, a host name, a method */
 	SH_NUM,		/* a number, or "-" */
+	SH_LIST,	/* "a, b" or "a, b : c": nginx's upstream lists,
+			   X-Forwarded-For */
 	SH_CLF,		/* 10/Oct/2000:13:55:36 -0700 */
 	SH_CLF_BRACKETS, /* [10/Oct/2000:13:55:36 -0700] (Apache %t) */
 	SH_ISO,		/* 2000-10-10T13:55:36-07:00 */
@@ -51,6 +53,7 @@ static const struct {
 	[SH_TEXT] = { "", ".*?", "" },
 	[SH_WORD] = { "", "\\S*", "" },
 	[SH_NUM] = { "", "(?:-|[\\d.]*)", "" },
+	[SH_LIST] = { "", "[^\\s,]*(?:(?:,\\s*| : )[^\\s,]*)*", "" },
 	[SH_CLF] = { "", "\\d{2}/[A-Za-z]{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2} "
 	    "[+-]\\d{4}", "" },
 	[SH_CLF_BRACKETS] = { "\\[", "\\d{2}/[A-Za-z]{3}/\\d{4}:\\d{2}:\\d{2}:"
@@ -78,8 +81,9 @@ static const char *const group_names[] = {
 
 /*
  * nginx's variables whose shape or role is known (ngx_http_core_module,
- * ngx_http_log_module, ngx_http_realip_module); any other, $http_NAME,
- * $upstream_addr and the like included, is text.  rank orders the
+ * ngx_http_log_module, ngx_http_realip_module, ngx_http_upstream_module;
+ * a name ending in '*' is a prefix); any other, $http_NAME included, is
+ * text.  rank orders the
  * candidates for one role, lowest first:
  *   client: $remote_addr (the realip module's client when it is set up),
  *	then $proxy_protocol_addr (the client a load balancer names), then
@@ -101,7 +105,8 @@ static const struct nginx_var {
 	{ "msec", SH_EPOCH, G_TIME, 0 },
 	{ "bytes_sent", SH_NUM, G_BYTES, 0 },
 	{ "body_bytes_sent", SH_NUM, G_BYTES, 1 },
-	{ "http_x_forwarded_for", SH_TEXT, G_XFF, 0 },
+	{ "http_x_forwarded_for", SH_LIST, G_XFF, 0 },
+	{ "upstream_*", SH_LIST, G_NONE, 0 },
 	{ "binary_remote_addr", SH_TEXT, G_NONE, 0 },	/* refused */
 	{ "status", SH_NUM, G_NONE, 0 },
 	{ "request_length", SH_NUM, G_NONE, 0 },
@@ -389,7 +394,11 @@ nginx_field(const char *p, struct var *f, char *err, size_t errlen)
 	    i++) {
 		const struct nginx_var *v = &nginx_vars[i];
 
-		if (strlen(v->name) != len || strncasecmp(v->name, name, len))
+		size_t k = strcspn(v->name, "*");
+
+		if (v->name[k] == '\0' ? k != len : k > len)
+			continue;
+		if (strncasecmp(v->name, name, k) != 0)
 			continue;
 		if (strcmp(v->name, "binary_remote_addr") == 0) {
 			seterr(err, errlen, "$binary_remote_addr: the address "
@@ -474,7 +483,7 @@ apache_letter(struct var *f, const char *q)
 		f->rank += 2;	/* the connection's peer: a proxy, maybe */
 	else if (letter == 'i' && f->arglen == 15 &&
 	    strncasecmp(f->arg, "X-Forwarded-For", 15) == 0)
-		f->role = G_XFF;
+		f->shape = SH_LIST, f->role = G_XFF;
 	return q + 1;
 }
 
@@ -648,15 +657,14 @@ sb_value(struct sbuf *sb, const struct var *f, int quoted, int bounded)
 	const char *core = shapes[f->shape].core;
 	int cond;
 
-	if (f->shape == SH_TEXT || f->shape == SH_WORD) {
-		if (quoted)
-			core = QUOTED;
-		else if (f->shape == SH_TEXT && !bounded)
-			core = ".*";
-	}
-	/* A status list's "-" is text, a word and a number already. */
+	if (quoted && (f->shape == SH_TEXT || f->shape == SH_WORD ||
+	    f->shape == SH_LIST))
+		core = QUOTED;
+	else if (f->shape == SH_TEXT && !bounded)
+		core = ".*";
+	/* A status list's "-" is text, a word, a list and a number already. */
 	cond = f->cond && f->shape != SH_TEXT && f->shape != SH_WORD &&
-	    f->shape != SH_NUM;
+	    f->shape != SH_LIST && f->shape != SH_NUM;
 	if (cond)
 		sb_puts(sb, "(?:");
 	sb_puts(sb, shapes[f->shape].pre);
@@ -678,17 +686,20 @@ sb_value(struct sbuf *sb, const struct var *f, int quoted, int bounded)
 
 /*
  * Where a field ends: where its literal begins, or at the end of a line
- * cut short.  Free text runs to its whole literal (a user name may hold
- * the blank that follows it); any other value, to the literal's first
- * character.
+ * cut short.  Free text runs to its whole literal and what opens the
+ * next field (a user name may hold the blank before "[time]"); any other
+ * value, to the literal's first character.
  */
 static void
-sb_end(struct sbuf *sb, const struct var *f, const char *after, int whole)
+sb_end(struct sbuf *sb, const struct var *f, const char *after, int whole,
+    const struct var *next)
 {
 	if (f->afterlen == 0)
 		return;
 	sb_puts(sb, "(?=");
 	sb_literal(sb, after, whole ? f->afterlen : 1);
+	if (whole && next != NULL)
+		sb_puts(sb, shapes[next->shape].pre);
 	sb_puts(sb, "|$)");
 }
 
@@ -723,7 +734,8 @@ emit(const struct format *fm, int client)
 		sb_puts(&sb, "(?>");
 		sb_literal(&sb, before, blen);
 		sb_value(&sb, f, quoted, f->afterlen > 0);
-		sb_end(&sb, f, after, f->shape == SH_TEXT && !quoted);
+		sb_end(&sb, f, after, f->shape == SH_TEXT && !quoted,
+		    i + 1 < fm->n ? &fm->f[i + 1] : NULL);
 		sb_puts(&sb, ")");
 		before = after;
 		blen = f->afterlen;
