@@ -6,12 +6,13 @@
  * and where the format has them time, bytes and xff.
  *
  * Literal text is matched as it is; each variable becomes a sub-pattern
- * of its own kind: an address, a number, a timestamp, a quoted field,
- * free text up to the next literal.  A line must match up to its client;
- * the fields after it are matched as far as they go, so that a line cut
- * short still names its client, as with -f combined.  Each field is
- * taken with the literal after it in one atomic group, never revisited:
- * matching costs time in proportion to the line, whatever it holds.
+ * of its own kind: an address, a number, a timestamp, a list, a quoted
+ * field, free text up to the literal after it.  A line must match up to
+ * its client; the fields after it are matched as far as they go, so that
+ * a line cut short still names its client, as with -f combined.  Each
+ * field is taken with the literal before it in one atomic group, never
+ * revisited: matching costs time in proportion to the line, whatever it
+ * holds.
  */
 #include <ctype.h>
 #include <stdlib.h>
