@@ -585,6 +585,38 @@ open_bootstrap(struct config *cfg)
 	return 0;
 }
 
+/*
+ * --regex, or --log-format compiled into one first, compiled once here
+ * for the parser.  The pattern of a --log-format is shown under -v, for
+ * whoever wonders why a line was not read; once compiled, it is not kept.
+ */
+static int
+compile_regex(struct config *cfg)
+{
+	char msg[512], *pattern = NULL;
+	const char *regex = cfg->regex, *opt = "--regex: ";
+	int rc = 0;
+
+	if (cfg->log_format != NULL) {
+		opt = "--log-format: ";
+		if ((pattern = logformat_compile(cfg->log_format, msg,
+		    sizeof(msg))) == NULL) {
+			usage_error(opt, msg);
+			return -1;
+		}
+		if (cfg->verbose)
+			fprintf(stderr, "ipwhois: --log-format: %s\n", pattern);
+		regex = pattern;
+	}
+	if (regex != NULL && (cfg->compiled = logfmt_regex_compile(regex, msg,
+	    sizeof(msg))) == NULL) {
+		usage_error(opt, msg);
+		rc = -1;
+	}
+	free(pattern);
+	return rc;
+}
+
 static void
 signals_parent(void)
 {
@@ -621,11 +653,9 @@ main(int argc, char **argv)
 		config_free(&cfg);
 		return status;
 	}
-	if (cfg.regex != NULL &&
-	    (cfg.compiled = logfmt_regex_compile(cfg.regex, msg,
-	    sizeof(msg))) == NULL) {
+	if (compile_regex(&cfg) == -1) {
 		config_free(&cfg);
-		return usage_error("--regex: ", msg);
+		return EXIT_USAGE;
 	}
 	if (check_std_fds(&cfg, closed) == -1 ||
 	    enough_fds(cfg.jobs, cfg.ninputs) == -1) {
