@@ -183,6 +183,10 @@ struct logctx {
 	/* --json-field, --json-time, --json-bytes: dotted paths ("request.
 	 * client_ip"); NULL: not given. */
 	const char *json_client, *json_time, *json_bytes;
+	/* fmt_json.c: an X-Forwarded-For value decoded from JSON, which
+	 * the hit's xff points to until the next line; of a longer one,
+	 * the right-most entries. */
+	char	 json_xff[8192];
 };
 
 void	 logfmt_set(struct logctx *, enum logfmt);

@@ -463,6 +463,11 @@ static const struct format {
 	{ "w3c", FMT_W3C, scan_w3c, DETECT | XFF | COMMENTS },
 	/* Google Cloud Storage usage logs: CSV under a header line */
 	{ "gcs", FMT_GCS, scan_gcs, DETECT },
+	/* Caddy v2's JSON access log */
+	{ "caddy", FMT_CADDY, scan_caddy, DETECT | XFF },
+	/* Traefik's access log: JSON, or CLF with three fields more (before
+	 * combined, which reads those lines as well but less) */
+	{ "traefik", FMT_TRAEFIK, scan_traefik, DETECT | XFF },
 	/* Apache's vhost_combined: "%v:%p %h %l %u %t ..." */
 	{ "vhost_combined", FMT_VHOST, scan_vhost, DETECT },
 	/* NCSA combined (Apache, nginx's default "combined" and "main") */
@@ -471,6 +476,8 @@ static const struct format {
 	{ "common", FMT_COMMON, scan_common, DETECT },
 	/* OpenSSH's messages through syslog */
 	{ "sshd", FMT_SSHD, scan_sshd, DETECT },
+	/* Any JSON lines, the client where --json-field says */
+	{ "json", FMT_JSON, scan_json, 0 },
 	/* The first address on each line, when nothing else reads it */
 	{ "first-ip", FMT_FIRST_IP, scan_first_ip, 0 },
 	/* --regex and --log-format */

@@ -833,6 +833,13 @@ json_without_field(const struct config *cfg)
 	    cfg->json_field == NULL ? FAILS : NULL;
 }
 
+/* -f json reads nothing without the client's field. */
+static const char *
+json_format_without_field(const struct config *cfg)
+{
+	return cfg->fmt == FMT_JSON && cfg->json_field == NULL ? FAILS : NULL;
+}
+
 static const char *
 until_before_since(const struct config *cfg)
 {
@@ -898,6 +905,9 @@ static const struct {
 	{ regex_and_log_format, "--regex and --log-format: give one" },
 	{ json_without_field,
 	    "--json-time and --json-bytes go with --json-field" },
+	{ json_format_without_field,
+	    "-f json needs --json-field PATH, the field that holds the "
+	    "client" },
 	{ until_before_since, "--until must be later than --since" },
 	{ trusted_without_xff, "--trusted-proxy is for --client xff" },
 	{ csv_safe_jsonl, "--csv-safe is for -F csv and tsv" },

@@ -14,7 +14,7 @@
 
 /* What -f takes, in the order of enum logfmt. */
 #define FORMAT_NAMES	"auto, combined, common, vhost_combined, sshd, w3c, " \
-	"cloudfront, gcs, first-ip"
+	"cloudfront, gcs, caddy, traefik, json, first-ip"
 
 #define MAXARGS	8
 
