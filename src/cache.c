@@ -41,10 +41,6 @@
 
 #include "ipwhois.h"
 
-#ifndef nitems
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
-#endif
-
 #define SCHEMA_VERSION	1
 #define BUSY_MS		5000	/* a writer waits this long for another */
 

@@ -324,11 +324,11 @@ curl_options(struct fetcher *f, CURL *c, char *why, size_t n)
 {
 	const char *bad = NULL;
 
-	for (size_t i = 0; i < sizeof(long_opts) / sizeof(long_opts[0]); i++)
+	for (size_t i = 0; i < nitems(long_opts); i++)
 		if (cu.easy_setopt(c, long_opts[i].opt, long_opts[i].val) !=
 		    CURLE_OK)
 			bad = long_opts[i].name;
-	for (size_t i = 0; i < sizeof(str_opts) / sizeof(str_opts[0]); i++)
+	for (size_t i = 0; i < nitems(str_opts); i++)
 		if (cu.easy_setopt(c, str_opts[i].opt, str_opts[i].val) !=
 		    CURLE_OK)
 			bad = str_opts[i].name;
@@ -378,7 +378,7 @@ curl_handle(struct fetcher *f, char *why, size_t n)
 static enum fetch_err
 curl_err(CURLcode code)
 {
-	for (size_t i = 0; i < sizeof(curl_errs) / sizeof(curl_errs[0]); i++)
+	for (size_t i = 0; i < nitems(curl_errs); i++)
 		if (curl_errs[i].code == code)
 			return curl_errs[i].err;
 	return FE_PROTOCOL;

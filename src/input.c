@@ -152,7 +152,7 @@ feed(struct archive *ar, void *arg, const void **buf)
 static int
 is_compressed(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < sizeof(compressed) / sizeof(compressed[0]); i++)
+	for (size_t i = 0; i < nitems(compressed); i++)
 		if (n >= compressed[i].len &&
 		    memcmp(p, compressed[i].magic, compressed[i].len) == 0)
 			return 1;

@@ -861,6 +861,11 @@ void	 reporter_main(const struct reporter_args *) __attribute__((noreturn));
 
 /* util.c */
 
+/* Elements in an array (the BSDs have it in <sys/param.h>). */
+#ifndef nitems
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 extern volatile sig_atomic_t got_signal;
 
 void	 signals_child(void);
