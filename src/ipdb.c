@@ -539,11 +539,8 @@ vec_append(struct vec *v, const void *src, size_t n)
 static uint64_t
 hash_mem(const void *p, size_t n)
 {
-	const uint8_t *s = p;
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = fnv1a(FNV1A_INIT, p, n);
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ s[i]) * 0x100000001b3ULL;
 	return h ^ h >> 32;
 }
 

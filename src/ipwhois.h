@@ -875,6 +875,9 @@ void	*xcalloc(size_t, size_t);
 void	*xrealloc(void *, size_t);
 char	*xstrndup(const char *, size_t);
 int64_t	 now_ns(void);
+
+#define FNV1A_INIT	0xcbf29ce484222325ULL
+uint64_t fnv1a(uint64_t, const void *, size_t);
 void	 seterr(char *, size_t, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 

@@ -96,6 +96,20 @@ now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/*
+ * FNV-1a, 64 bits: n bytes at p hashed on from h (FNV1A_INIT to begin),
+ * so that the parts of a record can be hashed one after another.
+ */
+uint64_t
+fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *s = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 0x100000001b3ULL;
+	return h;
+}
+
 /* A message for the caller, into its buffer (which may be absent). */
 void
 seterr(char *err, size_t errlen, const char *fmt, ...)
