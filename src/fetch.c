@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ipwhois.h"
@@ -440,15 +439,6 @@ fetch_rdap(struct fetcher *f, const char *url, struct fetch_result *r)
 
 /* --- whois: one line out, the answer until the server closes ---------- */
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Wait for events on fd until deadline: 1 ready, 0 time is up, -1 a
  * stop signal or a poll error.  The wait goes in slices: a signal that
@@ -466,7 +456,7 @@ wait_fd(int fd, short events, int64_t deadline)
 	for (;;) {
 		if (got_signal)
 			return -1;
-		if ((left = deadline - mono_ms()) <= 0)
+		if ((left = deadline - now_ns() / 1000000) <= 0)
 			return 0;
 		n = poll(&p, 1, left > SLICE_MS ? SLICE_MS : (int)left);
 		if (n > 0)
@@ -520,7 +510,7 @@ whois_connect(const struct fetcher *f, const char *host, const char *port,
 		return -1;
 	}
 	for (ai = res; ai != NULL && fd == -1 && !got_signal; ai = ai->ai_next) {
-		int64_t cdl = mono_ms() + f->opt.connect_ms;
+		int64_t cdl = now_ns() / 1000000 + f->opt.connect_ms;
 
 		if ((fd = connect_one(ai, cdl < deadline ? cdl : deadline)) ==
 		    -1)
@@ -596,7 +586,7 @@ int
 fetch_whois(struct fetcher *f, const char *host, const char *port,
     const char *query, struct fetch_result *r)
 {
-	int64_t deadline = mono_ms() + f->opt.total_ms;
+	int64_t deadline = now_ns() / 1000000 + f->opt.total_ms;
 	enum fetch_err err = FE_OK;
 	char line[QUERY_MAX], where[300], what[300];
 	int fd, n;

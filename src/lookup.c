@@ -70,15 +70,6 @@ lookup_free(struct lookup *lk)
 	free(lk);
 }
 
-static int64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* Sleep until a CLOCK_MONOTONIC time; a stop signal ends the worker. */
 static void
 sleep_until(int64_t when)
@@ -254,7 +245,7 @@ take_turn(struct lookup *lk, const char *server)
 {
 	int64_t interval = (int64_t)(1e9 / lk->cfg->rate);
 
-	sleep_until(share_pace(lk->cfg->share, server, interval, mono_ns()));
+	sleep_until(share_pace(lk->cfg->share, server, interval, now_ns()));
 	share_add(lk->cfg->share, SHC_QUERIES, 1);
 }
 
@@ -366,7 +357,7 @@ rdap_once(struct lookup *lk, const struct ip *ip, struct answer *a,
 	else
 		rdap_answer(lk, &fr, a, at);
 	if (at->st == ST_RATE_LIMITED)
-		share_pause(lk->cfg->share, server, mono_ns() + 1000000000LL *
+		share_pause(lk->cfg->share, server, now_ns() + 1000000000LL *
 		    (at->retry_after > 0 ? at->retry_after : 1));
 }
 
@@ -467,7 +458,7 @@ whois_ask(struct lookup *lk, enum rir r, const char *where,
 	if (at->st == ST_RATE_LIMITED) {
 		at->retry = 0;	/* RIPE's %ERROR:201 means a ban: go away */
 		seterr(lk->why, sizeof(lk->why), "rate limited by %s", sv);
-		share_pause(lk->cfg->share, sv, mono_ns() + 60000000000LL);
+		share_pause(lk->cfg->share, sv, now_ns() + 60000000000LL);
 	}
 	return 0;
 }
@@ -532,7 +523,7 @@ ask_registry(struct lookup *lk, const struct ip *ip, struct answer *a)
 		if (at.st == ST_OK || !at.retry || i >= lk->cfg->retries ||
 		    at.retry_after > RETRY_AFTER_MAX)
 			break;
-		sleep_until(mono_ns() + backoff_ns(i, at.retry_after));
+		sleep_until(now_ns() + backoff_ns(i, at.retry_after));
 	}
 	a->status = (uint8_t)at.st;
 	if (at.st != ST_OK) {
@@ -581,7 +572,7 @@ lookup_addr(struct lookup *lk, const struct ip *ip, int may_defer,
 	if (a->kind != KIND_PUBLIC)
 		return LK_DONE;
 	lk->now = (int64_t)time(NULL);
-	until = mono_ns() + (int64_t)(cfg->retries + 1) *
+	until = now_ns() + (int64_t)(cfg->retries + 1) *
 	    (cfg->timeout_ms + 2000) * 1000000;
 	do {
 		if (lookup_known(lk, ip, a)) {
@@ -593,7 +584,7 @@ lookup_addr(struct lookup *lk, const struct ip *ip, int may_defer,
 			lookup_db(cfg->ipdb, ip, a, 0);
 			return LK_DONE;
 		}
-		w = share_claim(cfg->share, lk->id, ip, mono_ns(),
+		w = share_claim(cfg->share, lk->id, ip, now_ns(),
 		    until, lk->imported);
 	} while (w == -1);
 	if (w > 0 && may_defer) {
@@ -616,5 +607,5 @@ lookup_addr(struct lookup *lk, const struct ip *ip, int may_defer,
 int
 lookup_blocker_done(struct lookup *lk, int blocker, const struct ip *ip)
 {
-	return !share_still_asking(lk->cfg->share, blocker, ip, mono_ns());
+	return !share_still_asking(lk->cfg->share, blocker, ip, now_ns());
 }

@@ -87,6 +87,10 @@ xstrndup(const char *s, size_t n)
 	return p;
 }
 
+/*
+ * CLOCK_MONOTONIC in nanoseconds: for deadlines, paces and durations.
+ * The same clock in every process, so times in shared memory compare.
+ */
 int64_t
 now_ns(void)
 {
