@@ -17,7 +17,6 @@
 #include <limits.h>
 #include <netdb.h>
 #include <poll.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -54,19 +53,16 @@ static struct {
 	void	 (*slist_free_all)(struct curl_slist *);
 } cu;
 
-static const struct {
-	const char *name;
-	size_t	 offset;
-} cu_symbols[] = {
-	{ "curl_global_init", offsetof(__typeof__(cu), global_init) },
-	{ "curl_easy_init", offsetof(__typeof__(cu), easy_init) },
-	{ "curl_easy_setopt", offsetof(__typeof__(cu), easy_setopt) },
-	{ "curl_easy_perform", offsetof(__typeof__(cu), easy_perform) },
-	{ "curl_easy_getinfo", offsetof(__typeof__(cu), easy_getinfo) },
-	{ "curl_easy_cleanup", offsetof(__typeof__(cu), easy_cleanup) },
-	{ "curl_easy_strerror", offsetof(__typeof__(cu), easy_strerror) },
-	{ "curl_slist_append", offsetof(__typeof__(cu), slist_append) },
-	{ "curl_slist_free_all", offsetof(__typeof__(cu), slist_free_all) },
+static const struct dl_sym cu_symbols[] = {
+	{ "curl_global_init", &cu.global_init },
+	{ "curl_easy_init", &cu.easy_init },
+	{ "curl_easy_setopt", &cu.easy_setopt },
+	{ "curl_easy_perform", &cu.easy_perform },
+	{ "curl_easy_getinfo", &cu.easy_getinfo },
+	{ "curl_easy_cleanup", &cu.easy_cleanup },
+	{ "curl_easy_strerror", &cu.easy_strerror },
+	{ "curl_slist_append", &cu.slist_append },
+	{ "curl_slist_free_all", &cu.slist_free_all },
 };
 
 /*
@@ -169,34 +165,19 @@ static int
 load_curl(char *why, size_t n)
 {
 	static void *handle;
-	const char *e;
 
 	if (handle != NULL)
 		return 0;
-	if ((handle = dlopen(LIBCURL, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		e = dlerror();
-		seterr(why, n, "%s", e ? e : LIBCURL ": cannot be loaded");
+	if ((handle = dl_load(LIBCURL, cu_symbols, nitems(cu_symbols), why,
+	    n)) == NULL)
 		return -1;
-	}
-	for (size_t i = 0; i < sizeof(cu_symbols) / sizeof(cu_symbols[0]);
-	    i++) {
-		void *sym = dlsym(handle, cu_symbols[i].name);
-
-		if (sym == NULL) {
-			seterr(why, n, "%s: no %s", LIBCURL, cu_symbols[i].name);
-			goto fail;
-		}
-		memcpy((char *)&cu + cu_symbols[i].offset, &sym, sizeof(sym));
-	}
 	if (cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		seterr(why, n, "%s: cannot be initialised", LIBCURL);
-		goto fail;
+		dlclose(handle);
+		handle = NULL;
+		return -1;
 	}
 	return 0;
-fail:
-	dlclose(handle);
-	handle = NULL;
-	return -1;
 }
 
 /*

@@ -866,6 +866,14 @@ void	 reporter_main(const struct reporter_args *) __attribute__((noreturn));
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 #endif
 
+/* A function dl_load() resolves: its name, and its pointer's address. */
+struct dl_sym {
+	const char *name;
+	void	*fn;
+};
+
+#define FNV1A_INIT	0xcbf29ce484222325ULL	/* fnv1a()'s first h */
+
 extern volatile sig_atomic_t got_signal;
 
 void	 signals_child(void);
@@ -875,8 +883,7 @@ void	*xcalloc(size_t, size_t);
 void	*xrealloc(void *, size_t);
 char	*xstrndup(const char *, size_t);
 int64_t	 now_ns(void);
-
-#define FNV1A_INIT	0xcbf29ce484222325ULL
+void	*dl_load(const char *, const struct dl_sym *, size_t, char *, size_t);
 uint64_t fnv1a(uint64_t, const void *, size_t);
 void	 seterr(char *, size_t, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));

@@ -1,7 +1,9 @@
 /*
  * Small helpers every process uses: allocation that cannot fail quietly,
- * the monotonic clock, signal flags.
+ * the monotonic clock, signal flags, libraries loaded when first needed,
+ * a hash.
  */
+#include <dlfcn.h>
 #include <err.h>
 #include <errno.h>
 #include <signal.h>
@@ -98,6 +100,39 @@ now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * Open lib and resolve each of its functions named in sym into the
+ * pointer beside the name.  The handle, or NULL with why in err: the
+ * library cannot be loaded, or it lacks one of them (it is then closed
+ * again).
+ */
+void *
+dl_load(const char *lib, const struct dl_sym *sym, size_t n, char *err,
+    size_t errlen)
+{
+	void *handle, *fn;
+	const char *why;
+
+	if ((handle = dlopen(lib, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		if ((why = dlerror()) != NULL)
+			seterr(err, errlen, "%s", why);
+		else
+			seterr(err, errlen, "%s: cannot be loaded", lib);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((fn = dlsym(handle, sym[i].name)) == NULL) {
+			seterr(err, errlen, "%s: no %s", lib, sym[i].name);
+			dlclose(handle);
+			return NULL;
+		}
+		/* Bytes, not an assignment: ISO C has no conversion from a
+		 * data pointer to a function pointer. */
+		memcpy(sym[i].fn, &fn, sizeof(fn));
+	}
+	return handle;
 }
 
 /*
