@@ -46,6 +46,13 @@ struct ip {
 
 #define IP_STRLEN	46	/* enough for any canonical form plus NUL */
 
+/* A list of networks (--exclude, --include, --trusted-proxy). */
+struct netlist {
+	struct ip *net;		/* host bits cleared */
+	unsigned *plen;		/* 128-bit prefix lengths */
+	int	 n;
+};
+
 int	 ip_parse(const char *, size_t, struct ip *);
 int	 ip_token(const char *, size_t, struct ip *);
 const char *ip_v4_prefix(const char *, const char *, struct ip *);
@@ -61,6 +68,7 @@ void	 ip_words(const struct ip *, uint64_t *, uint64_t *);
 int	 ip_in_net(const struct ip *, const struct ip *, unsigned);
 int	 ip_net_parse(const char *, struct ip *, unsigned *);
 size_t	 ip_net_format(const struct ip *, unsigned, char *);
+int	 netlist_has(const struct netlist *, const struct ip *);
 
 /* timefmt.c: timestamps are seconds since the epoch, UTC; 0 = unknown. */
 
@@ -221,8 +229,6 @@ enum fit scan_json(struct logctx *, const char *, const char *, struct hit *);
 char	*logformat_compile(const char *, char *, size_t);
 
 /* xff.c: the client behind trusted proxies (--client xff). */
-
-struct netlist;
 
 int	 xff_client(const struct ip *, const char *, size_t,
 	    const struct netlist *, struct ip *);
@@ -763,15 +769,6 @@ enum protocol { PROTO_RDAP, PROTO_WHOIS };
 
 /* --client: where a line's client address comes from. */
 enum client { CLIENT_PEER, CLIENT_XFF };
-
-/* A list of networks (--exclude, --include, --trusted-proxy). */
-struct netlist {
-	struct ip *net;		/* host bits cleared */
-	unsigned *plen;		/* 128-bit prefix lengths */
-	int	 n;
-};
-
-int	 netlist_has(const struct netlist *, const struct ip *);
 
 #define BOOTSTRAP_MAX	4
 

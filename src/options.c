@@ -313,16 +313,6 @@ parse_netlist(const char *opt, const char *arg, struct netlist *l,
 	return 0;
 }
 
-/* Whether ip is in one of l's networks. */
-int
-netlist_has(const struct netlist *l, const struct ip *ip)
-{
-	for (int i = 0; i < l->n; i++)
-		if (ip_in_net(ip, &l->net[i], l->plen[i]))
-			return 1;
-	return 0;
-}
-
 /* --fields: known column names, each once. */
 static int
 parse_fields(struct config *cfg, const char *arg, char *err, size_t errlen)
