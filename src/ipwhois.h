@@ -604,7 +604,7 @@ struct count {
 	uint64_t bytes;		/* BYTES_NONE: no line carried a size */
 	uint32_t first, last;	/* seconds since the epoch, UTC; 0 unknown */
 	uint32_t answer;	/* reporter: index of the answer, or none */
-	uint32_t spare;		/* parser: left out by --include/--exclude */
+	uint32_t left_out;	/* parser: --include/--exclude leave it out */
 };
 
 #define BYTES_NONE	UINT64_MAX
