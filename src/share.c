@@ -214,7 +214,7 @@ share_claim(struct share *sh, int self, const struct ip *ip, int64_t now,
 	return other;
 }
 
-/* Whether worker w (share_nearby()'s answer - 1) still asks about ip. */
+/* Whether worker w (share_claim()'s answer - 1) still asks about ip. */
 int
 share_still_asking(struct share *sh, int w, const struct ip *ip,
     int64_t now)
