@@ -738,7 +738,6 @@ struct out {
 
 const char *column_name(enum column);
 int	 column_by_name(const char *, size_t, enum column *);
-const char *groupby_name(enum groupby);
 int	 groupby_by_name(const char *, enum groupby *);
 int	 columns_default(enum groupby, enum column *);
 const char *answer_column(const struct answer *, enum column);

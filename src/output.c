@@ -82,12 +82,6 @@ column_by_name(const char *s, size_t n, enum column *c)
 	return -1;
 }
 
-const char *
-groupby_name(enum groupby by)
-{
-	return by < BY_MAX ? groupby_names[by] : "?";
-}
-
 int
 groupby_by_name(const char *s, enum groupby *by)
 {
