@@ -325,7 +325,7 @@ server_of(const char *url, char *host, size_t n)
 
 	p = p ? p + 3 : url;
 	end = p + strcspn(p, "/?#");
-	seterr(host, n, "%.*s", (int)(end - p), p);
+	snprintf(host, n, "%.*s", (int)(end - p), p);
 }
 
 static void
@@ -389,14 +389,14 @@ host_port(const char *s, char *host, size_t hn, char *port, size_t pn)
 	if (s[0] == '[' && strchr(s, ']') != NULL) {
 		const char *close = strchr(s, ']');
 
-		seterr(host, hn, "%.*s", (int)(close - s - 1), s + 1);
-		seterr(port, pn, "%s", close[1] == ':' ? close + 2 : "43");
+		snprintf(host, hn, "%.*s", (int)(close - s - 1), s + 1);
+		snprintf(port, pn, "%s", close[1] == ':' ? close + 2 : "43");
 	} else if (colon != NULL && strchr(s, ':') == colon) {
-		seterr(host, hn, "%.*s", (int)(colon - s), s);
-		seterr(port, pn, "%s", colon + 1);
+		snprintf(host, hn, "%.*s", (int)(colon - s), s);
+		snprintf(port, pn, "%s", colon + 1);
 	} else {
-		seterr(host, hn, "%s", s);
-		seterr(port, pn, "43");
+		snprintf(host, hn, "%s", s);
+		snprintf(port, pn, "43");
 	}
 }
 
