@@ -172,7 +172,7 @@ load_curl(char *why, size_t n)
 	    n)) == NULL)
 		return -1;
 	if (cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		seterr(why, n, "%s: cannot be initialised", LIBCURL);
+		setmsg(why, n, "%s: cannot be initialised", LIBCURL);
 		dlclose(handle);
 		handle = NULL;
 		return -1;
@@ -276,7 +276,7 @@ result_end(struct fetcher *f, struct fetch_result *r, enum fetch_err err,
 		    (int)got_signal);
 		what = own;
 	}
-	seterr(r->why, sizeof(r->why), "%s%s%s", where ? where : "",
+	setmsg(r->why, sizeof(r->why), "%s%s%s", where ? where : "",
 	    where ? ": " : "", what);
 	return -1;
 }
@@ -326,7 +326,7 @@ curl_options(struct fetcher *f, CURL *c, char *why, size_t n)
 		bad = "a callback, limit or header";
 	if (bad == NULL)
 		return 0;
-	seterr(why, n, "%s: cannot set %s", LIBCURL, bad);
+	setmsg(why, n, "%s: cannot set %s", LIBCURL, bad);
 	return -1;
 }
 
@@ -344,7 +344,7 @@ curl_handle(struct fetcher *f, char *why, size_t n)
 	if ((f->curl = cu.easy_init()) == NULL ||
 	    (f->headers = cu.slist_append(NULL,
 	    "Accept: application/rdap+json")) == NULL)
-		seterr(why, n, "%s: cannot make a handle", LIBCURL);
+		setmsg(why, n, "%s: cannot make a handle", LIBCURL);
 	else if (curl_options(f, f->curl, why, n) == 0)
 		return 0;
 	if (f->curl != NULL)
@@ -486,7 +486,7 @@ whois_connect(const struct fetcher *f, const char *host, const char *port,
 	int fd = -1, e = ECONNREFUSED, rc;
 
 	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
-		seterr(what, n, "%s: %s", host, gai_strerror(rc));
+		setmsg(what, n, "%s: %s", host, gai_strerror(rc));
 		*err = FE_CONNECT;
 		return -1;
 	}
@@ -500,7 +500,7 @@ whois_connect(const struct fetcher *f, const char *host, const char *port,
 	freeaddrinfo(res);
 	if (fd != -1)
 		return fd;
-	seterr(what, n, "connect to %s port %s: %s", host, port, strerror(e));
+	setmsg(what, n, "connect to %s port %s: %s", host, port, strerror(e));
 	*err = got_signal ? FE_STOPPED : e == ETIMEDOUT ? FE_TIMEOUT :
 	    FE_CONNECT;
 	return -1;
@@ -573,7 +573,7 @@ fetch_whois(struct fetcher *f, const char *host, const char *port,
 	int fd, n;
 
 	result_init(f, r);
-	seterr(where, sizeof(where), "%s port %s", host, port);
+	setmsg(where, sizeof(where), "%s port %s", host, port);
 	if (got_signal)
 		return result_end(f, r, FE_STOPPED, where, NULL);
 	n = snprintf(line, sizeof(line), "%s\r\n", query);
@@ -588,10 +588,10 @@ fetch_whois(struct fetcher *f, const char *host, const char *port,
 	if ((err = whois_send(fd, line, (size_t)n, deadline)) == FE_OK)
 		err = whois_recv(f, fd, deadline);
 	if (err == FE_TIMEOUT)
-		seterr(what, sizeof(what), "no whole answer in %ld ms",
+		setmsg(what, sizeof(what), "no whole answer in %ld ms",
 		    f->opt.total_ms);
 	else
-		seterr(what, sizeof(what), "%s", strerror(errno));
+		setmsg(what, sizeof(what), "%s", strerror(errno));
 	close(fd);
 	return result_end(f, r, err, where, what);
 }

@@ -881,7 +881,7 @@ char	*xstrndup(const char *, size_t);
 int64_t	 now_ns(void);
 void	*dl_load(const char *, const struct dl_sym *, size_t, char *, size_t);
 uint64_t fnv1a(uint64_t, const void *, size_t);
-void	 seterr(char *, size_t, const char *, ...)
+void	 setmsg(char *, size_t, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 
 #endif /* IPWHOIS_H */

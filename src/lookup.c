@@ -210,7 +210,7 @@ lookup_known(struct lookup *lk, const struct ip *ip, struct answer *a)
 	a->source = lk->from[i] < lk->cfg->cached ? SRC_CACHE : SRC_KNOWN;
 	a->has_net = 0;		/* already known: nothing to store */
 	if (a->status != ST_OK)
-		seterr(lk->why, sizeof(lk->why), "%s", a->source ==
+		setmsg(lk->why, sizeof(lk->why), "%s", a->source ==
 		    SRC_CACHE ? "the cache's answer from an earlier run" :
 		    "the answer to an earlier query of this run");
 	share_add(lk->cfg->share, a->source == SRC_CACHE ? SHC_CACHED :
@@ -271,7 +271,7 @@ transfer_failed(struct lookup *lk, const struct fetch_result *fr,
 		_exit(exit_for_signal());
 	at->st = how[fr->err].st;
 	at->retry = how[fr->err].retry;
-	seterr(lk->why, sizeof(lk->why), "%s", fr->why);
+	setmsg(lk->why, sizeof(lk->why), "%s", fr->why);
 }
 
 /* An HTTP answer into a, or why not. */
@@ -290,11 +290,11 @@ rdap_answer(struct lookup *lk, const struct fetch_result *fr,
 			at->st = (enum status)a->status;
 			at->retry = at->st == ST_RATE_LIMITED;
 			if (at->st == ST_RATE_LIMITED)
-				seterr(lk->why, sizeof(lk->why),
+				setmsg(lk->why, sizeof(lk->why),
 				    "rate limited (HTTP %ld)",
 				    fr->http_status);
 			else if (at->st == ST_NOT_FOUND)
-				seterr(lk->why, sizeof(lk->why),
+				setmsg(lk->why, sizeof(lk->why),
 				    "HTTP status %ld", fr->http_status);
 			return;
 		}
@@ -304,17 +304,17 @@ rdap_answer(struct lookup *lk, const struct fetch_result *fr,
 		at->retry = at->st == ST_RATE_LIMITED;
 		if (at->st == ST_NOT_FOUND) {
 			a->status = ST_NOT_FOUND;
-			seterr(lk->why, sizeof(lk->why), "HTTP status 404");
+			setmsg(lk->why, sizeof(lk->why), "HTTP status 404");
 			return;
 		}
-		seterr(lk->why, sizeof(lk->why), "%s%s",
+		setmsg(lk->why, sizeof(lk->why), "%s%s",
 		    at->st == ST_ERROR ? "bad answer: " : "rate limited: ",
 		    why);
 		return;
 	}
 	at->st = ST_ERROR;
 	at->retry = fr->http_status >= 500;
-	seterr(lk->why, sizeof(lk->why), "HTTP status %ld", fr->http_status);
+	setmsg(lk->why, sizeof(lk->why), "HTTP status %ld", fr->http_status);
 }
 
 /* scheme://host[:port]/... -> host[:port], the server a pace belongs to. */
@@ -343,7 +343,7 @@ rdap_once(struct lookup *lk, const struct ip *ip, struct answer *a,
 		base = ri->rdap_base;
 	if (base == NULL) {
 		at->st = ST_NOT_FOUND;
-		seterr(lk->why, sizeof(lk->why), "no registry's RDAP "
+		setmsg(lk->why, sizeof(lk->why), "no registry's RDAP "
 		    "service covers it");
 		return;
 	}
@@ -448,16 +448,16 @@ whois_ask(struct lookup *lk, enum rir r, const char *where,
 	}
 	if (rc == -1) {
 		at->st = ST_ERROR;
-		seterr(lk->why, sizeof(lk->why), "%s", ref);
+		setmsg(lk->why, sizeof(lk->why), "%s", ref);
 		return 0;
 	}
 	at->st = (enum status)a->status;
 	a->has_net = at->st == ST_OK;
 	if (at->st == ST_NOT_FOUND)
-		seterr(lk->why, sizeof(lk->why), "%s has no entry", sv);
+		setmsg(lk->why, sizeof(lk->why), "%s has no entry", sv);
 	if (at->st == ST_RATE_LIMITED) {
 		at->retry = 0;	/* RIPE's %ERROR:201 means a ban: go away */
-		seterr(lk->why, sizeof(lk->why), "rate limited by %s", sv);
+		setmsg(lk->why, sizeof(lk->why), "rate limited by %s", sv);
 		share_pause(lk->cfg->share, sv, now_ns() + 60000000000LL);
 	}
 	return 0;
@@ -490,7 +490,7 @@ whois_once(struct lookup *lk, const struct ip *ip, struct answer *a,
 		r = next;
 	}
 	at->st = ST_NOT_FOUND;
-	seterr(lk->why, sizeof(lk->why), "no registry claims it");
+	setmsg(lk->why, sizeof(lk->why), "no registry claims it");
 }
 
 /* --- retries ---------------------------------------------------------- */

@@ -292,7 +292,7 @@ parse_netlist(const char *opt, const char *arg, struct netlist *l,
 		char one[IP_STRLEN + 8];
 
 		if (n == 0 || n >= sizeof(one)) {
-			seterr(err, errlen, "%s takes addresses or networks "
+			setmsg(err, errlen, "%s takes addresses or networks "
 			    "like 192.0.2.0/24,2001:db8::/32, not '%s'", opt,
 			    arg);
 			return -1;
@@ -303,7 +303,7 @@ parse_netlist(const char *opt, const char *arg, struct netlist *l,
 		l->plen = xrealloc(l->plen, (size_t)(l->n + 1) *
 		    sizeof(*l->plen));
 		if (ip_net_parse(one, &l->net[l->n], &l->plen[l->n]) == -1) {
-			seterr(err, errlen, "%s: '%s' is not an address or "
+			setmsg(err, errlen, "%s: '%s' is not an address or "
 			    "network", opt, one);
 			return -1;
 		}
@@ -326,7 +326,7 @@ parse_fields(struct config *cfg, const char *arg, char *err, size_t errlen)
 		enum column c;
 
 		if (column_by_name(p, n, &c) == -1) {
-			seterr(err, errlen, "--fields: unknown column '%.*s' "
+			setmsg(err, errlen, "--fields: unknown column '%.*s' "
 			    "(ip, hits, bytes, addresses, first_seen, "
 			    "last_seen, kind, registry, network, net_name, "
 			    "org, country, asn, as_name, abuse_email, source, "
@@ -335,7 +335,7 @@ parse_fields(struct config *cfg, const char *arg, char *err, size_t errlen)
 		}
 		for (int i = 0; i < cfg->ncolumns; i++)
 			if (cfg->columns[i] == c) {
-				seterr(err, errlen, "--fields: '%s' twice",
+				setmsg(err, errlen, "--fields: '%s' twice",
 				    column_name(c));
 				return -1;
 			}
@@ -446,7 +446,7 @@ value_option(struct config *cfg, int ch, const char *arg, char *err,
 		    errlen);
 	case OPT_BOOTSTRAP:
 		if (cfg->nbootstrap == BOOTSTRAP_MAX) {
-			seterr(err, errlen, "--bootstrap: at most %d files",
+			setmsg(err, errlen, "--bootstrap: at most %d files",
 			    BOOTSTRAP_MAX);
 			return -1;
 		}
@@ -457,7 +457,7 @@ value_option(struct config *cfg, int ch, const char *arg, char *err,
 bad:
 	for (size_t i = 0; i < sizeof(value_help) / sizeof(value_help[0]); i++)
 		if (value_help[i].opt == ch)
-			seterr(err, errlen, "%s, not '%s'", value_help[i].help,
+			setmsg(err, errlen, "%s, not '%s'", value_help[i].help,
 			    arg);
 	return -1;
 }
@@ -622,12 +622,12 @@ config_parse(struct config *cfg, int argc, char **argv, char *err,
 		}
 	}
 	if (cfg->regex != NULL && cfg->log_format != NULL) {
-		seterr(err, errlen, "--regex and --log-format: give one");
+		setmsg(err, errlen, "--regex and --log-format: give one");
 		return -1;
 	}
 	if ((cfg->json_time != NULL || cfg->json_bytes != NULL) &&
 	    cfg->json_field == NULL) {
-		seterr(err, errlen, "--json-time and --json-bytes go with "
+		setmsg(err, errlen, "--json-time and --json-bytes go with "
 		    "--json-field");
 		return -1;
 	}
@@ -638,16 +638,16 @@ config_parse(struct config *cfg, int argc, char **argv, char *err,
 	if (cfg->ncolumns == 0)
 		cfg->ncolumns = columns_default(cfg->by, cfg->columns);
 	if (cfg->since != 0 && cfg->until != 0 && cfg->until <= cfg->since) {
-		seterr(err, errlen, "--until must be later than --since");
+		setmsg(err, errlen, "--until must be later than --since");
 		return -1;
 	}
 	if (cfg->trusted.n > 0 && cfg->client != CLIENT_XFF) {
-		seterr(err, errlen, "--trusted-proxy is for --client xff");
+		setmsg(err, errlen, "--trusted-proxy is for --client xff");
 		return -1;
 	}
 	/* JSON is no spreadsheet's: a quote put in would only be wrong. */
 	if (cfg->csv_safe && cfg->outfmt == OUT_JSONL) {
-		seterr(err, errlen, "--csv-safe is for -F csv and tsv");
+		setmsg(err, errlen, "--csv-safe is for -F csv and tsv");
 		return -1;
 	}
 	if (cfg->output != NULL && cfg->output[0] == '\0') {
@@ -656,13 +656,13 @@ config_parse(struct config *cfg, int argc, char **argv, char *err,
 	}
 	if (cfg->rdap_url != NULL && strncmp(cfg->rdap_url, "http://", 7) &&
 	    strncmp(cfg->rdap_url, "https://", 8)) {
-		seterr(err, errlen, "--rdap-url takes an http:// or https:// URL, "
+		setmsg(err, errlen, "--rdap-url takes an http:// or https:// URL, "
 		    "not '%s'", cfg->rdap_url);
 		return -1;
 	}
 	if ((cfg->whois_server != NULL && cfg->whois_server[0] == '\0') ||
 	    (cfg->cache_path != NULL && cfg->cache_path[0] == '\0')) {
-		seterr(err, errlen, "%s needs a value", cfg->cache_path &&
+		setmsg(err, errlen, "%s needs a value", cfg->cache_path &&
 		    !cfg->cache_path[0] ? "--cache" : "--whois-server");
 		return -1;
 	}

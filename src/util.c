@@ -117,14 +117,14 @@ dl_load(const char *lib, const struct dl_sym *sym, size_t n, char *err,
 
 	if ((handle = dlopen(lib, RTLD_NOW | RTLD_LOCAL)) == NULL) {
 		if ((why = dlerror()) != NULL)
-			seterr(err, errlen, "%s", why);
+			setmsg(err, errlen, "%s", why);
 		else
-			seterr(err, errlen, "%s: cannot be loaded", lib);
+			setmsg(err, errlen, "%s: cannot be loaded", lib);
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++) {
 		if ((fn = dlsym(handle, sym[i].name)) == NULL) {
-			seterr(err, errlen, "%s: no %s", lib, sym[i].name);
+			setmsg(err, errlen, "%s: no %s", lib, sym[i].name);
 			dlclose(handle);
 			return NULL;
 		}
@@ -149,15 +149,20 @@ fnv1a(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-/* A message for the caller, into its buffer (which may be absent). */
+/*
+ * A message into the caller's buffer, cut to fit; nothing when there is
+ * no buffer.  Why something failed, and the parts of the progress line:
+ * text for a person, which may be cut, so gcc's truncation warnings for
+ * snprintf() are not wanted here.
+ */
 void
-seterr(char *err, size_t errlen, const char *fmt, ...)
+setmsg(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err == NULL || errlen == 0)
+	if (buf == NULL || len == 0)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
 }
