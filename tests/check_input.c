@@ -551,6 +551,7 @@ input_suite(void)
 
 	tc = tcase_create("plain");
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_plain, 0, 4);
 	tcase_add_test(tc, test_short);
 	tcase_add_test(tc, test_unreadable);

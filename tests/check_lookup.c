@@ -577,11 +577,11 @@ END_TEST
 START_TEST(test_deferred_timeout)
 {
 	struct ip ip = addr("8.8.8.8");
-	struct timespec wait = { 0, 80 * 1000000 };
+	struct timespec wait = { 1, 100 * 1000000 };
 
 	cfg.offline = 0;
 	ck_assert_int_eq(share_claim(sh, 1, &ip, now_ns(), now_ns() +
-	    50 * 1000000, 0), 0);
+	    1000 * 1000000, 0), 0);
 	deferred("8.8.8.8", 1);
 	ck_assert_int_eq(lookup_blocker_done(lk, 1, &ip), 0);
 	nanosleep(&wait, NULL);
@@ -619,6 +619,7 @@ lookup_suite(void)
 
 	tc = tcase_create("run");
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_known);
 	tcase_add_test(tc, test_deferred);
 	tcase_add_test(tc, test_deferred_timeout);

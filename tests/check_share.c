@@ -563,6 +563,7 @@ share_suite(void)
 
 	tc = tcase_create("pace");
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_pace);
 	tcase_add_test(tc, test_pace_servers);
 	tcase_add_test(tc, test_pace_fork);
@@ -570,6 +571,7 @@ share_suite(void)
 
 	tc = tcase_create("counters");
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_counters);
 	tcase_add_test(tc, test_counters_fork);
 	tcase_add_test(tc, test_draw);
