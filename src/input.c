@@ -83,13 +83,13 @@ static int
 load_archive(char *err, size_t errlen)
 {
 	static void *handle;
-	char why[200];
+	char why[256];
 
 	if (handle != NULL)
 		return 0;
 	if ((handle = dl_load(LIBARCHIVE, la_symbols, nitems(la_symbols),
 	    why, sizeof(why))) == NULL) {
-		snprintf(err, errlen, "compressed, and %s", why);
+		setmsg(err, errlen, "compressed, and %s", why);
 		return -1;
 	}
 	return 0;
