@@ -313,7 +313,7 @@ unescape(const char *s, char *out, char *err, size_t errlen)
 			break;
 		case 'n':
 		case 'r':
-			seterr(err, errlen, "\\%c: a record over several lines "
+			setmsg(err, errlen, "\\%c: a record over several lines "
 			    "cannot be read line by line", s[1]);
 			return -1;
 		default:
@@ -373,7 +373,7 @@ nginx_field(const char *p, struct var *f, char *err, size_t errlen)
 
 	if (*name == '{') {
 		if ((end = strchr(++name, '}')) == NULL) {
-			seterr(err, errlen, "%.*s: no closing '}'", shown(p),
+			setmsg(err, errlen, "%.*s: no closing '}'", shown(p),
 			    p);
 			return NULL;
 		}
@@ -387,7 +387,7 @@ nginx_field(const char *p, struct var *f, char *err, size_t errlen)
 	f->name = p;
 	f->namelen = (int)(end - p);
 	if (len == 0) {
-		seterr(err, errlen, "'%.*s' names no variable", f->namelen, p);
+		setmsg(err, errlen, "'%.*s' names no variable", f->namelen, p);
 		return NULL;
 	}
 	f->shape = SH_TEXT;
@@ -402,7 +402,7 @@ nginx_field(const char *p, struct var *f, char *err, size_t errlen)
 		if (strncasecmp(v->name, name, k) != 0)
 			continue;
 		if (strcmp(v->name, "binary_remote_addr") == 0) {
-			seterr(err, errlen, "$binary_remote_addr: the address "
+			setmsg(err, errlen, "$binary_remote_addr: the address "
 			    "in binary cannot be read from a text log; log "
 			    "$remote_addr");
 			return NULL;
@@ -509,7 +509,7 @@ apache_field(const char *p, struct var *f, char *err, size_t errlen)
 		if (*q != '{')
 			break;
 		if ((close = strchr(q, '}')) == NULL) {
-			seterr(err, errlen, "%.*s: no closing '}'", shown(p),
+			setmsg(err, errlen, "%.*s: no closing '}'", shown(p),
 			    p);
 			return NULL;
 		}
@@ -518,11 +518,11 @@ apache_field(const char *p, struct var *f, char *err, size_t errlen)
 		q = close;
 	}
 	if (*q == '\0') {
-		seterr(err, errlen, "'%s' at the end names no directive", p);
+		setmsg(err, errlen, "'%s' at the end names no directive", p);
 		return NULL;
 	}
 	if ((end = apache_letter(f, q)) == NULL) {
-		seterr(err, errlen, "%.*s: not an Apache LogFormat directive",
+		setmsg(err, errlen, "%.*s: not an Apache LogFormat directive",
 		    (int)(q - p) + (*q == '^' ? shown(q) : 1), p);
 		return NULL;
 	}
@@ -561,7 +561,7 @@ split(struct format *fm, char *err, size_t errlen)
 			continue;
 		}
 		if (fm->n == FIELDS_MAX) {
-			seterr(err, errlen, "more than %d variables",
+			setmsg(err, errlen, "more than %d variables",
 			    FIELDS_MAX);
 			return -1;
 		}
@@ -754,7 +754,7 @@ compile(struct format *fm, char *err, size_t errlen)
 	if (split(fm, err, errlen) == -1)
 		return -1;
 	if (fm->n == 0) {
-		seterr(err, errlen, "no variable in the format: nginx names "
+		setmsg(err, errlen, "no variable in the format: nginx names "
 		    "the client $remote_addr, Apache %%h or %%a");
 		return -1;
 	}
@@ -763,7 +763,7 @@ compile(struct format *fm, char *err, size_t errlen)
 		    strftime_readable(fm->f[i].arg, fm->f[i].arglen))
 			fm->f[i].role = G_TIME;
 	if ((client = choose(fm, G_CLIENT)) == -1) {
-		seterr(err, errlen, "no client address in the format: it "
+		setmsg(err, errlen, "no client address in the format: it "
 		    "needs %s", fm->apache ? "%a, %h or %{c}a" : "$remote_addr, "
 		    "$proxy_protocol_addr or $realip_remote_addr");
 		return -1;

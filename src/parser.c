@@ -180,8 +180,8 @@ count(struct parser *ps, const struct pending *pd)
 			c->last = when;
 	}
 	if (created) {
-		c->spare = left_out(ps, &pd->h.ip);
-		if (!c->spare)
+		c->left_out = left_out(ps, &pd->h.ip);
+		if (!c->left_out)
 			route(ps, &pd->h.ip);
 	}
 }
@@ -583,7 +583,7 @@ tally(struct parser *ps)
 	ps->st.unique = 0;
 	ps->st.excluded = 0;
 	for (size_t i = 0; i < ps->tab.used; i++)
-		if (ps->tab.ent[i].spare)
+		if (ps->tab.ent[i].left_out)
 			ps->st.excluded += ps->tab.ent[i].hits;
 		else
 			ps->st.unique++;
@@ -604,7 +604,7 @@ send_counts(struct parser *ps)
 		err(EXIT_INTERNAL, "out of memory");
 	send_or_exit(&ps->files, ps->rfd);
 	for (size_t i = 0; i < ps->tab.used; i++) {
-		if (ps->tab.ent[i].spare)
+		if (ps->tab.ent[i].left_out)
 			continue;
 		if (frame_put(&fb, F_COUNT, &ps->tab.ent[i],
 		    sizeof(ps->tab.ent[i])) == -1)
