@@ -456,6 +456,14 @@ static const struct format {
 	scan_fn	 scan;
 	unsigned flags;
 } formats[] = {
+	/* AWS Application Load Balancer: "h2 2024-03-10T12:00:00.1Z app/..." */
+	{ "alb", FMT_ALB, scan_alb, DETECT },
+	/* AWS Classic Load Balancer: "2024-03-10T12:00:00.1Z my-lb ..." */
+	{ "elb", FMT_ELB, scan_elb, DETECT },
+	/* Amazon S3 server access logs: "owner bucket [time] remote_ip ..." */
+	{ "s3", FMT_S3, scan_s3, DETECT },
+	/* Squid's native access.log: "1286536308.779    180 192.0.2.1 ..." */
+	{ "squid", FMT_SQUID, scan_squid, DETECT },
 	/* Apache's vhost_combined: "%v:%p %h %l %u %t ..." */
 	{ "vhost_combined", FMT_VHOST, scan_vhost, DETECT },
 	/* NCSA combined (Apache, nginx's default "combined" and "main") */
