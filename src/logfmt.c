@@ -472,6 +472,10 @@ static const struct format {
 	{ "common", FMT_COMMON, scan_common, DETECT },
 	/* OpenSSH's messages through syslog */
 	{ "sshd", FMT_SSHD, scan_sshd, DETECT },
+	/* Apache httpd's error log, 2.2 and 2.4: "[time] [level] [client A]" */
+	{ "apache-error", FMT_APACHE_ERROR, scan_apache_error, DETECT },
+	/* nginx's error log: "2024/03/10 12:00:00 [error] ..., client: A" */
+	{ "nginx-error", FMT_NGINX_ERROR, scan_nginx_error, DETECT },
 	/* The first address on each line, when nothing else reads it */
 	{ "first-ip", FMT_FIRST_IP, scan_first_ip, 0 },
 	/* --regex and --log-format */
