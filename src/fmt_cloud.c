@@ -111,9 +111,9 @@ addr_port(const char *p, const char *q, struct ip *ip)
 
 /*
  * A byte count making up the whole field at p, into h (S3's "-" for
- * none when dash is set): the field's end, or NULL and h untouched.
+ * none when dash is set): the field's end, or NULL and no size in h.
  * More fields follow in every format here: a count at the end of the
- * line may be cut short.
+ * line may have been cut short.
  */
 static const char *
 size_field(const char *p, const char *end, struct hit *h, int dash)
@@ -277,7 +277,9 @@ enum fit
 scan_s3(struct logctx *ctx, const char *p, const char *end, struct hit *h)
 {
 	const char *q, *ip, *uri, *st;
-	int noclient = 0;
+	/* A line that is not the format past remote_ip: a client read from
+	 * a line only partly S3's, or, without one, no S3 line at all. */
+	enum fit bad = FIT_PARTIAL;
 
 	if ((p = skip_fields(p, end, 2)) == NULL || end - p < 30 ||
 	    p[0] != '[' || p[27] != ']' || p[28] != ' ')
@@ -287,35 +289,36 @@ scan_s3(struct logctx *ctx, const char *p, const char *end, struct hit *h)
 	ip = p + 29;
 	if ((q = field_end(ip, end)) == end)
 		return FIT_NONE;
-	if (q - ip == 1 && *ip == '-')
-		noclient = 1;
-	else if (ip_parse(ip, (size_t)(q - ip), &h->ip) == -1)
+	if (q - ip == 1 && *ip == '-') {
+		if (!ctx->strict)
+			return FIT_NOCLIENT;
+		bad = FIT_NONE;
+	} else if (ip_parse(ip, (size_t)(q - ip), &h->ip) == -1)
 		return FIT_NONE;
-	if (noclient && !ctx->strict)
-		return FIT_NOCLIENT;
 	/* requester, request_id, operation, key; then "request_uri", or a
 	 * bare "-" */
 	if ((uri = skip_fields(q + 1, end, 4)) == NULL)
-		return noclient ? FIT_NONE : FIT_PARTIAL;
+		return bad;
 	if ((q = quoted(uri - 1, end)) == NULL &&
 	    (q = plain(uri - 1, end)) == NULL)
-		return noclient ? FIT_NONE : FIT_PARTIAL;
+		return bad;
 	st = q + 1;
 	if ((q = plain(q, end)) == NULL || !status_or_dash(st, q) ||
 	    (q = plain(q, end)) == NULL ||		/* error_code */
-	    end - q < 2 || *q != ' ' || (q = size_field(q + 1, end, h, 1)) == NULL)
-		return noclient ? FIT_NONE : FIT_PARTIAL;
+	    end - q < 2 || *q != ' ' ||
+	    (q = size_field(q + 1, end, h, 1)) == NULL)
+		return bad;
 	if (!ctx->strict)
 		return FIT_EXACT;
 	for (int i = 0; i < 3; i++) {	/* object_size, total, turn-around */
 		const char *f = q + 1;
 
 		if ((q = plain(q, end)) == NULL || !count_or_dash(f, q))
-			return noclient ? FIT_NONE : FIT_PARTIAL;
+			return bad;
 	}
 	if ((q = quoted(q, end)) == NULL || quoted(q, end) == NULL)
-		return noclient ? FIT_NONE : FIT_PARTIAL;
-	return noclient ? FIT_NOCLIENT : FIT_EXACT;
+		return bad;
+	return bad == FIT_NONE ? FIT_NOCLIENT : FIT_EXACT;
 }
 
 /* Past a run of spaces at p; NULL when there is none or the line ends. */

@@ -41,7 +41,7 @@ one_of(const char *p, size_t n, const char *const *words, size_t nwords)
 static int64_t
 local_time(struct logctx *ctx, const char iso[19])
 {
-	size_t used;
+	size_t used = 0;
 	int64_t t = time_iso(iso, 19, &used, &ctx->clock);
 
 	return used == 19 ? t : 0;
@@ -56,10 +56,14 @@ static int64_t
 apache_time(struct logctx *ctx, const char *s, size_t n)
 {
 	char iso[19];
+	size_t used = 0;
+	int64_t t;
 	int mon;
 
-	if (n >= 19 && s[4] == '-')
-		return time_iso(s, n, NULL, &ctx->clock);
+	if (n >= 19 && s[4] == '-') {
+		t = time_iso(s, n, &used, &ctx->clock);
+		return used == n ? t : 0;
+	}
 	if (n < 24 || !is_alpha(s[0]) || !is_alpha(s[1]) || !is_alpha(s[2]) ||
 	    s[3] != ' ' || s[7] != ' ' || s[10] != ' ' || s[n - 5] != ' ')
 		return 0;
@@ -220,14 +224,14 @@ client_field(const char *p, const char *end, size_t *len)
 }
 
 /*
- * After the level: the server's own bracketed fields ("[pid 1:tid 2]",
- * a log id), at debug levels the source line, an operating system
- * error, and then the client.  2.2 writes the client before the error,
- * 2.4 after.  The message follows and is never read.  The client's
- * text, or NULL when the line names none.
+ * After the level: 2.4's own bracketed fields ("[pid 1:tid 2]", a log
+ * id), at debug levels the source line, an operating system error, and
+ * then the client.  2.2 writes the client before the error, 2.4 after.
+ * The message follows and is never read.  The client's text, or NULL
+ * when the line names none.
  */
 static const char *
-apache_client_text(const char *p, const char *end, size_t *len)
+apache_client_text(const char *p, const char *end, int v24, size_t *len)
 {
 	const char *q, *c;
 	int brackets = 0, after = 0;
@@ -235,9 +239,10 @@ apache_client_text(const char *p, const char *end, size_t *len)
 	for (;;) {
 		if ((c = client_field(p, end, len)) != NULL)
 			return c;
-		if (p < end && *p == '[' && !after && brackets++ < 3) {
+		if (v24 && p < end && *p == '[' && !after && brackets++ < 3) {
 			q = memchr(p, ']', (size_t)(end - p));
-			if (q == NULL || memchr(p + 1, '[', (size_t)(q - p - 1)))
+			if (q == NULL ||
+			    memchr(p + 1, '[', (size_t)(q - p - 1)) != NULL)
 				return NULL;
 			p = q + 1;
 			if (p < end && *p == ' ')
@@ -301,8 +306,8 @@ scan_apache_error(struct logctx *ctx, const char *p, const char *end,
 	int micro = 0, module;
 
 	if (p < end && *p == '[') {
-		if ((q = memchr(p, ']', (size_t)(end - p > 40 ? 40 : end - p))) ==
-		    NULL || (h->when = apache_time(ctx, p + 1,
+		q = memchr(p, ']', (size_t)(end - p > 40 ? 40 : end - p));
+		if (q == NULL || (h->when = apache_time(ctx, p + 1,
 		    (size_t)(q - p - 1))) == 0 || end - q < 2 || q[1] != ' ')
 			return FIT_NONE;
 		micro = q - p - 1 > 24;
@@ -311,9 +316,9 @@ scan_apache_error(struct logctx *ctx, const char *p, const char *end,
 		return FIT_NONE;
 	if ((p = apache_level(p, end, &module)) == NULL)
 		return FIT_NONE;
-	if ((text = apache_client_text(p, end, &len)) == NULL)
+	/* Microseconds and modules are 2.4's. */
+	if ((text = apache_client_text(p, end, micro || module, &len)) == NULL)
 		return FIT_NOCLIENT;
-	/* Microseconds and modules are 2.4's, and so is the port. */
 	if (apache_addr(text, len, micro || module, &h->ip) == -1)
 		return FIT_NONE;
 	return FIT_EXACT;

@@ -40,7 +40,8 @@ struct line_case {
 	int64_t when, bytes;
 };
 
-#define S3_OWNER	"4f1c9e0a6b2d8c7e5f3a1b9d0c8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e"
+#define S3_OWNER	"4f1c9e0a6b2d8c7e5f3a1b9d0c8e7f6a" \
+			"5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e"
 #define S3_HOSTID	"Zm9vYmFyYmF6cXV4cXV1eGZvb2Jhcg/aGVsbG93b3JsZA+dGVzdA="
 
 static const struct line_case lines[] = {
@@ -51,7 +52,8 @@ static const struct line_case lines[] = {
 	    "- -", "192.0.2.10", 1431560383, 29 },
 	{ FMT_ELB, FIT_EXACT, "2015-05-13T23:39:43.945958Z my-loadbalancer "
 	    "192.0.2.11:2817 10.0.0.1:80 0.000086 0.001048 0.001337 200 200 "
-	    "0 57 \"GET https://www.example.com:443/ HTTP/1.1\" \"curl/7.38.0\" "
+	    "0 57 \"GET https://www.example.com:443/ HTTP/1.1\" "
+	    "\"curl/7.38.0\" "
 	    "DHE-RSA-AES128-SHA TLSv1.2", "192.0.2.11", 1431560383, 57 },
 	/* A TCP listener: no request, no statuses. */
 	{ FMT_ELB, FIT_EXACT, "2015-05-13T23:39:43.945958Z my-loadbalancer "

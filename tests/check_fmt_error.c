@@ -144,6 +144,16 @@ static const struct line_case lines[] = {
 	    "x [client 198.51.100.6:1] y", NULL, 0 },
 	{ FMT_APACHE_ERROR, FIT_NOCLIENT, "[Wed Oct 11 14:32:52 2000] "
 	    "[error] File does not exist: [client 198.51.100.6]", NULL, 0 },
+	/* 2.2 writes nothing between the level and the client. */
+	{ FMT_APACHE_ERROR, FIT_NOCLIENT, "[Wed Oct 11 14:32:52 2000] "
+	    "[notice] [x] [client 198.51.100.6] y", NULL, 0 },
+	{ FMT_APACHE_ERROR, FIT_EXACT, "[Wed Oct 11 14:32:52 2000] [debug] "
+	    "mod_rewrite.c(1234): [client 192.0.2.53] (2)No such file: x",
+	    "192.0.2.53", 971274772 },
+	{ FMT_APACHE_ERROR, FIT_EXACT, "[2024-03-05 10:00:00] [core:error] "
+	    "[pid 1] [client 192.0.2.67:5] x", "192.0.2.67", 1709632800 },
+	{ FMT_APACHE_ERROR, FIT_NONE, "[2024-03-05 10:00:00 x] [core:error] "
+	    "[pid 1] [client 192.0.2.67:5] x", NULL, 0 },
 	{ FMT_APACHE_ERROR, FIT_NOCLIENT, T24 "[core:error] [pid 1] "
 	    "(13)Permission denied: x [client 198.51.100.6:1]", NULL, 0 },
 	{ FMT_APACHE_ERROR, FIT_NOCLIENT, T24 "[core:error] [pid 1] [client "
@@ -153,8 +163,8 @@ static const struct line_case lines[] = {
 	    "[client host.example.com] x", NULL, 0 },
 	{ FMT_APACHE_ERROR, FIT_NONE, "[Wed Oct 11 14:32:52 2000] [oops] "
 	    "[client 127.0.0.1] x", NULL, 0 },
-	{ FMT_APACHE_ERROR, FIT_NONE, "[Wed Oct 11 14:32:52 2000] [co re:error] "
-	    "[client 127.0.0.1] x", NULL, 0 },
+	{ FMT_APACHE_ERROR, FIT_NONE, "[Wed Oct 11 14:32:52 2000] "
+	    "[co re:error] [client 127.0.0.1] x", NULL, 0 },
 	{ FMT_APACHE_ERROR, FIT_NONE, "[Wed Foo 11 14:32:52 2000] [error] "
 	    "[client 127.0.0.1] x", NULL, 0 },
 	{ FMT_APACHE_ERROR, FIT_NONE, "[Wed Oct 11 14:32:52.12345678 2000] "
