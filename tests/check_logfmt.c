@@ -664,7 +664,7 @@ static const struct {
 	    "not found: /\n"
 	    "[Thu Jul 11 01:21:44 2013] [error] [client "
 	    "2001:db8::80da:af6b:8b2c] user test-ipv6 not found: /\n",
-	    FMT_FIRST_IP },
+	    FMT_APACHE_ERROR },
 	{ "nothing known", "hello\nworld\n", FMT_FIRST_IP },
 	{ "one newline", "\n", FMT_FIRST_IP },
 	{ "empty", "", FMT_FIRST_IP },
