@@ -204,23 +204,22 @@ answer_equal(const struct answer *a, const struct answer *b)
 	return 1;
 }
 
-/* FNV-1a over every part of the answer. */
+/* A hash of every part of the answer. */
 uint64_t
 answer_hash(const struct answer *a)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
 	const uint8_t head[4] = { a->kind, a->registry, a->status, a->source };
+	uint64_t h = fnv1a(FNV1A_INIT, head, sizeof(head));
 
-	for (int i = 0; i < 4; i++)
-		h = (h ^ head[i]) * 0x100000001b3ULL;
 	/* Answers about different networks differ, even when they read the
 	 * same (negative answers are per address). */
-	for (size_t i = 0; a->has_net && i < sizeof(a->net); i++)
-		h = (h ^ ((const uint8_t *)&a->net)[i]) * 0x100000001b3ULL;
+	if (a->has_net)
+		h = fnv1a(h, &a->net, sizeof(a->net));
 	for (int i = 0; i < FLD_MAX; i++) {
-		for (const char *p = a->field[i]; p && *p; p++)
-			h = (h ^ (uint8_t)*p) * 0x100000001b3ULL;
-		h = (h ^ 0xff) * 0x100000001b3ULL;
+		if (a->field[i] != NULL)
+			h = fnv1a(h, a->field[i], strlen(a->field[i]));
+		/* Never in UTF-8: ("ab", "") and ("a", "b") differ. */
+		h = fnv1a(h, "\xff", 1);
 	}
 	return h;
 }

@@ -68,12 +68,12 @@ add_file(struct bootstrap *bs, const char *path, char *err, size_t errlen)
 	size_t i;
 
 	if ((root = json_load_file(path, 0, &je)) == NULL) {
-		seterr(err, errlen, "%s: %s (line %d)", path, je.text, je.line);
+		setmsg(err, errlen, "%s: %s (line %d)", path, je.text, je.line);
 		return -1;
 	}
 	services = json_object_get(root, "services");
 	if (!json_is_array(services)) {
-		seterr(err, errlen, "%s: not an RDAP bootstrap file (no "
+		setmsg(err, errlen, "%s: not an RDAP bootstrap file (no "
 		    "\"services\")", path);
 		json_decref(root);
 		return -1;
@@ -83,7 +83,7 @@ add_file(struct bootstrap *bs, const char *path, char *err, size_t errlen)
 
 		if (url == NULL || add_prefixes(bs, json_array_get(svc, 0),
 		    bs->nurl) == -1) {
-			seterr(err, errlen, "%s: service %zu: bad prefix or no "
+			setmsg(err, errlen, "%s: service %zu: bad prefix or no "
 			    "http(s) URL", path, i + 1);
 			json_decref(root);
 			return -1;

@@ -41,10 +41,6 @@
 
 #include "ipwhois.h"
 
-#ifndef nitems
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
-#endif
-
 #define SCHEMA_VERSION	1
 #define BUSY_MS		5000	/* a writer waits this long for another */
 
@@ -104,7 +100,7 @@ struct cache {
 static int
 fail(const struct cache *c, char *err, size_t n, const char *what)
 {
-	seterr(err, n, "%s: %s: %s", c->path, what, sqlite3_errmsg(c->db));
+	setmsg(err, n, "%s: %s: %s", c->path, what, sqlite3_errmsg(c->db));
 	return -1;
 }
 
@@ -210,7 +206,7 @@ check_pages(struct cache *c, char *err, size_t n)
 		fail(c, err, n, "damaged");
 	else if ((said = (const char *)sqlite3_column_text(st, 0)) == NULL ||
 	    strcmp(said, "ok") != 0) {
-		seterr(err, n, "%s: damaged: %s", c->path, said ? said : "?");
+		setmsg(err, n, "%s: damaged: %s", c->path, said ? said : "?");
 		/* The report is lines: "*** in database main ***\nPage 2..." */
 		for (char *p = err; p != NULL && p < err + n && *p; p++)
 			if (*p == '\n')
@@ -234,13 +230,13 @@ check_schema(struct cache *c, int create, char *err, size_t n)
 	if (read_version(c, &v) == -1)
 		return fail(c, err, n, why_unread(c));
 	if (v > SCHEMA_VERSION) {
-		seterr(err, n, "%s: made by a newer ipwhois (schema %lld; "
+		setmsg(err, n, "%s: made by a newer ipwhois (schema %lld; "
 		    "this one reads %d)", c->path, (long long)v,
 		    SCHEMA_VERSION);
 		return -1;
 	}
 	if (v < 0) {
-		seterr(err, n, "%s: not an ipwhois cache", c->path);
+		setmsg(err, n, "%s: not an ipwhois cache", c->path);
 		return -1;
 	}
 	/* With WAL, NORMAL cannot corrupt: a power cut may lose the last
@@ -275,7 +271,7 @@ make_dirs(const struct cache *c, char *err, size_t n)
 		*p = '\0';
 		if (stat(dir, &sb) == -1 && mkdir(dir, 0700) == -1 &&
 		    errno != EEXIST) {
-			seterr(err, n, "%s: cannot make %s: %s", c->path, dir,
+			setmsg(err, n, "%s: cannot make %s: %s", c->path, dir,
 			    strerror(errno));
 			rc = -1;
 		}
@@ -299,7 +295,7 @@ open_file(struct cache *c, int create, char *err, size_t n)
 			return -1;
 		if ((fd = open(c->path, O_RDWR | O_CREAT | O_CLOEXEC,
 		    0600)) == -1) {
-			seterr(err, n, "%s: %s", c->path, strerror(errno));
+			setmsg(err, n, "%s: %s", c->path, strerror(errno));
 			return -1;
 		}
 		close(fd);
@@ -309,7 +305,7 @@ open_file(struct cache *c, int create, char *err, size_t n)
 		/* "No such file or directory" says more than "unable to
 		 * open database file". */
 		if ((e = sqlite3_system_errno(c->db)) != 0)
-			seterr(err, n, "%s: %s", c->path, strerror(e));
+			setmsg(err, n, "%s: %s", c->path, strerror(e));
 		else
 			fail(c, err, n, "cannot open");
 		return -1;

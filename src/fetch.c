@@ -17,11 +17,9 @@
 #include <limits.h>
 #include <netdb.h>
 #include <poll.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ipwhois.h"
@@ -55,19 +53,16 @@ static struct {
 	void	 (*slist_free_all)(struct curl_slist *);
 } cu;
 
-static const struct {
-	const char *name;
-	size_t	 offset;
-} cu_symbols[] = {
-	{ "curl_global_init", offsetof(__typeof__(cu), global_init) },
-	{ "curl_easy_init", offsetof(__typeof__(cu), easy_init) },
-	{ "curl_easy_setopt", offsetof(__typeof__(cu), easy_setopt) },
-	{ "curl_easy_perform", offsetof(__typeof__(cu), easy_perform) },
-	{ "curl_easy_getinfo", offsetof(__typeof__(cu), easy_getinfo) },
-	{ "curl_easy_cleanup", offsetof(__typeof__(cu), easy_cleanup) },
-	{ "curl_easy_strerror", offsetof(__typeof__(cu), easy_strerror) },
-	{ "curl_slist_append", offsetof(__typeof__(cu), slist_append) },
-	{ "curl_slist_free_all", offsetof(__typeof__(cu), slist_free_all) },
+static const struct dl_sym cu_symbols[] = {
+	{ "curl_global_init", &cu.global_init },
+	{ "curl_easy_init", &cu.easy_init },
+	{ "curl_easy_setopt", &cu.easy_setopt },
+	{ "curl_easy_perform", &cu.easy_perform },
+	{ "curl_easy_getinfo", &cu.easy_getinfo },
+	{ "curl_easy_cleanup", &cu.easy_cleanup },
+	{ "curl_easy_strerror", &cu.easy_strerror },
+	{ "curl_slist_append", &cu.slist_append },
+	{ "curl_slist_free_all", &cu.slist_free_all },
 };
 
 /*
@@ -170,34 +165,19 @@ static int
 load_curl(char *why, size_t n)
 {
 	static void *handle;
-	const char *e;
 
 	if (handle != NULL)
 		return 0;
-	if ((handle = dlopen(LIBCURL, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		e = dlerror();
-		seterr(why, n, "%s", e ? e : LIBCURL ": cannot be loaded");
+	if ((handle = dl_load(LIBCURL, cu_symbols, nitems(cu_symbols), why,
+	    n)) == NULL)
+		return -1;
+	if (cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		setmsg(why, n, "%s: cannot be initialised", LIBCURL);
+		dlclose(handle);
+		handle = NULL;
 		return -1;
 	}
-	for (size_t i = 0; i < sizeof(cu_symbols) / sizeof(cu_symbols[0]);
-	    i++) {
-		void *sym = dlsym(handle, cu_symbols[i].name);
-
-		if (sym == NULL) {
-			seterr(why, n, "%s: no %s", LIBCURL, cu_symbols[i].name);
-			goto fail;
-		}
-		memcpy((char *)&cu + cu_symbols[i].offset, &sym, sizeof(sym));
-	}
-	if (cu.global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		seterr(why, n, "%s: cannot be initialised", LIBCURL);
-		goto fail;
-	}
 	return 0;
-fail:
-	dlclose(handle);
-	handle = NULL;
-	return -1;
 }
 
 /*
@@ -296,7 +276,7 @@ result_end(struct fetcher *f, struct fetch_result *r, enum fetch_err err,
 		    (int)got_signal);
 		what = own;
 	}
-	seterr(r->why, sizeof(r->why), "%s%s%s", where ? where : "",
+	setmsg(r->why, sizeof(r->why), "%s%s%s", where ? where : "",
 	    where ? ": " : "", what);
 	return -1;
 }
@@ -324,11 +304,11 @@ curl_options(struct fetcher *f, CURL *c, char *why, size_t n)
 {
 	const char *bad = NULL;
 
-	for (size_t i = 0; i < sizeof(long_opts) / sizeof(long_opts[0]); i++)
+	for (size_t i = 0; i < nitems(long_opts); i++)
 		if (cu.easy_setopt(c, long_opts[i].opt, long_opts[i].val) !=
 		    CURLE_OK)
 			bad = long_opts[i].name;
-	for (size_t i = 0; i < sizeof(str_opts) / sizeof(str_opts[0]); i++)
+	for (size_t i = 0; i < nitems(str_opts); i++)
 		if (cu.easy_setopt(c, str_opts[i].opt, str_opts[i].val) !=
 		    CURLE_OK)
 			bad = str_opts[i].name;
@@ -346,7 +326,7 @@ curl_options(struct fetcher *f, CURL *c, char *why, size_t n)
 		bad = "a callback, limit or header";
 	if (bad == NULL)
 		return 0;
-	seterr(why, n, "%s: cannot set %s", LIBCURL, bad);
+	setmsg(why, n, "%s: cannot set %s", LIBCURL, bad);
 	return -1;
 }
 
@@ -364,7 +344,7 @@ curl_handle(struct fetcher *f, char *why, size_t n)
 	if ((f->curl = cu.easy_init()) == NULL ||
 	    (f->headers = cu.slist_append(NULL,
 	    "Accept: application/rdap+json")) == NULL)
-		seterr(why, n, "%s: cannot make a handle", LIBCURL);
+		setmsg(why, n, "%s: cannot make a handle", LIBCURL);
 	else if (curl_options(f, f->curl, why, n) == 0)
 		return 0;
 	if (f->curl != NULL)
@@ -378,7 +358,7 @@ curl_handle(struct fetcher *f, char *why, size_t n)
 static enum fetch_err
 curl_err(CURLcode code)
 {
-	for (size_t i = 0; i < sizeof(curl_errs) / sizeof(curl_errs[0]); i++)
+	for (size_t i = 0; i < nitems(curl_errs); i++)
 		if (curl_errs[i].code == code)
 			return curl_errs[i].err;
 	return FE_PROTOCOL;
@@ -440,15 +420,6 @@ fetch_rdap(struct fetcher *f, const char *url, struct fetch_result *r)
 
 /* --- whois: one line out, the answer until the server closes ---------- */
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Wait for events on fd until deadline: 1 ready, 0 time is up, -1 a
  * stop signal or a poll error.  The wait goes in slices: a signal that
@@ -466,7 +437,7 @@ wait_fd(int fd, short events, int64_t deadline)
 	for (;;) {
 		if (got_signal)
 			return -1;
-		if ((left = deadline - mono_ms()) <= 0)
+		if ((left = deadline - now_ns() / 1000000) <= 0)
 			return 0;
 		n = poll(&p, 1, left > SLICE_MS ? SLICE_MS : (int)left);
 		if (n > 0)
@@ -515,12 +486,12 @@ whois_connect(const struct fetcher *f, const char *host, const char *port,
 	int fd = -1, e = ECONNREFUSED, rc;
 
 	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0) {
-		seterr(what, n, "%s: %s", host, gai_strerror(rc));
+		setmsg(what, n, "%s: %s", host, gai_strerror(rc));
 		*err = FE_CONNECT;
 		return -1;
 	}
 	for (ai = res; ai != NULL && fd == -1 && !got_signal; ai = ai->ai_next) {
-		int64_t cdl = mono_ms() + f->opt.connect_ms;
+		int64_t cdl = now_ns() / 1000000 + f->opt.connect_ms;
 
 		if ((fd = connect_one(ai, cdl < deadline ? cdl : deadline)) ==
 		    -1)
@@ -529,7 +500,7 @@ whois_connect(const struct fetcher *f, const char *host, const char *port,
 	freeaddrinfo(res);
 	if (fd != -1)
 		return fd;
-	seterr(what, n, "connect to %s port %s: %s", host, port, strerror(e));
+	setmsg(what, n, "connect to %s port %s: %s", host, port, strerror(e));
 	*err = got_signal ? FE_STOPPED : e == ETIMEDOUT ? FE_TIMEOUT :
 	    FE_CONNECT;
 	return -1;
@@ -596,13 +567,13 @@ int
 fetch_whois(struct fetcher *f, const char *host, const char *port,
     const char *query, struct fetch_result *r)
 {
-	int64_t deadline = mono_ms() + f->opt.total_ms;
+	int64_t deadline = now_ns() / 1000000 + f->opt.total_ms;
 	enum fetch_err err = FE_OK;
 	char line[QUERY_MAX], where[300], what[300];
 	int fd, n;
 
 	result_init(f, r);
-	seterr(where, sizeof(where), "%s port %s", host, port);
+	setmsg(where, sizeof(where), "%s port %s", host, port);
 	if (got_signal)
 		return result_end(f, r, FE_STOPPED, where, NULL);
 	n = snprintf(line, sizeof(line), "%s\r\n", query);
@@ -617,10 +588,10 @@ fetch_whois(struct fetcher *f, const char *host, const char *port,
 	if ((err = whois_send(fd, line, (size_t)n, deadline)) == FE_OK)
 		err = whois_recv(f, fd, deadline);
 	if (err == FE_TIMEOUT)
-		seterr(what, sizeof(what), "no whole answer in %ld ms",
+		setmsg(what, sizeof(what), "no whole answer in %ld ms",
 		    f->opt.total_ms);
 	else
-		seterr(what, sizeof(what), "%s", strerror(errno));
+		setmsg(what, sizeof(what), "%s", strerror(errno));
 	close(fd);
 	return result_end(f, r, err, where, what);
 }

@@ -266,9 +266,9 @@ void
 producer_name(int p, char *buf, size_t len)
 {
 	if (p == 0)
-		seterr(buf, len, "parser");
+		setmsg(buf, len, "parser");
 	else
-		seterr(buf, len, "worker %d", p - 1);
+		setmsg(buf, len, "worker %d", p - 1);
 }
 
 /*
@@ -286,7 +286,7 @@ producer_end(struct producers *pr, int from, const struct frame *f,
 	int p = -1;
 
 	if (f->type != F_SENTINEL || f->len != sizeof(s)) {
-		seterr(why, whylen, "a malformed sentinel");
+		setmsg(why, whylen, "a malformed sentinel");
 		return -1;
 	}
 	memcpy(&s, f->data, sizeof(s));
@@ -295,17 +295,17 @@ producer_end(struct producers *pr, int from, const struct frame *f,
 	else if (s.role == ROLE_WORKER && s.id < pr->n - 1)
 		p = 1 + s.id;
 	if (p == -1) {
-		seterr(why, whylen, "a sentinel from no producer of the run "
+		setmsg(why, whylen, "a sentinel from no producer of the run "
 		    "(role %u, id %u)", s.role, s.id);
 		return -1;
 	}
 	producer_name(p, name, sizeof(name));
 	if (pr->ended[p]) {
-		seterr(why, whylen, "a second sentinel from the %s", name);
+		setmsg(why, whylen, "a second sentinel from the %s", name);
 		return -1;
 	}
 	if (p != from) {
-		seterr(why, whylen, "a sentinel from the %s", name);
+		setmsg(why, whylen, "a sentinel from the %s", name);
 		return -1;
 	}
 	pr->ended[p] = 1;

@@ -44,10 +44,8 @@ struct grouping {
 static uint64_t
 key_hash(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+	uint64_t h = fnv1a(FNV1A_INIT, s, strlen(s));
 
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
 	return h ^ (h >> 29);
 }
 

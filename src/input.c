@@ -12,9 +12,7 @@
  * start-up time of every run, compressed input or not.
  */
 #include <archive.h>
-#include <dlfcn.h>
 #include <errno.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -68,21 +66,16 @@ static struct {
 	int	(*read_free)(struct archive *);
 } la;
 
-static const struct {
-	const char *name;
-	size_t	 offset;
-} la_symbols[] = {
-	{ "archive_read_new", offsetof(__typeof__(la), read_new) },
-	{ "archive_read_support_filter_all",
-	    offsetof(__typeof__(la), support_filter_all) },
-	{ "archive_read_support_format_raw",
-	    offsetof(__typeof__(la), support_format_raw) },
-	{ "archive_read_open", offsetof(__typeof__(la), read_open) },
-	{ "archive_read_next_header", offsetof(__typeof__(la), next_header) },
-	{ "archive_read_data_block", offsetof(__typeof__(la), data_block) },
-	{ "archive_error_string", offsetof(__typeof__(la), error_string) },
-	{ "archive_set_error", offsetof(__typeof__(la), set_error) },
-	{ "archive_read_free", offsetof(__typeof__(la), read_free) },
+static const struct dl_sym la_symbols[] = {
+	{ "archive_read_new", &la.read_new },
+	{ "archive_read_support_filter_all", &la.support_filter_all },
+	{ "archive_read_support_format_raw", &la.support_format_raw },
+	{ "archive_read_open", &la.read_open },
+	{ "archive_read_next_header", &la.next_header },
+	{ "archive_read_data_block", &la.data_block },
+	{ "archive_error_string", &la.error_string },
+	{ "archive_set_error", &la.set_error },
+	{ "archive_read_free", &la.read_free },
 };
 
 /* 0 once libarchive is loaded; -1 (and a message in err) if it cannot be. */
@@ -90,28 +83,14 @@ static int
 load_archive(char *err, size_t errlen)
 {
 	static void *handle;
-	const char *why;
+	char why[256];
 
 	if (handle != NULL)
 		return 0;
-	if ((handle = dlopen(LIBARCHIVE, RTLD_NOW | RTLD_LOCAL)) == NULL) {
-		why = dlerror();
-		snprintf(err, errlen, "compressed, and %s", why ? why :
-		    "libarchive cannot be loaded");
+	if ((handle = dl_load(LIBARCHIVE, la_symbols, nitems(la_symbols),
+	    why, sizeof(why))) == NULL) {
+		setmsg(err, errlen, "compressed, and %s", why);
 		return -1;
-	}
-	for (size_t i = 0; i < sizeof(la_symbols) / sizeof(la_symbols[0]);
-	    i++) {
-		void *sym = dlsym(handle, la_symbols[i].name);
-
-		if (sym == NULL) {
-			snprintf(err, errlen, "%s: no %s", LIBARCHIVE,
-			    la_symbols[i].name);
-			dlclose(handle);
-			handle = NULL;
-			return -1;
-		}
-		memcpy((char *)&la + la_symbols[i].offset, &sym, sizeof(sym));
 	}
 	return 0;
 }
@@ -152,7 +131,7 @@ feed(struct archive *ar, void *arg, const void **buf)
 static int
 is_compressed(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < sizeof(compressed) / sizeof(compressed[0]); i++)
+	for (size_t i = 0; i < nitems(compressed); i++)
 		if (n >= compressed[i].len &&
 		    memcmp(p, compressed[i].magic, compressed[i].len) == 0)
 			return 1;

@@ -445,6 +445,16 @@ ip_net_parse(const char *s, struct ip *net, unsigned *plen)
 	return 0;
 }
 
+/* Whether ip is in one of l's networks. */
+int
+netlist_has(const struct netlist *l, const struct ip *ip)
+{
+	for (int i = 0; i < l->n; i++)
+		if (ip_in_net(ip, &l->net[i], l->plen[i]))
+			return 1;
+	return 0;
+}
+
 static char *
 put_u(char *p, unsigned v)
 {

@@ -373,16 +373,16 @@ ipdb_open(const char *path, char *err, size_t errlen)
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
-		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		setmsg(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	if (fstat(fd, &st) == -1) {
-		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		setmsg(err, errlen, "%s: %s", path, strerror(errno));
 		close(fd);
 		return NULL;
 	}
 	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size < sizeof(h)) {
-		seterr(err, errlen, "%s: not an ipwhois database (too short)",
+		setmsg(err, errlen, "%s: not an ipwhois database (too short)",
 		    path);
 		close(fd);
 		return NULL;
@@ -390,7 +390,7 @@ ipdb_open(const char *path, char *err, size_t errlen)
 	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED) {
-		seterr(err, errlen, "%s: mmap: %s", path, strerror(errno));
+		setmsg(err, errlen, "%s: mmap: %s", path, strerror(errno));
 		return NULL;
 	}
 	memcpy(&h, map, sizeof(h));
@@ -405,12 +405,12 @@ ipdb_open(const char *path, char *err, size_t errlen)
 	else
 		why = check_header(&h, (uint64_t)st.st_size, map);
 	if (why != NULL) {
-		seterr(err, errlen, "%s: %s", path, why);
+		setmsg(err, errlen, "%s: %s", path, why);
 		munmap(map, (size_t)st.st_size);
 		return NULL;
 	}
 	if ((db = calloc(1, sizeof(*db))) == NULL) {
-		seterr(err, errlen, "%s: out of memory", path);
+		setmsg(err, errlen, "%s: out of memory", path);
 		munmap(map, (size_t)st.st_size);
 		return NULL;
 	}
@@ -430,7 +430,7 @@ ipdb_open(const char *path, char *err, size_t errlen)
 	db->names = (const char *)(db->map + h.sec[S_NAMES].off);
 	if ((why = check_v4(db)) != NULL || (why = check_v6(db)) != NULL ||
 	    (why = check_recs(db)) != NULL) {
-		seterr(err, errlen, "%s: %s", path, why);
+		setmsg(err, errlen, "%s: %s", path, why);
 		ipdb_close(db);
 		return NULL;
 	}
@@ -539,11 +539,8 @@ vec_append(struct vec *v, const void *src, size_t n)
 static uint64_t
 hash_mem(const void *p, size_t n)
 {
-	const uint8_t *s = p;
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = fnv1a(FNV1A_INIT, p, n);
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ s[i]) * 0x100000001b3ULL;
 	return h ^ h >> 32;
 }
 
@@ -855,7 +852,7 @@ read_csv(struct builder *b, const char *path, unsigned long *rows,
 	char *buf, *p, *end, *nl;
 
 	if ((buf = slurp(path, &len)) == NULL) {
-		seterr(err, errlen, "%s: %s", path, strerror(errno));
+		setmsg(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	/* The scratch for unquoted fields must hold the longest line. */
@@ -868,7 +865,7 @@ read_csv(struct builder *b, const char *path, unsigned long *rows,
 	free(b->scratch);
 	if ((b->scratch = malloc(longest + 1)) == NULL) {
 		free(buf);
-		seterr(err, errlen, "%s: out of memory", path);
+		setmsg(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
 	for (p = buf; p < end; p = nl + 1) {
@@ -886,7 +883,7 @@ read_csv(struct builder *b, const char *path, unsigned long *rows,
 		}
 		if (strcmp(why, "out of memory") == 0) {
 			free(buf);
-			seterr(err, errlen, "%s: out of memory", path);
+			setmsg(err, errlen, "%s: out of memory", path);
 			return -1;
 		}
 		if (skipped++ < WARN_MAX)
@@ -898,7 +895,7 @@ read_csv(struct builder *b, const char *path, unsigned long *rows,
 		fprintf(stderr, "ipwhois: %s: %lu malformed rows skipped\n",
 		    path, skipped);
 	if (good == 0) {
-		seterr(err, errlen, "%s: no valid row", path);
+		setmsg(err, errlen, "%s: no valid row", path);
 		return -1;
 	}
 	*rows += good;
@@ -1149,13 +1146,13 @@ write_atomic(const char *out, const uint8_t *img, size_t len, char *err,
 	int fd, e;
 
 	if (tmp == NULL) {
-		seterr(err, errlen, "%s: out of memory", out);
+		setmsg(err, errlen, "%s: out of memory", out);
 		return -1;
 	}
 	memcpy(tmp, out, n);
 	memcpy(tmp + n, ".XXXXXX", 8);
 	if ((fd = mkstemp(tmp)) == -1) {
-		seterr(err, errlen, "%s: %s", tmp, strerror(errno));
+		setmsg(err, errlen, "%s: %s", tmp, strerror(errno));
 		free(tmp);
 		return -1;
 	}
@@ -1184,7 +1181,7 @@ fail:
 	if (fd != -1)
 		close(fd);
 	unlink(tmp);
-	seterr(err, errlen, "%s: %s", out, strerror(e ? e : EIO));
+	setmsg(err, errlen, "%s: %s", out, strerror(e ? e : EIO));
 	free(tmp);
 	return -1;
 }
@@ -1223,7 +1220,7 @@ ipdb_build(const char *out, char *const *csv, int ncsv, char *err,
 	b.nameref.sz = sizeof(struct nameref);
 	b.recs.sz = sizeof(struct ipdb_rec);
 	if (ncsv <= 0) {
-		seterr(err, errlen, "no CSV file to build from");
+		setmsg(err, errlen, "no CSV file to build from");
 		return -1;
 	}
 	memset(&none, 0, sizeof(none));
@@ -1237,14 +1234,14 @@ ipdb_build(const char *out, char *const *csv, int ncsv, char *err,
 		goto oom;
 	if (write_atomic(out, img, len, err, errlen) == -1)
 		goto done;
-	seterr(err, errlen, "%s: %lu rows from %d files (%lu malformed "
+	setmsg(err, errlen, "%s: %lu rows from %d files (%lu malformed "
 	    "skipped): %zu IPv4 and %zu IPv6 intervals, %zu answers, "
 	    "%zu bytes", out, rows, ncsv, bad, b.out[0].n, b.out[1].n,
 	    b.recs.n, len);
 	rc = 0;
 	goto done;
 oom:
-	seterr(err, errlen, "%s: out of memory", out);
+	setmsg(err, errlen, "%s: out of memory", out);
 done:
 	free(img);
 	builder_free(&b);

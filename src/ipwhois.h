@@ -46,6 +46,13 @@ struct ip {
 
 #define IP_STRLEN	46	/* enough for any canonical form plus NUL */
 
+/* A list of networks (--exclude, --include, --trusted-proxy). */
+struct netlist {
+	struct ip *net;		/* host bits cleared */
+	unsigned *plen;		/* 128-bit prefix lengths */
+	int	 n;
+};
+
 int	 ip_parse(const char *, size_t, struct ip *);
 int	 ip_token(const char *, size_t, struct ip *);
 const char *ip_v4_prefix(const char *, const char *, struct ip *);
@@ -61,6 +68,7 @@ void	 ip_words(const struct ip *, uint64_t *, uint64_t *);
 int	 ip_in_net(const struct ip *, const struct ip *, unsigned);
 int	 ip_net_parse(const char *, struct ip *, unsigned *);
 size_t	 ip_net_format(const struct ip *, unsigned, char *);
+int	 netlist_has(const struct netlist *, const struct ip *);
 
 /* timefmt.c: timestamps are seconds since the epoch, UTC; 0 = unknown. */
 
@@ -183,6 +191,10 @@ struct logctx {
 	/* --json-field, --json-time, --json-bytes: dotted paths ("request.
 	 * client_ip"); NULL: not given. */
 	const char *json_client, *json_time, *json_bytes;
+	/* fmt_json.c: an X-Forwarded-For value decoded from JSON, which
+	 * the hit's xff points to until the next line; of a longer one,
+	 * the right-most entries. */
+	char	 json_xff[8192];
 };
 
 void	 logfmt_set(struct logctx *, enum logfmt);
@@ -238,8 +250,6 @@ enum fit scan_json(struct logctx *, const char *, const char *, struct hit *);
 char	*logformat_compile(const char *, char *, size_t);
 
 /* xff.c: the client behind trusted proxies (--client xff). */
-
-struct netlist;
 
 int	 xff_client(const struct ip *, const char *, size_t,
 	    const struct netlist *, struct ip *);
@@ -649,7 +659,7 @@ struct count {
 	uint64_t bytes;		/* BYTES_NONE: no line carried a size */
 	uint32_t first, last;	/* seconds since the epoch, UTC; 0 unknown */
 	uint32_t answer;	/* reporter: index of the answer, or none */
-	uint32_t spare;		/* parser: left out by --include/--exclude */
+	uint32_t left_out;	/* parser: --include/--exclude leave it out */
 };
 
 #define BYTES_NONE	UINT64_MAX
@@ -814,15 +824,6 @@ enum protocol { PROTO_RDAP, PROTO_WHOIS };
 
 /* --client: where a line's client address comes from. */
 enum client { CLIENT_PEER, CLIENT_XFF };
-
-/* A list of networks (--exclude, --include, --trusted-proxy). */
-struct netlist {
-	struct ip *net;		/* host bits cleared */
-	unsigned *plen;		/* 128-bit prefix lengths */
-	int	 n;
-};
-
-int	 netlist_has(const struct netlist *, const struct ip *);
 
 #define BOOTSTRAP_MAX	4
 
@@ -1030,6 +1031,19 @@ void	 rows_free(struct rows *);
 
 /* util.c */
 
+/* Elements in an array (the BSDs have it in <sys/param.h>). */
+#ifndef nitems
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
+/* A function dl_load() resolves: its name, and its pointer's address. */
+struct dl_sym {
+	const char *name;
+	void	*fn;
+};
+
+#define FNV1A_INIT	0xcbf29ce484222325ULL	/* fnv1a()'s first h */
+
 extern volatile sig_atomic_t got_signal;
 
 void	 signals_child(void);
@@ -1039,7 +1053,9 @@ void	*xcalloc(size_t, size_t);
 void	*xrealloc(void *, size_t);
 char	*xstrndup(const char *, size_t);
 int64_t	 now_ns(void);
-void	 seterr(char *, size_t, const char *, ...)
+void	*dl_load(const char *, const struct dl_sym *, size_t, char *, size_t);
+uint64_t fnv1a(uint64_t, const void *, size_t);
+void	 setmsg(char *, size_t, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 
 #endif /* IPWHOIS_H */

@@ -463,6 +463,19 @@ static const struct format {
 	{ "w3c", FMT_W3C, scan_w3c, DETECT | XFF | COMMENTS },
 	/* Google Cloud Storage usage logs: CSV under a header line */
 	{ "gcs", FMT_GCS, scan_gcs, DETECT },
+	/* Caddy v2's JSON access log */
+	{ "caddy", FMT_CADDY, scan_caddy, DETECT | XFF },
+	/* Traefik's access log: JSON, or CLF with three fields more (before
+	 * combined, which reads those lines as well but less) */
+	{ "traefik", FMT_TRAEFIK, scan_traefik, DETECT | XFF },
+	/* AWS Application Load Balancer: "h2 2024-03-10T12:00:00.1Z app/..." */
+	{ "alb", FMT_ALB, scan_alb, DETECT },
+	/* AWS Classic Load Balancer: "2024-03-10T12:00:00.1Z my-lb ..." */
+	{ "elb", FMT_ELB, scan_elb, DETECT },
+	/* Amazon S3 server access logs: "owner bucket [time] remote_ip ..." */
+	{ "s3", FMT_S3, scan_s3, DETECT },
+	/* Squid's native access.log: "1286536308.779    180 192.0.2.1 ..." */
+	{ "squid", FMT_SQUID, scan_squid, DETECT },
 	/* Apache's vhost_combined: "%v:%p %h %l %u %t ..." */
 	{ "vhost_combined", FMT_VHOST, scan_vhost, DETECT },
 	/* NCSA combined (Apache, nginx's default "combined" and "main") */
@@ -471,6 +484,12 @@ static const struct format {
 	{ "common", FMT_COMMON, scan_common, DETECT },
 	/* OpenSSH's messages through syslog */
 	{ "sshd", FMT_SSHD, scan_sshd, DETECT },
+	/* Apache httpd's error log, 2.2 and 2.4: "[time] [level] [client A]" */
+	{ "apache-error", FMT_APACHE_ERROR, scan_apache_error, DETECT },
+	/* nginx's error log: "2024/03/10 12:00:00 [error] ..., client: A" */
+	{ "nginx-error", FMT_NGINX_ERROR, scan_nginx_error, DETECT },
+	/* Any JSON lines, the client where --json-field says */
+	{ "json", FMT_JSON, scan_json, 0 },
 	/* The first address on each line, when nothing else reads it */
 	{ "first-ip", FMT_FIRST_IP, scan_first_ip, 0 },
 	/* --regex and --log-format */

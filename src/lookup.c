@@ -73,15 +73,6 @@ lookup_free(struct lookup *lk)
 	free(lk);
 }
 
-static int64_t
-mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* Sleep until a CLOCK_MONOTONIC time; a stop signal ends the worker. */
 static void
 sleep_until(int64_t when)
@@ -210,7 +201,7 @@ lookup_known(struct lookup *lk, const struct ip *ip, struct answer *a)
 		a->source = SRC_CACHE;
 	a->has_net = 0;		/* already known: nothing to store */
 	if (a->status != ST_OK)
-		seterr(lk->why, sizeof(lk->why), "%s", cached ?
+		setmsg(lk->why, sizeof(lk->why), "%s", cached ?
 		    "the cache's answer from an earlier run" :
 		    "the answer to an earlier query of this run");
 	if (cached)
@@ -247,7 +238,7 @@ take_turn(struct lookup *lk, const char *server)
 {
 	int64_t interval = (int64_t)(1e9 / lk->cfg->rate);
 
-	sleep_until(share_pace(lk->run->share, server, interval, mono_ns()));
+	sleep_until(share_pace(lk->run->share, server, interval, now_ns()));
 	lk->st.queries++;
 }
 
@@ -273,7 +264,7 @@ transfer_failed(struct lookup *lk, const struct fetch_result *fr,
 		_exit(exit_for_signal());
 	at->st = how[fr->err].st;
 	at->retry = how[fr->err].retry;
-	seterr(lk->why, sizeof(lk->why), "%s", fr->why);
+	setmsg(lk->why, sizeof(lk->why), "%s", fr->why);
 }
 
 /* An HTTP answer into a, or why not. */
@@ -292,11 +283,11 @@ rdap_answer(struct lookup *lk, const struct fetch_result *fr,
 			at->st = (enum status)a->status;
 			at->retry = at->st == ST_RATE_LIMITED;
 			if (at->st == ST_RATE_LIMITED)
-				seterr(lk->why, sizeof(lk->why),
+				setmsg(lk->why, sizeof(lk->why),
 				    "rate limited (HTTP %ld)",
 				    fr->http_status);
 			else if (at->st == ST_NOT_FOUND)
-				seterr(lk->why, sizeof(lk->why),
+				setmsg(lk->why, sizeof(lk->why),
 				    "HTTP status %ld", fr->http_status);
 			return;
 		}
@@ -306,17 +297,17 @@ rdap_answer(struct lookup *lk, const struct fetch_result *fr,
 		at->retry = at->st == ST_RATE_LIMITED;
 		if (at->st == ST_NOT_FOUND) {
 			a->status = ST_NOT_FOUND;
-			seterr(lk->why, sizeof(lk->why), "HTTP status 404");
+			setmsg(lk->why, sizeof(lk->why), "HTTP status 404");
 			return;
 		}
-		seterr(lk->why, sizeof(lk->why), "%s%s",
+		setmsg(lk->why, sizeof(lk->why), "%s%s",
 		    at->st == ST_ERROR ? "bad answer: " : "rate limited: ",
 		    why);
 		return;
 	}
 	at->st = ST_ERROR;
 	at->retry = fr->http_status >= 500;
-	seterr(lk->why, sizeof(lk->why), "HTTP status %ld", fr->http_status);
+	setmsg(lk->why, sizeof(lk->why), "HTTP status %ld", fr->http_status);
 }
 
 /* scheme://host[:port]/... -> host[:port], the server a pace belongs to. */
@@ -327,7 +318,7 @@ server_of(const char *url, char *host, size_t n)
 
 	p = p ? p + 3 : url;
 	end = p + strcspn(p, "/?#");
-	seterr(host, n, "%.*s", (int)(end - p), p);
+	snprintf(host, n, "%.*s", (int)(end - p), p);
 }
 
 static void
@@ -345,7 +336,7 @@ rdap_once(struct lookup *lk, const struct ip *ip, struct answer *a,
 		base = ri->rdap_base;
 	if (base == NULL) {
 		at->st = ST_NOT_FOUND;
-		seterr(lk->why, sizeof(lk->why), "no registry's RDAP "
+		setmsg(lk->why, sizeof(lk->why), "no registry's RDAP "
 		    "service covers it");
 		return;
 	}
@@ -359,7 +350,7 @@ rdap_once(struct lookup *lk, const struct ip *ip, struct answer *a,
 	else
 		rdap_answer(lk, &fr, a, at);
 	if (at->st == ST_RATE_LIMITED)
-		share_pause(lk->run->share, server, mono_ns() + 1000000000LL *
+		share_pause(lk->run->share, server, now_ns() + 1000000000LL *
 		    (at->retry_after > 0 ? at->retry_after : 1));
 }
 
@@ -391,14 +382,14 @@ host_port(const char *s, char *host, size_t hn, char *port, size_t pn)
 	if (s[0] == '[' && strchr(s, ']') != NULL) {
 		const char *close = strchr(s, ']');
 
-		seterr(host, hn, "%.*s", (int)(close - s - 1), s + 1);
-		seterr(port, pn, "%s", close[1] == ':' ? close + 2 : "43");
+		snprintf(host, hn, "%.*s", (int)(close - s - 1), s + 1);
+		snprintf(port, pn, "%s", close[1] == ':' ? close + 2 : "43");
 	} else if (colon != NULL && strchr(s, ':') == colon) {
-		seterr(host, hn, "%.*s", (int)(colon - s), s);
-		seterr(port, pn, "%s", colon + 1);
+		snprintf(host, hn, "%.*s", (int)(colon - s), s);
+		snprintf(port, pn, "%s", colon + 1);
 	} else {
-		seterr(host, hn, "%s", s);
-		seterr(port, pn, "43");
+		snprintf(host, hn, "%s", s);
+		snprintf(port, pn, "43");
 	}
 }
 
@@ -450,17 +441,17 @@ whois_ask(struct lookup *lk, enum rir r, const char *where,
 	}
 	if (rc == -1) {
 		at->st = ST_ERROR;
-		seterr(lk->why, sizeof(lk->why), "%s", ref);
+		setmsg(lk->why, sizeof(lk->why), "%s", ref);
 		return 0;
 	}
 	at->st = (enum status)a->status;
 	a->has_net = at->st == ST_OK;
 	if (at->st == ST_NOT_FOUND)
-		seterr(lk->why, sizeof(lk->why), "%s has no entry", sv);
+		setmsg(lk->why, sizeof(lk->why), "%s has no entry", sv);
 	if (at->st == ST_RATE_LIMITED) {
 		at->retry = 0;	/* RIPE's %ERROR:201 means a ban: go away */
-		seterr(lk->why, sizeof(lk->why), "rate limited by %s", sv);
-		share_pause(lk->run->share, sv, mono_ns() + 60000000000LL);
+		setmsg(lk->why, sizeof(lk->why), "rate limited by %s", sv);
+		share_pause(lk->run->share, sv, now_ns() + 60000000000LL);
 	}
 	return 0;
 }
@@ -492,7 +483,7 @@ whois_once(struct lookup *lk, const struct ip *ip, struct answer *a,
 		r = next;
 	}
 	at->st = ST_NOT_FOUND;
-	seterr(lk->why, sizeof(lk->why), "no registry claims it");
+	setmsg(lk->why, sizeof(lk->why), "no registry claims it");
 }
 
 /* --- retries ---------------------------------------------------------- */
@@ -525,7 +516,7 @@ ask_registry(struct lookup *lk, const struct ip *ip, struct answer *a)
 		if (at.st == ST_OK || !at.retry || i >= lk->cfg->retries ||
 		    at.retry_after > RETRY_AFTER_MAX)
 			break;
-		sleep_until(mono_ns() + backoff_ns(i, at.retry_after));
+		sleep_until(now_ns() + backoff_ns(i, at.retry_after));
 	}
 	a->status = (uint8_t)at.st;
 	if (at.st != ST_OK) {
@@ -570,7 +561,7 @@ chain(struct lookup *lk, const struct ip *ip, int may_defer,
 	if (a->kind != KIND_PUBLIC)
 		return LK_DONE;
 	lk->now = (int64_t)time(NULL);
-	until = mono_ns() + (int64_t)(cfg->retries + 1) *
+	until = now_ns() + (int64_t)(cfg->retries + 1) *
 	    (cfg->timeout_ms + 2000) * 1000000;
 	do {
 		if (lookup_known(lk, ip, a)) {
@@ -582,7 +573,7 @@ chain(struct lookup *lk, const struct ip *ip, int may_defer,
 			lookup_db(run->ipdb, ip, a, 0);
 			return LK_DONE;
 		}
-		w = share_claim(run->share, lk->id, ip, mono_ns(),
+		w = share_claim(run->share, lk->id, ip, now_ns(),
 		    until, lk->imported);
 	} while (w == -1);
 	if (w > 0 && may_defer) {
@@ -629,5 +620,5 @@ lookup_stats(const struct lookup *lk)
 int
 lookup_blocker_done(struct lookup *lk, int blocker, const struct ip *ip)
 {
-	return !share_still_asking(lk->run->share, blocker, ip, mono_ns());
+	return !share_still_asking(lk->run->share, blocker, ip, now_ns());
 }

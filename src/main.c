@@ -588,6 +588,38 @@ open_bootstrap(const struct config *cfg, struct run *run)
 	return 0;
 }
 
+/*
+ * --regex, or --log-format compiled into one first, compiled once here
+ * for the parser.  The pattern of a --log-format is shown under -v, for
+ * whoever wonders why a line was not read; once compiled, it is not kept.
+ */
+static int
+compile_regex(const struct config *cfg, struct run *run)
+{
+	char msg[512], *pattern = NULL;
+	const char *regex = cfg->regex, *opt = "--regex: ";
+	int rc = 0;
+
+	if (cfg->log_format != NULL) {
+		opt = "--log-format: ";
+		if ((pattern = logformat_compile(cfg->log_format, msg,
+		    sizeof(msg))) == NULL) {
+			usage_error(opt, msg);
+			return -1;
+		}
+		if (cfg->verbose)
+			fprintf(stderr, "ipwhois: --log-format: %s\n", pattern);
+		regex = pattern;
+	}
+	if (regex != NULL && (run->regex = logfmt_regex_compile(regex, msg,
+	    sizeof(msg))) == NULL) {
+		usage_error(opt, msg);
+		rc = -1;
+	}
+	free(pattern);
+	return rc;
+}
+
 static void
 signals_parent(void)
 {
@@ -624,9 +656,8 @@ prepare(struct config *cfg, struct run *run, struct wiring *w, char **tmp,
 	}
 	if (cfg->build_db != NULL)
 		return build_db(cfg);
-	if (cfg->regex != NULL && (run->regex = logfmt_regex_compile(
-	    cfg->regex, msg, sizeof(msg))) == NULL)
-		return usage_error("--regex: ", msg);
+	if (compile_regex(cfg, run) == -1)
+		return EXIT_USAGE;
 	if (check_std_fds(cfg, closed) == -1 ||
 	    enough_fds(cfg->jobs, cfg->ninputs) == -1 ||
 	    open_db(cfg, run) == -1 || open_bootstrap(cfg, run) == -1)

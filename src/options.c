@@ -485,16 +485,6 @@ parse_when(const char *s, int64_t *when)
 	return *when > 0 && used == strlen(full) ? 0 : -1;
 }
 
-/* Whether ip is in one of l's networks. */
-int
-netlist_has(const struct netlist *l, const struct ip *ip)
-{
-	for (int i = 0; i < l->n; i++)
-		if (ip_in_net(ip, &l->net[i], l->plen[i]))
-			return 1;
-	return 0;
-}
-
 /*
  * Reading one option's value into the config: 0, 1 when the run is over
  * (-h, -V), or -1 with the message in err.  One reader per enum optkind.
@@ -511,7 +501,7 @@ bad_value(const struct optdef *o, const char *arg, char *err, size_t errlen)
 
 	if (takes == NULL)
 		takes = words_join(o, " or ", words, sizeof(words));
-	seterr(err, errlen, "%s takes %s, not '%s'",
+	setmsg(err, errlen, "%s takes %s, not '%s'",
 	    option_name(o, name, sizeof(name)), takes, arg);
 	return -1;
 }
@@ -639,7 +629,7 @@ read_format(struct config *cfg, const struct optdef *o, const char *arg,
 	char words[512];
 
 	if (logfmt_by_name(arg, AT(cfg, o, enum logfmt)) == -1) {
-		seterr(err, errlen, "unknown log format '%s' (%s)", arg,
+		setmsg(err, errlen, "unknown log format '%s' (%s)", arg,
 		    words_join(o, ", ", words, sizeof(words)));
 		return -1;
 	}
@@ -669,7 +659,7 @@ read_netlist(struct config *cfg, const struct optdef *o, const char *arg,
 		char one[IP_STRLEN + 8];
 
 		if (n == 0 || n >= sizeof(one)) {
-			seterr(err, errlen, "--%s takes addresses or networks "
+			setmsg(err, errlen, "--%s takes addresses or networks "
 			    "like 192.0.2.0/24,2001:db8::/32, not '%s'",
 			    o->name, arg);
 			return -1;
@@ -680,7 +670,7 @@ read_netlist(struct config *cfg, const struct optdef *o, const char *arg,
 		l->plen = xrealloc(l->plen, (size_t)(l->n + 1) *
 		    sizeof(*l->plen));
 		if (ip_net_parse(one, &l->net[l->n], &l->plen[l->n]) == -1) {
-			seterr(err, errlen, "--%s: '%s' is not an address or "
+			setmsg(err, errlen, "--%s: '%s' is not an address or "
 			    "network", o->name, one);
 			return -1;
 		}
@@ -705,14 +695,14 @@ read_fields(struct config *cfg, const struct optdef *o, const char *arg,
 		enum column c;
 
 		if (column_by_name(p, n, &c) == -1) {
-			seterr(err, errlen, "--%s: unknown column '%.*s' (%s)",
+			setmsg(err, errlen, "--%s: unknown column '%.*s' (%s)",
 			    o->name, (int)n, p,
 			    words_join(o, ", ", words, sizeof(words)));
 			return -1;
 		}
 		for (int i = 0; i < cfg->ncolumns; i++)
 			if (cfg->columns[i] == c) {
-				seterr(err, errlen, "--%s: '%s' twice",
+				setmsg(err, errlen, "--%s: '%s' twice",
 				    o->name, column_name(c));
 				return -1;
 			}
@@ -729,7 +719,7 @@ read_repeat(struct config *cfg, const struct optdef *o, const char *arg,
 	int *n = (int *)(void *)((char *)cfg + o->count);
 
 	if (*n >= (int)o->hi) {
-		seterr(err, errlen, "--%s: %s", o->name, o->takes);
+		setmsg(err, errlen, "--%s: %s", o->name, o->takes);
 		return -1;
 	}
 	AT(cfg, o, const char *)[(*n)++] = arg;
@@ -833,6 +823,13 @@ json_without_field(const struct config *cfg)
 	    cfg->json_field == NULL ? FAILS : NULL;
 }
 
+/* -f json reads nothing without the client's field. */
+static const char *
+json_format_without_field(const struct config *cfg)
+{
+	return cfg->fmt == FMT_JSON && cfg->json_field == NULL ? FAILS : NULL;
+}
+
 static const char *
 until_before_since(const struct config *cfg)
 {
@@ -898,6 +895,9 @@ static const struct {
 	{ regex_and_log_format, "--regex and --log-format: give one" },
 	{ json_without_field,
 	    "--json-time and --json-bytes go with --json-field" },
+	{ json_format_without_field,
+	    "-f json needs --json-field PATH, the field that holds the "
+	    "client" },
 	{ until_before_since, "--until must be later than --since" },
 	{ trusted_without_xff, "--trusted-proxy is for --client xff" },
 	{ csv_safe_jsonl, "--csv-safe is for -F csv and tsv" },
@@ -917,9 +917,9 @@ config_check(const struct config *cfg, char *err, size_t errlen)
 		if ((v = checks[i].bad(cfg)) == NULL)
 			continue;
 		if (v == FAILS)
-			seterr(err, errlen, "%s", checks[i].msg);
+			setmsg(err, errlen, "%s", checks[i].msg);
 		else
-			seterr(err, errlen, "%s, not '%s'", checks[i].msg, v);
+			setmsg(err, errlen, "%s, not '%s'", checks[i].msg, v);
 		return -1;
 	}
 	return 0;

@@ -10,10 +10,6 @@
 
 #include "ipwhois.h"
 
-#ifndef nitems
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
-#endif
-
 static const char *const column_names[COL_MAX] = {
 	[COL_IP] = "ip",
 	[COL_HITS] = "hits",

@@ -209,9 +209,9 @@ count(struct parser *ps, const struct pending *pd)
 			c->last = when;
 	}
 	if (created) {
-		c->spare = ps->filtered && client_left_out(ps->cfg,
+		c->left_out = ps->filtered && client_left_out(ps->cfg,
 		    &pd->h.ip);
-		if (!c->spare)
+		if (!c->left_out)
 			route(ps, &pd->h.ip);
 	}
 }
@@ -598,7 +598,7 @@ tally(struct parser *ps)
 {
 	ps->st.excluded = 0;
 	for (size_t i = 0; i < ps->tab.used; i++)
-		if (ps->tab.ent[i].spare)
+		if (ps->tab.ent[i].left_out)
 			ps->st.excluded += ps->tab.ent[i].hits;
 }
 
@@ -616,7 +616,7 @@ send_counts(struct parser *ps)
 	frame_send(&ps->files, ps->rfd);
 	frame_add(&fb, F_PSTATS, &ps->st, sizeof(ps->st));
 	for (size_t i = 0; i < ps->tab.used; i++) {
-		if (ps->tab.ent[i].spare)
+		if (ps->tab.ent[i].left_out)
 			continue;
 		frame_add(&fb, F_COUNT, &ps->tab.ent[i], sizeof(ps->tab.ent[i]));
 		if (fb.len >= QUEUE_FLUSH)

@@ -57,7 +57,7 @@ static const enum part drop_order[] = {
 	P_LINES, P_RATE, P_ADDRS, P_PENDING, P_FAILED,
 };
 
-/* Parts are formatted with seterr() (vsnprintf()): short by design, cut
+/* Parts are formatted with setmsg() (vsnprintf()): short by design, cut
  * if ever longer. */
 #define PART_LEN	40
 
@@ -76,9 +76,9 @@ human_bytes(uint64_t n, char *buf, size_t len)
 		u++;
 	}
 	if (u == 0)
-		seterr(buf, len, "%llu B", (unsigned long long)n);
+		setmsg(buf, len, "%llu B", (unsigned long long)n);
 	else
-		seterr(buf, len, v < 99.95 ? "%.1f %s" : "%.0f %s", v,
+		setmsg(buf, len, v < 99.95 ? "%.1f %s" : "%.0f %s", v,
 		    unit[u]);
 }
 
@@ -91,14 +91,14 @@ human_count(uint64_t n, char *buf, size_t len)
 	size_t u = 0;
 
 	if (n < 10000) {
-		seterr(buf, len, "%llu", (unsigned long long)n);
+		setmsg(buf, len, "%llu", (unsigned long long)n);
 		return;
 	}
 	while (v >= 999.5 && u + 1 < sizeof(unit) - 1) {
 		v /= 1000;
 		u++;
 	}
-	seterr(buf, len, v < 99.95 ? "%.1f%c" : "%.0f%c", v, unit[u]);
+	setmsg(buf, len, v < 99.95 ? "%.1f%c" : "%.0f%c", v, unit[u]);
 }
 
 /* Seconds, rounded up: "45s", "1m30s", "2h05m". */
@@ -110,11 +110,11 @@ duration(double secs, char *buf, size_t len)
 	if ((double)s < secs)
 		s++;
 	if (s < 60)
-		seterr(buf, len, "%llus", s);
+		setmsg(buf, len, "%llus", s);
 	else if (s < 3600)
-		seterr(buf, len, "%llum%02llus", s / 60, s % 60);
+		setmsg(buf, len, "%llum%02llus", s / 60, s % 60);
 	else
-		seterr(buf, len, "%lluh%02llum", s / 3600, s / 60 % 60);
+		setmsg(buf, len, "%lluh%02llum", s / 3600, s / 60 % 60);
 }
 
 /* "(45%)" of the input read; none when its size is unknown. */
@@ -126,13 +126,13 @@ bytes_part(const struct progress_snap *s, char *buf, size_t len)
 
 	human_bytes(s->bytes, n, sizeof(n));
 	if (s->total == 0) {
-		seterr(buf, len, "%s", n);
+		setmsg(buf, len, "%s", n);
 		return;
 	}
 	/* A file that grew while read stops at 100. */
 	pct = s->raw >= s->total ? 100 :
 	    (unsigned)((double)s->raw * 100 / (double)s->total);
-	seterr(buf, len, "%s (%u%%)", n, pct);
+	setmsg(buf, len, "%s (%u%%)", n, pct);
 }
 
 static void
@@ -141,7 +141,7 @@ count_part(uint64_t v, const char *what, char *buf, size_t len)
 	char n[PART_LEN];
 
 	human_count(v, n, sizeof(n));
-	seterr(buf, len, "%s %s", n, what);
+	setmsg(buf, len, "%s %s", n, what);
 }
 
 static void
@@ -152,10 +152,10 @@ rate_part(double rate, char *buf, size_t len)
 	if (rate < 0)
 		return;		/* not known yet */
 	if (rate < 9.95)
-		seterr(n, sizeof(n), "%.1f", rate);
+		setmsg(n, sizeof(n), "%.1f", rate);
 	else
 		human_count((uint64_t)(rate + 0.5), n, sizeof(n));
-	seterr(buf, len, "%s lookups/s", n);
+	setmsg(buf, len, "%s lookups/s", n);
 }
 
 /* For the lookups pending now, at the recent rate: none when unknown. */
@@ -171,7 +171,7 @@ eta_part(const struct progress_snap *s, uint64_t pending, char *buf,
 	if ((secs = (double)pending / s->rate) > ETA_MAX)
 		return;
 	duration(secs, d, sizeof(d));
-	seterr(buf, len, "ETA %s", d);
+	setmsg(buf, len, "ETA %s", d);
 }
 
 /* The parts that are there, joined with ", "; its length. */

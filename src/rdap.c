@@ -75,12 +75,12 @@ load(const char *json, size_t len, char *err, size_t errlen)
 	while (i < len && is_space((unsigned char)json[i]))
 		i++;
 	if (i == len) {
-		seterr(err, errlen, "empty answer");
+		setmsg(err, errlen, "empty answer");
 		return NULL;
 	}
 	/* A proxy's or a rate limiter's error page, not the registry. */
 	if (json[i] == '<') {
-		seterr(err, errlen, "an HTML page, not JSON");
+		setmsg(err, errlen, "an HTML page, not JSON");
 		return NULL;
 	}
 	root = json_loadb(json, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
@@ -95,11 +95,11 @@ load(const char *json, size_t len, char *err, size_t errlen)
 
 		text_clean(why, jerr.text, strnlen(jerr.text, sizeof(jerr.text)),
 		    sizeof(why) - 1);
-		seterr(err, errlen, "not JSON: %s", why);
+		setmsg(err, errlen, "not JSON: %s", why);
 		return NULL;
 	}
 	if (!json_is_object(root)) {
-		seterr(err, errlen, "not a JSON object");
+		setmsg(err, errlen, "not a JSON object");
 		json_decref(root);
 		return NULL;
 	}
@@ -131,10 +131,10 @@ map_error(const json_t *root, struct answer *a, char *err, size_t errlen)
 		text_clean(why, json_string_value(title),
 		    json_string_length(title), sizeof(why) - 1);
 	if (n < 0)
-		seterr(err, errlen, "RDAP error without a code%s%s",
+		setmsg(err, errlen, "RDAP error without a code%s%s",
 		    *why ? ": " : "", why);
 	else
-		seterr(err, errlen, "RDAP error %lld%s%s", n, *why ? ": " : "",
+		setmsg(err, errlen, "RDAP error %lld%s%s", n, *why ? ": " : "",
 		    why);
 	return -1;
 }
@@ -280,7 +280,7 @@ map_range(const json_t *root, struct answer *a, struct netrange *r,
 	if (have_se && nc0 > 0 && ip_is_v4(&se.lo) != ip_is_v4(&c0.lo))
 		nc0 = 0;
 	if (!have_se && nc0 == 0) {
-		seterr(err, errlen, "no usable address range");
+		setmsg(err, errlen, "no usable address range");
 		return -1;
 	}
 	if (nc0 > 0 && (!have_se || ip_cmp(&se.lo, &se.hi) == 0))
@@ -489,7 +489,7 @@ map_network(const json_t *root, struct answer *a, struct netrange *r,
 	/* RIPE (2015) left objectClassName out; a wrong one is another object. */
 	if (cls != NULL && (!json_is_string(cls) ||
 	    strcasecmp(json_string_value(cls), "ip network") != 0)) {
-		seterr(err, errlen, "not an ip network object");
+		setmsg(err, errlen, "not an ip network object");
 		return -1;
 	}
 	if (map_range(root, a, r, err, errlen) == -1)
@@ -518,7 +518,7 @@ rdap_map(const char *json, size_t len, struct answer *a, struct netrange *net,
 	json_t *root;
 	int rc;
 
-	seterr(err, errlen, "%s", "");
+	setmsg(err, errlen, "%s", "");
 	if ((root = load(json, len, err, errlen)) == NULL)
 		return -1;
 	if (json_object_get(root, "errorCode") != NULL) {

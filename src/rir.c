@@ -10,8 +10,6 @@
 
 #include "ipwhois.h"
 
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
-
 /*
  * IANA IPv4 Address Space Registry (ipv4-address-space), by /8: the RIR is
  * the one its WHOIS column names.  "legacy" blocks were assigned before the

@@ -214,7 +214,7 @@ share_claim(struct share *sh, int self, const struct ip *ip, int64_t now,
 	return other;
 }
 
-/* Whether worker w (share_nearby()'s answer - 1) still asks about ip. */
+/* Whether worker w (share_claim()'s answer - 1) still asks about ip. */
 int
 share_still_asking(struct share *sh, int w, const struct ip *ip,
     int64_t now)
@@ -228,11 +228,7 @@ share_still_asking(struct share *sh, int w, const struct ip *ip,
 static unsigned
 pace_slot(const char *server)
 {
-	uint32_t h = 2166136261u;
-
-	for (; *server; server++)
-		h = (h ^ (uint8_t)*server) * 16777619u;
-	return h % PACE_SLOTS;
+	return fnv1a(FNV1A_INIT, server, strlen(server)) % PACE_SLOTS;
 }
 
 /*

@@ -10,8 +10,6 @@
 
 #include "ipwhois.h"
 
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
-
 /*
  * Blocks may nest (192.0.0.9/32 inside 192.0.0.0/24): the most specific
  * match wins, so rows can stay in address order.  Every "net" is in

@@ -1,7 +1,9 @@
 /*
  * Small helpers every process uses: allocation that cannot fail quietly,
- * the monotonic clock, signal flags.
+ * the monotonic clock, signal flags, libraries loaded when first needed,
+ * a hash.
  */
+#include <dlfcn.h>
 #include <err.h>
 #include <errno.h>
 #include <signal.h>
@@ -87,6 +89,10 @@ xstrndup(const char *s, size_t n)
 	return p;
 }
 
+/*
+ * CLOCK_MONOTONIC in nanoseconds: for deadlines, paces and durations.
+ * The same clock in every process, so times in shared memory compare.
+ */
 int64_t
 now_ns(void)
 {
@@ -96,15 +102,67 @@ now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-/* A message for the caller, into its buffer (which may be absent). */
+/*
+ * Open lib and resolve each of its functions named in sym into the
+ * pointer beside the name.  The handle, or NULL with why in err: the
+ * library cannot be loaded, or it lacks one of them (it is then closed
+ * again).
+ */
+void *
+dl_load(const char *lib, const struct dl_sym *sym, size_t n, char *err,
+    size_t errlen)
+{
+	void *handle, *fn;
+	const char *why;
+
+	if ((handle = dlopen(lib, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		if ((why = dlerror()) != NULL)
+			setmsg(err, errlen, "%s", why);
+		else
+			setmsg(err, errlen, "%s: cannot be loaded", lib);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if ((fn = dlsym(handle, sym[i].name)) == NULL) {
+			setmsg(err, errlen, "%s: no %s", lib, sym[i].name);
+			dlclose(handle);
+			return NULL;
+		}
+		/* Bytes, not an assignment: ISO C has no conversion from a
+		 * data pointer to a function pointer. */
+		memcpy(sym[i].fn, &fn, sizeof(fn));
+	}
+	return handle;
+}
+
+/*
+ * FNV-1a, 64 bits: n bytes at p hashed on from h (FNV1A_INIT to begin),
+ * so that the parts of a record can be hashed one after another.
+ */
+uint64_t
+fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *s = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+/*
+ * A message into the caller's buffer, cut to fit; nothing when there is
+ * no buffer.  Why something failed, and the parts of the progress line:
+ * text for a person, which may be cut, so gcc's truncation warnings for
+ * snprintf() are not wanted here.
+ */
 void
-seterr(char *err, size_t errlen, const char *fmt, ...)
+setmsg(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err == NULL || errlen == 0)
+	if (buf == NULL || len == 0)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
+	vsnprintf(buf, len, fmt, ap);
 	va_end(ap);
 }

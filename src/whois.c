@@ -16,8 +16,6 @@
 
 #include "ipwhois.h"
 
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
-
 struct span {
 	const char *p;
 	size_t	 n;

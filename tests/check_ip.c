@@ -546,6 +546,45 @@ START_TEST(test_net)
 }
 END_TEST
 
+/* netlist_has: any of the networks; IPv4 and IPv6 in one list. */
+START_TEST(test_netlist)
+{
+	static const char *const nets[] = {
+		"10.0.0.0/8", "192.0.2.7", "2001:db8::/32", "::ffff:0:0/96",
+	};
+	static const struct {
+		const char *addr;
+		int n;		/* the first n networks of nets */
+		int in;
+	} cases[] = {
+		{ "10.255.255.255", 1, 1 },
+		{ "11.0.0.0", 1, 0 },
+		{ "192.0.2.7", 2, 1 },
+		{ "192.0.2.8", 2, 0 },
+		{ "2001:db8:ffff::1", 3, 1 },
+		{ "2001:db9::", 3, 0 },
+		{ "10.1.2.3", 0, 0 },		/* the empty list has none */
+		{ "::ffff:203.0.113.9", 3, 0 },
+		{ "203.0.113.9", 4, 1 },	/* every IPv4 address */
+		{ "2001:db9::", 4, 0 },
+	};
+	struct ip net[nitems(nets)];
+	unsigned plen[nitems(nets)];
+	struct netlist l = { net, plen, 0 };
+
+	for (size_t i = 0; i < nitems(nets); i++)
+		ck_assert_int_eq(ip_net_parse(nets[i], &net[i], &plen[i]), 0);
+	for (size_t i = 0; i < nitems(cases); i++) {
+		struct ip a = addr(cases[i].addr);
+
+		l.n = cases[i].n;
+		ck_assert_msg(netlist_has(&l, &a) == cases[i].in,
+		    "%s in the first %d: want %d", cases[i].addr, cases[i].n,
+		    cases[i].in);
+	}
+}
+END_TEST
+
 START_TEST(test_route_hash)
 {
 	struct ip a, b;
@@ -619,6 +658,7 @@ ip_suite(void)
 	tcase_add_loop_test(tc, test_in_net, 0, nitems(in_net_cases));
 	tcase_add_test(tc, test_in_net_bad_plen);
 	tcase_add_loop_test(tc, test_net, 0, nitems(net_cases));
+	tcase_add_test(tc, test_netlist);
 	tcase_add_test(tc, test_route_hash);
 	tcase_add_test(tc, test_route_hash_spread);
 	suite_add_tcase(s, tc);

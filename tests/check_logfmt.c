@@ -434,21 +434,18 @@ static const struct {
 	{ "", "(?<ip>...)" },
 };
 
+/* Refused with a message; freeing what came back (NULL) is harmless. */
 START_TEST(test_regex_bad)
 {
 	char err[256] = "";
+	void *re = logfmt_regex_compile(regex_bad[_i].pattern, err,
+	    sizeof(err));
 
-	ck_assert_ptr_null(logfmt_regex_compile(regex_bad[_i].pattern, err,
-	    sizeof(err)));
+	ck_assert_ptr_null(re);
 	ck_assert_msg(strstr(err, regex_bad[_i].err) != NULL,
 	    "\"%s\": message \"%s\" lacks \"%s\"", regex_bad[_i].pattern, err,
 	    regex_bad[_i].err);
-}
-END_TEST
-
-START_TEST(test_regex_free_null)
-{
-	logfmt_regex_free(NULL);
+	logfmt_regex_free(re);
 }
 END_TEST
 
@@ -667,7 +664,7 @@ static const struct {
 	    "not found: /\n"
 	    "[Thu Jul 11 01:21:44 2013] [error] [client "
 	    "2001:db8::80da:af6b:8b2c] user test-ipv6 not found: /\n",
-	    FMT_FIRST_IP },
+	    FMT_APACHE_ERROR },
 	{ "nothing known", "hello\nworld\n", FMT_FIRST_IP },
 	{ "one newline", "\n", FMT_FIRST_IP },
 	{ "empty", "", FMT_FIRST_IP },
@@ -878,7 +875,6 @@ logfmt_suite(void)
 	tc = tcase_create("regex");
 	tcase_add_loop_test(tc, test_regex, 0, nitems(regex_cases));
 	tcase_add_loop_test(tc, test_regex_bad, 0, nitems(regex_bad));
-	tcase_add_test(tc, test_regex_free_null);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("detect");

@@ -14,7 +14,8 @@
 
 /* What -f takes, in the order of enum logfmt. */
 #define FORMAT_NAMES	"auto, combined, common, vhost_combined, sshd, w3c, " \
-	"cloudfront, gcs, first-ip"
+	"cloudfront, gcs, elb, alb, s3, squid, caddy, traefik, json, " \
+	"apache-error, nginx-error, first-ip"
 
 #define MAXARGS	8
 

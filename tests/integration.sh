@@ -36,7 +36,7 @@ case $GENLOG in /*) ;; *) GENLOG=$(pwd)/$GENLOG ;; esac
 case $TESTSERVER in /*) ;; *) TESTSERVER=$(pwd)/$TESTSERVER ;; esac
 HEADER=ip,hits,bytes,first_seen,last_seen,kind,registry,network,net_name,org,country,asn,as_name,abuse_email,source,status
 # What -f takes, in the order of enum logfmt.
-FORMAT_NAMES="auto, combined, common, vhost_combined, sshd, w3c, cloudfront, gcs, first-ip"
+FORMAT_NAMES="auto, combined, common, vhost_combined, sshd, w3c, cloudfront, gcs, elb, alb, s3, squid, caddy, traefik, json, apache-error, nginx-error, first-ip"
 REGEX='ts=(?<time>\S+) ip=(?<ip>\S+) size=(?<bytes>\d+)'
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/ipwhois-test.XXXXXX") || exit 1

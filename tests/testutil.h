@@ -9,10 +9,7 @@
 #include <check.h>
 #include <stddef.h>
 
-/* The BSDs have it in <sys/param.h>. */
-#ifndef nitems
-#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
-#endif
+#include "ipwhois.h"	/* nitems */
 
 const char	*tu_guarded(const char *, size_t);
 char		*tu_slurp(const char *, size_t *);
