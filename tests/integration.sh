@@ -937,7 +937,7 @@ t_verbose() {
 	[ "$st" = 0 ] && [ "$(wc -l <"$W/err")" -eq 6 ] &&
 	    [ "$(sed -n 1p "$W/err")" = "$NODB" ] &&
 	    [ "$(sed -n 2p "$W/err")" = "ipwhois: $DATA/common.log: format common" ] &&
-	    [ "$(sed -n 3p "$W/err")" = "ipwhois: $W/auth.log: format sshd" ] &&
+	    [ "$(sed -n 3p "$W/err")" = "ipwhois: $W/auth.log: format syslog" ] &&
 	    [ "$(summary_from 4)" = "$(offline_summary 34 10 11)" ]
 	check $? "verbose: two files, one summary" "status $st, stderr: $(errline)"
 
@@ -1084,7 +1084,7 @@ t_realdata() {
 		return
 	fi
 	for c in elastic_apache_logs.log:combined:1753 \
-	    loghub_OpenSSH_2k.log:sshd:30; do
+	    loghub_OpenSSH_2k.log:syslog:30; do
 		f=${c%%:*}
 		fmt=${c#*:}
 		n=${fmt#*:}
@@ -1098,9 +1098,9 @@ t_realdata() {
 
 	f=elastic_suspicious_login_auth.log
 	run --offline -v "$L/$f"
-	[ "$st" = 0 ] && grep -qx "ipwhois: $L/$f: format sshd" "$W/err" &&
+	[ "$st" = 0 ] && grep -qx "ipwhois: $L/$f: format syslog" "$W/err" &&
 	    ! grep -Eq '^(0\.0\.0\.0|::),' "$W/out"
-	check $? "realdata: $f: sshd, no listening address" \
+	check $? "realdata: $f: syslog, no listening address" \
 	    "status $st, stderr: $(errline); $(grep -E '^(0\.0\.0\.0|::),' "$W/out")"
 
 	# Every log, plain and gzip'ed through stdin.  Copies, so that the
