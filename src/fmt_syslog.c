@@ -144,6 +144,7 @@ addr_at(const char *p, const char *end, struct ip *ip)
  *
  *	#	one or more digits
  *	%	a host name, maybe empty: letters, digits and . - _ :
+ *	@	a word in capitals
  *	$	the end of the message (after it, " [preauth]" and blanks)
  *	*	anything, to the end
  *	|	or: alternatives, tried in turn (after the address only)
@@ -163,6 +164,12 @@ match(const char *p, const char *end, const char *pat, const char *pat_end)
 			break;
 		case '%':
 			while (p < end && name_char((unsigned char)*p))
+				p++;
+			break;
+		case '@':
+			if (p == end || *p < 'A' || *p > 'Z')
+				return NULL;
+			while (p < end && *p >= 'A' && *p <= 'Z')
 				p++;
 			break;
 		case '$':
@@ -471,7 +478,9 @@ static const struct tmpl dovecot_auth_tmpl[] = {
  * vsftpd: '[user] FAIL LOGIN: Client "A"[, "reason"]', 'CONNECT: Client
  * "A"', '[user] OK DOWNLOAD: Client "A", "/file", 12 bytes, ...'.  Until
  * the login succeeds the user is the client's word: a failed login
- * takes the last match, the reason after it being vsftpd's.
+ * takes the last match, the reason after it being vsftpd's.  The
+ * protocol trace (log_ftp_protocol: "FTP command: Client ...") is left
+ * out, its user being anyone's before the login.
  */
 static const char *const vsftpd_words[] = {
 	"[pid #] ",
@@ -481,7 +490,8 @@ static const char *const vsftpd_words[] = {
 static const struct tmpl vsftpd_tmpl[] = {
 	T("CONNECT: Client \"", "^", "\"$", FIRST),
 	T("[", "] FAIL LOGIN: Client \"", "\"$|\", \"*", LAST),
-	T("[", ": Client \"", "\"$|\", *", FIRST),
+	T("[", "] OK @: Client \"", "\"$|\", *", FIRST),
+	T("[", "] FAIL @: Client \"", "\"$|\", *", FIRST),
 	PAM_TMPL,
 	T_END
 };
