@@ -274,7 +274,9 @@ by_template(const struct tmpl *t, const char *msg, const char *end,
 	for (; t->prefix != NULL; t++) {
 		enum fit fit;
 
-		if (!starts(msg, end, t->prefix, t->prefix_len))
+		/* Most templates differ from the message at its first byte. */
+		if (t->prefix_len > 0 && (msg == end || *msg != *t->prefix ||
+		    !starts(msg, end, t->prefix, t->prefix_len)))
 			continue;
 		if ((fit = candidates(t, msg, msg + t->prefix_len, end, h)) !=
 		    FIT_NONE)
@@ -288,10 +290,12 @@ static const char *
 skip_words(const char *msg, const char *end, const char *const *words)
 {
 	for (size_t i = 0; words[i] != NULL; i++) {
-		const char *q = match(msg, end, words[i],
-		    words[i] + strlen(words[i]));
+		const char *q;
 
-		if (q != NULL) {
+		if (msg == end || *msg != *words[i])
+			continue;	/* each starts with plain text */
+		if ((q = match(msg, end, words[i], words[i] +
+		    strlen(words[i]))) != NULL) {
 			msg = q;
 			i = (size_t)-1;		/* "error: [ID 1 auth.info] " */
 		}
@@ -577,7 +581,9 @@ static const struct daemon *
 daemon_of(const char *p, const char *end)
 {
 	for (size_t i = 0; i < sizeof(daemons) / sizeof(daemons[0]); i++)
-		if (name_is(p, end, daemons[i].name))
+		if (p < end && (*p == *daemons[i].name ||
+		    *daemons[i].name == '*') && name_is(p, end,
+		    daemons[i].name))
 			return &daemons[i];
 	return NULL;
 }
@@ -796,8 +802,9 @@ syslog_line(struct logctx *ctx, const char *p, const char *end,
 	    !(d->family & families))
 		return FIT_NOCLIENT;
 	/* rsyslog's "message repeated 5 times: [ Failed password ...]" */
-	if ((q = match(sl.msg, sl.end, repeated, repeated +
-	    sizeof(repeated) - 1)) != NULL && sl.end[-1] == ']') {
+	if (sl.msg < sl.end && *sl.msg == 'm' && (q = match(sl.msg, sl.end,
+	    repeated, repeated + sizeof(repeated) - 1)) != NULL &&
+	    sl.end[-1] == ']') {
 		sl.msg = q;
 		sl.end--;
 	}
