@@ -1085,8 +1085,8 @@ static const char *const elsewhere[] = {
 	"Disconnecting: Too many authentication failures for root [preauth]",
 	"Disconnecting: Too many authentication failures [preauth]",
 	"fatal: Read from socket failed: Connection reset by peer [preauth]",
-	"error: kex_exchange_identification: client sent invalid protocol "
-	    "identifier \"\"",
+	("error: kex_exchange_identification: client sent invalid protocol "
+	    "identifier \"\""),
 	"error: kex_exchange_identification: Connection closed by remote host",
 	"error: kex_exchange_identification: read: Connection reset by peer",
 	"fatal: Unable to negotiate a key exchange method [preauth]",
