@@ -966,7 +966,7 @@ t_verbose() {
 
 	auth_log
 	run --offline --verbose "$DATA/common.log" "$W/auth.log"
-	[ "$st" = 0 ] && [ "$(wc -l <"$W/err")" -eq 9 ] &&
+	[ "$st" = 0 ] && [ "$(wc -l <"$W/err")" -eq 8 ] &&
 	    [ "$(sed -n 1p "$W/err")" = "$NODB" ] &&
 	    [ "$(sed -n 2p "$W/err")" = "ipwhois: $DATA/common.log: format common" ] &&
 	    [ "$(sed -n 3p "$W/err")" = "ipwhois: $W/auth.log: format syslog" ] &&
