@@ -195,179 +195,6 @@ scan_vhost(struct logctx *ctx, const char *p, const char *end, struct hit *h)
 	return ncsa(ctx, tok + 1, end, h, CLF_COMBINED);
 }
 
-/* Words before an address that make it the client in an sshd message. */
-static const char *const sshd_before[] = {
-	"from ",	/* "Invalid user admin from ADDR" */
-	"FROM ",	/* "ROOT LOGIN REFUSED FROM ADDR" */
-	"rhost=",	/* pam_unix: "authentication failure; ... rhost=ADDR" */
-	"[",		/* "reverse mapping checking getaddrinfo for H [ADDR]" */
-	"by ",		/* "Connection closed by ADDR" */
-};
-
-/* How sure we are that the address at..after is the client. */
-enum { NOT_CLIENT, KEYWORD, WITH_PORT };
-
-static int
-sshd_client(const char *msg, const char *end, const char *at,
-    const char *after)
-{
-	size_t before = (size_t)(at - msg);
-
-	/* OpenSSH writes its client as "ADDR port N". */
-	if (end - after >= 6 && memcmp(after, " port ", 6) == 0 &&
-	    !(before >= 13 && memcmp(at - 13, "listening on ", 13) == 0))
-		return WITH_PORT;
-	for (size_t i = 0; i < sizeof(sshd_before) / sizeof(sshd_before[0]);
-	    i++) {
-		size_t k = strlen(sshd_before[i]);
-
-		if (before >= k && memcmp(at - k, sshd_before[i], k) == 0)
-			return KEYWORD;
-	}
-	return NOT_CLIENT;
-}
-
-/* Program names of the OpenSSH server in syslog. */
-static const char *const sshd_programs[] = {
-	"sshd", "sshd-session", "sshd-auth",
-};
-
-/* Does the tag at p ("sshd[123]:", "sshd:") name sshd?  Its end, or NULL. */
-static const char *
-sshd_tag(const char *p, const char *end)
-{
-	for (size_t i = 0; i < sizeof(sshd_programs) /
-	    sizeof(sshd_programs[0]); i++) {
-		size_t k = strlen(sshd_programs[i]);
-		const char *q = p + k;
-
-		if ((size_t)(end - p) <= k || memcmp(p, sshd_programs[i], k))
-			continue;
-		if (*q == '[') {
-			while (q < end && *q != ']')
-				q++;
-			q++;
-		}
-		if (q < end && *q == ':')
-			return q + 1;
-	}
-	return NULL;
-}
-
-/*
- * The message of an RFC 3164 line after its time: "host sshd[1]: msg",
- * or "sshd[1]: msg" from loggers that leave the host out.
- */
-static const char *
-sshd_message(const char *p, const char *end)
-{
-	const char *msg = sshd_tag(p, end);
-	const char *host_end;
-
-	if (msg != NULL)
-		return msg;
-	host_end = skip_token(p, end);
-	return host_end == end ? NULL : sshd_tag(host_end + 1, end);
-}
-
-/* Is the RFC 5424 APP-NAME at p one of sshd's? */
-static int
-sshd_tag_5424(const char *p, const char *end)
-{
-	const char *sp = skip_token(p, end);
-
-	for (size_t i = 0; i < sizeof(sshd_programs) /
-	    sizeof(sshd_programs[0]); i++)
-		if ((size_t)(sp - p) == strlen(sshd_programs[i]) &&
-		    memcmp(p, sshd_programs[i], (size_t)(sp - p)) == 0)
-			return 1;
-	return 0;
-}
-
-/* Past one "[...]" element of RFC 5424 structured data (quotes may hold
- * a ']', and a backslash escapes inside them). */
-static const char *
-skip_sd_element(const char *p, const char *end)
-{
-	for (p++; p < end && *p != ']'; p++) {
-		if (*p != '"')
-			continue;
-		while (++p < end && *p != '"')
-			if (*p == '\\')
-				p++;
-	}
-	return p < end ? p + 1 : end;
-}
-
-/*
- * RFC 5424: "<38>1 2019-07-08T17:40:16.95-04:00 host sshd 579 - - msg",
- * the structured data being "-" or "[...]" elements.  The message, or NULL.
- */
-static const char *
-sshd_message_5424(struct logctx *ctx, const char *p, const char *end,
-    struct hit *h)
-{
-	const char *q = p + 1;
-	size_t used = 0;
-
-	while (q < end && *q >= '0' && *q <= '9')
-		q++;
-	if (q == p + 1 || end - q < 3 || memcmp(q, ">1 ", 3) != 0)
-		return NULL;
-	q += 3;
-	if ((h->when = time_iso(q, (size_t)(end - q), &used, &ctx->clock)) == 0)
-		return NULL;
-	q = skip_token(q + used + 1, end);		/* the host */
-	if (q == end || sshd_tag_5424(q + 1, end) == 0)
-		return NULL;
-	for (int field = 0; field < 3 && q < end; field++)
-		q = skip_token(q + 1, end);		/* app, procid, msgid */
-	if (q + 1 >= end)
-		return NULL;
-	if (q[1] != '[')
-		return skip_token(q + 1, end);		/* "-" */
-	for (q++; q < end && *q == '[';)
-		q = skip_sd_element(q, end);
-	return q;
-}
-
-/*
- * A syslog line from sshd.  The client is the last "ADDR port N" (the
- * text before it can hold a user name the client chose: "invalid user
- * x from 10.1.1.1 from 192.0.2.7 port 22"), else the first address after
- * one of sshd_before[].
- */
-enum fit
-scan_sshd(struct logctx *ctx, const char *p, const char *end, struct hit *h)
-{
-	const char *msg, *at, *after, *start;
-	size_t used = 0;
-	struct ip found;
-	int have = 0;
-
-	if (p < end && *p == '<')
-		msg = sshd_message_5424(ctx, p, end, h);
-	else if ((h->when = time_syslog(p, (size_t)(end - p), &ctx->clock,
-	    &used)) != 0 || (h->when = time_iso(p, (size_t)(end - p), &used,
-	    &ctx->clock)) != 0)
-		msg = used < (size_t)(end - p) && p[used] == ' ' ?
-		    sshd_message(p + used + 1, end) : NULL;
-	else
-		return FIT_NONE;
-	if (msg == NULL)
-		return FIT_NONE;
-	for (at = msg; (after = ip_find(at, end, &found, &start)) != NULL;
-	    at = after) {
-		int sure = sshd_client(msg, end, start, after);
-
-		if (sure == WITH_PORT || (sure == KEYWORD && have == 0)) {
-			h->ip = found;
-			have = sure;
-		}
-	}
-	return have ? FIT_EXACT : FIT_NONE;
-}
-
 /* A timestamp anywhere a generic line is likely to carry one. */
 static int64_t
 find_time(struct logctx *ctx, const char *p, const char *end)
@@ -482,8 +309,13 @@ static const struct format {
 	{ "combined", FMT_COMBINED, scan_clf, DETECT | XFF },
 	/* NCSA common log format */
 	{ "common", FMT_COMMON, scan_common, DETECT },
-	/* OpenSSH's messages through syslog */
-	{ "sshd", FMT_SSHD, scan_sshd, DETECT },
+	/* HAProxy's httplog, tcplog, clf and default formats, through
+	 * syslog or raw */
+	{ "haproxy", FMT_HAPROXY, scan_haproxy, DETECT },
+	/* Syslog: sshd, Postfix, Dovecot, vsftpd, ProFTPD, HAProxy */
+	{ "syslog", FMT_SYSLOG, scan_syslog, DETECT },
+	/* Syslog, OpenSSH's messages only */
+	{ "sshd", FMT_SSHD, scan_sshd, 0 },
 	/* Apache httpd's error log, 2.2 and 2.4: "[time] [level] [client A]" */
 	{ "apache-error", FMT_APACHE_ERROR, scan_apache_error, DETECT },
 	/* nginx's error log: "2024/03/10 12:00:00 [error] ..., client: A" */

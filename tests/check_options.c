@@ -13,9 +13,9 @@
 #include "testutil.h"
 
 /* What -f takes, in the order of enum logfmt. */
-#define FORMAT_NAMES	"auto, combined, common, vhost_combined, sshd, w3c, " \
-	"cloudfront, gcs, elb, alb, s3, squid, caddy, traefik, json, " \
-	"apache-error, nginx-error, first-ip"
+#define FORMAT_NAMES	"auto, combined, common, vhost_combined, sshd, syslog, " \
+	"w3c, cloudfront, gcs, elb, alb, s3, squid, haproxy, caddy, traefik, " \
+	"json, apache-error, nginx-error, first-ip"
 
 #define MAXARGS	8
 

@@ -36,7 +36,7 @@ case $GENLOG in /*) ;; *) GENLOG=$(pwd)/$GENLOG ;; esac
 case $TESTSERVER in /*) ;; *) TESTSERVER=$(pwd)/$TESTSERVER ;; esac
 HEADER=ip,hits,bytes,first_seen,last_seen,kind,registry,network,net_name,org,country,asn,as_name,abuse_email,source,status
 # What -f takes, in the order of enum logfmt.
-FORMAT_NAMES="auto, combined, common, vhost_combined, sshd, w3c, cloudfront, gcs, elb, alb, s3, squid, caddy, traefik, json, apache-error, nginx-error, first-ip"
+FORMAT_NAMES="auto, combined, common, vhost_combined, sshd, syslog, w3c, cloudfront, gcs, elb, alb, s3, squid, haproxy, caddy, traefik, json, apache-error, nginx-error, first-ip"
 REGEX='ts=(?<time>\S+) ip=(?<ip>\S+) size=(?<bytes>\d+)'
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/ipwhois-test.XXXXXX") || exit 1
@@ -967,13 +967,13 @@ t_verbose() {
 
 	auth_log
 	run --offline --verbose "$DATA/common.log" "$W/auth.log"
-	[ "$st" = 0 ] && [ "$(wc -l <"$W/err")" -eq 9 ] &&
+	[ "$st" = 0 ] && [ "$(wc -l <"$W/err")" -eq 8 ] &&
 	    [ "$(sed -n 1p "$W/err")" = "$NODB" ] &&
 	    [ "$(sed -n 2p "$W/err")" = "ipwhois: $DATA/common.log: format common" ] &&
-	    [ "$(sed -n 3p "$W/err")" = "ipwhois: $W/auth.log: format sshd" ] &&
+	    [ "$(sed -n 3p "$W/err")" = "ipwhois: $W/auth.log: format syslog" ] &&
 	    [ "$(sed -n 4p "$W/err")" = "ipwhois: $DATA/common.log: common: 7 lines, 7 read, 0 without a client, 0 rejected" ] &&
-	    [ "$(sed -n 5p "$W/err")" = "ipwhois: $W/auth.log: sshd: 27 lines, 17 read, 0 without a client, 10 rejected" ] &&
-	    [ "$(summary_from 7)" = "$(offline_summary 34 0 10 11)" ]
+	    [ "$(sed -n 5p "$W/err")" = "ipwhois: $W/auth.log: syslog: 27 lines, 17 read, 10 without a client, 0 rejected" ] &&
+	    [ "$(summary_from 6)" = "$(offline_summary 34 10 0 11)" ]
 	check $? "verbose: two files, one summary" "status $st, stderr: $(errline)"
 
 	# A line of a file no format reads: what it is, and an example of a
@@ -1142,7 +1142,7 @@ t_realdata() {
 		return
 	fi
 	for c in elastic_apache_logs.log:combined:1753 \
-	    loghub_OpenSSH_2k.log:sshd:30; do
+	    loghub_OpenSSH_2k.log:syslog:30; do
 		f=${c%%:*}
 		fmt=${c#*:}
 		n=${fmt#*:}
@@ -1156,9 +1156,9 @@ t_realdata() {
 
 	f=elastic_suspicious_login_auth.log
 	run --offline -v "$L/$f"
-	[ "$st" = 0 ] && grep -qx "ipwhois: $L/$f: format sshd" "$W/err" &&
+	[ "$st" = 0 ] && grep -qx "ipwhois: $L/$f: format syslog" "$W/err" &&
 	    ! grep -Eq '^(0\.0\.0\.0|::),' "$W/out"
-	check $? "realdata: $f: sshd, no listening address" \
+	check $? "realdata: $f: syslog, no listening address" \
 	    "status $st, stderr: $(errline); $(grep -E '^(0\.0\.0\.0|::),' "$W/out")"
 
 	# Every log, plain and gzip'ed through stdin.  Copies, so that the

@@ -261,7 +261,7 @@ t_select_xff() {
 	auth_log
 	run --offline --client xff "$W/auth.log"
 	report_is "select-xff: sshd has none: the peer" "$EXP/auth.csv"
-	grep -q "^ipwhois: $W/auth.log: sshd lines have no X-Forwarded-For" \
+	grep -q "^ipwhois: $W/auth.log: syslog lines have no X-Forwarded-For" \
 	    "$W/err"
 	check $? "select-xff: sshd has none: a note" "stderr: $(errline)"
 	run --offline --regex "$REGEX" --client xff "$DATA/regex.log"
