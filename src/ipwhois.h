@@ -932,7 +932,7 @@ struct run {
 	struct share *share;	/* the workers' shared page; NULL: none */
 	struct bootstrap *boot;	/* --bootstrap's table; NULL: built in */
 	struct ipdb *ipdb;	/* the IP database; NULL: none */
-	struct regex *regex;	/* --regex, compiled; NULL: none */
+	struct regex *regex;	/* --regex or --log-format, compiled */
 	char	*cache_path;	/* the cache read and written; NULL: none */
 	uint32_t cached;	/* the share's first entries, from the cache */
 	int	 progress;	/* a progress line is drawn */
