@@ -798,9 +798,14 @@ syslog_line(struct logctx *ctx, const char *p, const char *end,
 			return FIT_NOCLIENT;
 		return FIT_NONE;
 	}
+	/*
+	 * Another program's line is in the syslog format, but not exactly
+	 * in a format limited to some daemons (haproxy), for detection.
+	 */
 	if ((d = daemon_of(sl.prog, sl.prog_end)) == NULL ||
 	    !(d->family & families))
-		return FIT_NOCLIENT;
+		return ctx->strict && families != F_ALL ? FIT_NONE :
+		    FIT_NOCLIENT;
 	/* rsyslog's "message repeated 5 times: [ Failed password ...]" */
 	if (sl.msg < sl.end && *sl.msg == 'm' && (q = match(sl.msg, sl.end,
 	    repeated, repeated + sizeof(repeated) - 1)) != NULL &&

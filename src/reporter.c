@@ -691,7 +691,8 @@ empty_window(const struct reporter *rp)
 
 	if ((cfg->since == 0 && cfg->until == 0) || cfg->quiet ||
 	    rp->pst.outside == 0 ||
-	    rp->pst.lines - rp->pst.rejected > rp->pst.outside)
+	    rp->pst.lines - rp->pst.rejected - rp->pst.noclient >
+	    rp->pst.outside)
 		return;
 	fprintf(stderr, "ipwhois: none of the %llu lines with a client was "
 	    "inside --since/--until\n", (unsigned long long)rp->pst.outside);

@@ -805,7 +805,7 @@ static const struct {
 	    "200 5 \"-\" \"-\"\n", FMT_COMBINED },
 	{ "syslog naming no client",
 	    H "CRON[1300]: (root) CMD (run-parts /etc/cron.hourly)\n"
-	    H "systemd[1]: Started Session 1 of user alice.\n", FMT_FIRST_IP },
+	    H "systemd[1]: Started Session 1 of user alice.\n", FMT_SYSLOG },
 };
 
 START_TEST(test_detect)
@@ -840,7 +840,6 @@ START_TEST(test_names)
 		ck_assert_int_eq(logfmt_by_name(names[i].name, &fmt), 0);
 		ck_assert_int_eq(fmt, names[i].fmt);
 		ck_assert_str_eq(logfmt_name(fmt), names[i].name);
-		ck_assert(strstr(logfmt_names(), names[i].name) != NULL);
 	}
 }
 END_TEST

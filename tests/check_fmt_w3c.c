@@ -759,7 +759,7 @@ static const struct {
 	    "# another comment\n"
 	    "# and a third\n"
 	    "Dec 10 06:55:48 LabSZ sshd[24200]: Failed password for invalid "
-	    "user webmaster from 173.234.31.186 port 38926 ssh2\n", FMT_SSHD },
+	    "user webmaster from 173.234.31.186 port 38926 ssh2\n", FMT_SYSLOG },
 	{ "combined under comments", "#Fields: but not a W3C log\n"
 	    "# hello\n"
 	    "1.2.3.4 - - [17/May/2015:10:05:03 +0000] \"GET / HTTP/1.1\" "

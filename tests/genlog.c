@@ -1621,6 +1621,10 @@ int main(int argc, char **argv)
 		bad = below(1000000) < mal_ppm;
 		if (bad) {
 			p = gen_bad(p);
+			/* A W3C log's directives are its server's, never
+			 * garbage: one would redefine the columns. */
+			if (fmt == OUT_W3C && *start == '#')
+				*start = '%';
 		} else if (nactive && below(100) < 45) {
 			p = gen_asset(p);
 		} else {

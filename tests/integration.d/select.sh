@@ -62,6 +62,13 @@ t_select_time() {
 	    [ "$(cat "$W/err")" = "ipwhois: none of the 11 lines with a client was inside --since/--until" ]
 	check $? "select-time: an empty window: a note" \
 	    "status $st, stderr: $(errline)"
+	# Comments name no client: they do not hide the note.
+	{ echo "# rotated 2024-01-03"; cat "$DATA/window.log"; } >"$W/window.log"
+	run --offline --since 2030-01-01 -f first-ip "$W/window.log"
+	[ "$st" = 0 ] && [ "$(cat "$W/out")" = "$HEADER" ] &&
+	    [ "$(cat "$W/err")" = "ipwhois: none of the 11 lines with a client was inside --since/--until" ]
+	check $? "select-time: an empty window under a comment: a note" \
+	    "status $st, stderr: $(errline)"
 	run --offline -q --until 1999-01-01 -f first-ip "$DATA/window.log"
 	[ "$st" = 0 ] && [ "$(cat "$W/out")" = "$HEADER" ] && [ ! -s "$W/err" ]
 	check $? "select-time: an empty window, -q: no note" \
