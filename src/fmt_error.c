@@ -346,6 +346,39 @@ static const char *const nginx_levels[] = {
  */
 static const char *
 nginx_head(struct logctx *ctx, const char *p, const char *end,
+    struct hit *h);
+
+/*
+ * nginx's error_log to syslog, or the journal: "[time host ]nginx[pid]: "
+ * before its own line.  Past that tag, found within the first 80 bytes
+ * at the start of a word, or p itself.
+ */
+static const char *
+nginx_syslog(const char *p, const char *end)
+{
+	static const char tag[] = "nginx";
+	const char *q = p, *lim = end - p > 80 ? p + 80 : end;
+
+	if (p < end && is_digit(*p))
+		return p;
+	while ((q = memmem(q, (size_t)(lim - q), tag, sizeof(tag) - 1)) !=
+	    NULL) {
+		const char *t = q + sizeof(tag) - 1;
+
+		if (q == p || q[-1] == ' ') {
+			if (t < end && *t == '[' && (t = digits_then(t + 1, end,
+			    ']')) == NULL)
+				return p;
+			if (end - t > 2 && t[0] == ':' && t[1] == ' ')
+				return t + 2;
+		}
+		q++;
+	}
+	return p;
+}
+
+static const char *
+nginx_head(struct logctx *ctx, const char *p, const char *end,
     struct hit *h)
 {
 	char iso[19];
@@ -437,6 +470,7 @@ scan_nginx_error(struct logctx *ctx, const char *p, const char *end,
 	struct ip ip;
 	int found = 0;
 
+	p = nginx_syslog(p, end);
 	if ((q = nginx_head(ctx, p, end, h)) == NULL)
 		return FIT_NONE;
 	if (end - p >= NGINX_LINE_MAX)

@@ -123,12 +123,73 @@ clf_tail(struct logctx *ctx, const char *q, const char *end, struct hit *h,
 	if ((q = quoted_field(q, end, &in)) == NULL ||
 	    (q = quoted_field(q, end, &in)) == NULL)
 		return FIT_PARTIAL;
-	if (kind == CLF_XFF && ctx->want_xff &&
+	if (kind == CLF_XFF && ctx->want_xff && h->xff == NULL &&
 	    (next = quoted_field(q, end, &in)) != NULL) {
 		h->xff = in;
 		h->xff_len = (size_t)(next - 1 - in);
 	}
 	return FIT_EXACT;
+}
+
+/* " ident user " between the client and the time: exactly two fields. */
+static int
+ident_user(const char *p, const char *q)
+{
+	int spaces = 0;
+
+	for (; p < q; p++)
+		spaces += *p == ' ';
+	return spaces == 3 && q[-1] == ' ';
+}
+
+/*
+ * A client field that is a list, as nginx logs it when the format starts
+ * with X-Forwarded-For: "$proxy_add_x_forwarded_for" ("a, b, PEER": the
+ * header's entries, then the connecting address nginx appended), or
+ * "$http_x_forwarded_for $remote_addr", quoted or not ("a, b PEER").  The
+ * peer is the address nginx wrote itself; the entries before it are
+ * X-Forwarded-For, anyone's words.  Returns the end of the field, or NULL.
+ */
+static const char *
+client_list(struct logctx *ctx, const char *p, const char *end,
+    struct hit *h)
+{
+	const char *tok = p, *last, *next, *list_end;
+
+	if (p < end && *p == '"') {
+		if ((list_end = close_quote(p + 1, end)) == NULL ||
+		    end - list_end < 2 || list_end[1] != ' ')
+			return NULL;
+		last = list_end + 2;
+		tok = skip_token(last, end);
+		if (ip_token(last, (size_t)(tok - last), &h->ip) == -1)
+			return NULL;
+		if (ctx->want_xff) {
+			h->xff = p + 1;
+			h->xff_len = (size_t)(list_end - p - 1);
+		}
+		return tok;
+	}
+	/* Entries end in ", "; the last one does not. */
+	do {
+		last = tok;
+		tok = skip_token(tok, end);
+	} while (tok - last > 1 && tok[-1] == ',' && tok < end && ++tok < end);
+	if (last == p || ip_token(last, (size_t)(tok - last), &h->ip) == -1)
+		return NULL;
+	list_end = last - 2;
+	/* "a, b PEER": an address after the list is the peer. */
+	next = tok < end ? skip_token(tok + 1, end) : tok;
+	if (next > tok + 1 && ip_token(tok + 1, (size_t)(next - tok - 1),
+	    &h->ip) == 0) {
+		list_end = tok;
+		tok = next;
+	}
+	if (ctx->want_xff) {
+		h->xff = p;
+		h->xff_len = (size_t)(list_end - p);
+	}
+	return tok;
 }
 
 /*
@@ -138,7 +199,7 @@ clf_tail(struct logctx *ctx, const char *q, const char *end, struct hit *h,
  */
 static enum fit
 ncsa(struct logctx *ctx, const char *p, const char *end, struct hit *h,
-    enum clf kind)
+    enum clf kind, int lists)
 {
 	const char *tok, *q, *close;
 
@@ -146,12 +207,14 @@ ncsa(struct logctx *ctx, const char *p, const char *end, struct hit *h,
 	if ((tok = ip_v4_prefix(p, end, &h->ip)) == NULL || tok == end ||
 	    *tok != ' ') {
 		tok = skip_token(p, end);
-		if (ip_token(p, (size_t)(tok - p), &h->ip) == -1)
+		if (ip_token(p, (size_t)(tok - p), &h->ip) == -1 &&
+		    (!lists || (tok = client_list(ctx, p, end, h)) == NULL))
 			return FIT_NONE;
 	}
 	if (end - tok > 33 && memcmp(tok, " - - [", 6) == 0)
 		q = tok + 5;
-	else if ((q = memchr(tok, '[', (size_t)(end - tok))) == NULL)
+	else if ((q = memchr(tok, '[', (size_t)(end - tok))) == NULL ||
+	    (ctx->strict && !ident_user(tok, q)))
 		return FIT_PARTIAL;	/* the user field may hold spaces */
 	if (end - q < 28 || q[27] != ']')
 		return FIT_PARTIAL;
@@ -185,14 +248,14 @@ static enum fit
 scan_vhost(struct logctx *ctx, const char *p, const char *end, struct hit *h)
 {
 	const char *tok = skip_token(p, end);
-	struct ip dummy;
 
+	/*
+	 * The host may be an address ("192.0.2.80:443"): a combined line
+	 * is not taken for one all the same, since its ident is no client.
+	 */
 	if (tok == end || tok == p)
 		return FIT_NONE;
-	/* A first field that is itself an address is a plain combined log. */
-	if (ip_token(p, (size_t)(tok - p), &dummy) == 0)
-		return FIT_NONE;
-	return ncsa(ctx, tok + 1, end, h, CLF_COMBINED);
+	return ncsa(ctx, tok + 1, end, h, CLF_COMBINED, 1);
 }
 
 /* A timestamp anywhere a generic line is likely to carry one. */
@@ -257,13 +320,25 @@ scan_regex(struct logctx *ctx, const char *p, const char *end, struct hit *h)
 enum fit
 scan_clf(struct logctx *ctx, const char *p, const char *end, struct hit *h)
 {
-	return ncsa(ctx, p, end, h, CLF_XFF);
+	return ncsa(ctx, p, end, h, CLF_XFF, 0);
+}
+
+/*
+ * The combined format itself: its client field may be a list that ends
+ * with the peer (client_list).  Other formats built on CLF (Traefik's)
+ * write a list there that is all X-Forwarded-For, and use scan_clf.
+ */
+static enum fit
+scan_combined(struct logctx *ctx, const char *p, const char *end,
+    struct hit *h)
+{
+	return ncsa(ctx, p, end, h, CLF_XFF, 1);
 }
 
 static enum fit
 scan_common(struct logctx *ctx, const char *p, const char *end, struct hit *h)
 {
-	return ncsa(ctx, p, end, h, CLF_COMMON);
+	return ncsa(ctx, p, end, h, CLF_COMMON, 1);
 }
 
 /* What a format is and does. */
@@ -306,7 +381,7 @@ static const struct format {
 	/* Apache's vhost_combined: "%v:%p %h %l %u %t ..." */
 	{ "vhost_combined", FMT_VHOST, scan_vhost, DETECT },
 	/* NCSA combined (Apache, nginx's default "combined" and "main") */
-	{ "combined", FMT_COMBINED, scan_clf, DETECT | XFF },
+	{ "combined", FMT_COMBINED, scan_combined, DETECT | XFF },
 	/* NCSA common log format */
 	{ "common", FMT_COMMON, scan_common, DETECT },
 	/* HAProxy's httplog, tcplog, clf and default formats, through

@@ -44,6 +44,19 @@ struct line_case {
 #define NGX	"2024/03/10 12:00:00 "
 
 static const struct line_case lines[] = {
+	/* nginx's error_log through syslog or the journal */
+	{ FMT_NGINX_ERROR, FIT_EXACT, "host nginx[2833]: " NGX "[error] "
+	    "2833#0: *16336 open() \"/var/www/site/cgi-bin/php4\" failed (2: "
+	    "No such file or directory), client: 5.7.9.2, server: localhost, "
+	    "request: \"GET /cgi-bin/php4 HTTP/1.1\", host: \"1.2.3.4\"",
+	    "5.7.9.2", 1710072000 },
+	{ FMT_NGINX_ERROR, FIT_EXACT, "Mar 10 12:00:01 web1 nginx: " NGX
+	    "[error] 7#7: *1 access forbidden by rule, client: 192.0.2.81, "
+	    "server: x, request: \"GET / HTTP/1.1\"", "192.0.2.81",
+	    1710072000 },
+	/* Another program's tag is not nginx's. */
+	{ FMT_NGINX_ERROR, FIT_NONE, "host php-fpm[7]: " NGX "[error] "
+	    "7#7: *1 x, client: 192.0.2.82, server: x", NULL, 0 },
 	/* Apache 2.2: "[time] [level] [client ADDR] message" */
 	{ FMT_APACHE_ERROR, FIT_EXACT, "[Wed Oct 11 14:32:52 2000] [error] "
 	    "[client 127.0.0.1] client denied by server configuration: "

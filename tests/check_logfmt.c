@@ -38,6 +38,35 @@ struct line_case {
 };
 
 static const struct line_case lines[] = {
+	/* nginx's $proxy_add_x_forwarded_for first: the peer comes last */
+	{ FMT_COMBINED, "10.0.0.2, 10.0.0.1, 85.181.35.98 - - "
+	    "[07/Dec/2016:11:05:07 +0100] \"GET /ocelot HTTP/1.1\" 200 571 "
+	    "\"-\" \"Mozilla/5.0\"", "85.181.35.98", 1481105107, 571 },
+	/* "$http_x_forwarded_for" $remote_addr: the peer after the list */
+	{ FMT_COMBINED, "\"10.5.102.222, 199.96.1.1, 204.246.1.1\" 10.2.1.185 "
+	    "- - [22/Jan/2016:13:18:29 +0000] \"GET /a?q=100 HTTP/1.1\" 200 "
+	    "25507 \"-\" \"Amazon CloudFront\"", "10.2.1.185", 1453468709,
+	    25507 },
+	{ FMT_COMBINED, "2a03:0000:10ff:f00f:0000:0000:0:8000, 10.225.192.17 "
+	    "10.2.2.121 - - [30/Dec/2016:06:47:09 +0000] \"GET /test.html "
+	    "HTTP/1.1\" 404 8571 \"-\" \"Mozilla/5.0\"", "10.2.2.121",
+	    1483080429, 8571 },
+	/* A list whose last entry is no address names no peer. */
+	{ FMT_COMBINED, "10.0.0.2, unknown - - [30/Dec/2016:06:47:09 +0000] "
+	    "\"GET / HTTP/1.1\" 200 5 \"-\" \"-\"", NULL, 0, 0 },
+	{ FMT_COMBINED, "\"10.0.0.2 - - [30/Dec/2016:06:47:09 +0000] "
+	    "\"GET / HTTP/1.1\" 200 5 \"-\" \"-\"", NULL, 0, 0 },
+	{ FMT_COMBINED, "unix: - - [26/Feb/2019:15:39:42 +0100] \"hello\" "
+	    "400 173 \"-\" \"-\"", NULL, 0, 0 },
+	/* A virtual host written as an address, with a port or not. */
+	{ FMT_VHOST, "1.128.3.4:80 127.0.0.1 - - [12/Apr/2018:09:48:40 "
+	    "+0200] \"\" 400 0 \"-\" \"-\"", "127.0.0.1", 1523519320, 0 },
+	{ FMT_VHOST, "1.128.3.4 2a02:cf40:10ff:f00f:0000:0000:0:8000, "
+	    "10.225.192.17 10.2.2.121 - - [30/Dec/2016:06:47:09 +0000] "
+	    "\"GET /test.html HTTP/1.1\" 404 8571 \"-\" \"Mozilla/5.0\"",
+	    "10.2.2.121", 1483080429, 8571 },
+	{ FMT_VHOST, "1.128.3.4 localhost - - [29/May/2017:19:02:48 +0000] "
+	    "\"GET /test2 HTTP/1.1\" 200 612 \"-\" \"-\"", NULL, 0, 0 },
 	/* combined */
 	{ FMT_COMBINED, "83.149.9.216 - - [17/May/2015:10:05:03 +0000] "
 	    "\"GET /presentations/logstash-monitorama-2013/images/kibana-"
@@ -458,6 +487,18 @@ static const struct {
 	enum logfmt fmt;
 	const char *line, *ip, *xff;
 } xff_cases[] = {
+	/* The client field a list: the entries before the peer. */
+	{ FMT_COMBINED, "10.0.0.2, 10.0.0.1, 85.181.35.98 - - "
+	    "[07/Dec/2016:11:05:07 +0100] \"GET /ocelot HTTP/1.1\" 200 571 "
+	    "\"-\" \"Mozilla/5.0\"", "85.181.35.98", "10.0.0.2, 10.0.0.1" },
+	{ FMT_COMBINED, "\"10.5.102.222, 199.96.1.1\" 10.2.1.185 - - "
+	    "[22/Jan/2016:13:18:29 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" "
+	    "\"-\" \"198.51.100.9\"", "10.2.1.185",
+	    "10.5.102.222, 199.96.1.1" },
+	{ FMT_COMBINED, "2a03:0000:10ff:f00f:0000:0000:0:8000, 10.225.192.17 "
+	    "10.2.2.121 - - [30/Dec/2016:06:47:09 +0000] \"GET / HTTP/1.1\" "
+	    "404 8571 \"-\" \"-\"", "10.2.2.121",
+	    "2a03:0000:10ff:f00f:0000:0000:0:8000, 10.225.192.17" },
 	{ FMT_COMBINED, "10.0.0.1 - - [05/Feb/2024:10:00:01 +0000] "
 	    "\"GET / HTTP/1.1\" 200 612 \"-\" \"Mozilla/5.0\" "
 	    "\"203.0.113.10, 10.0.0.2\"", "10.0.0.1",

@@ -66,3 +66,45 @@ t_formats_fallback() {
 }
 
 TESTS="$TESTS formats-unreadable formats-guessed formats-fallback"
+
+# Every edge-case log of the real-data folder, auto-detected: the clients
+# and their hits, checked by hand against each file (XFF lists in the
+# client field give the peer nginx appended; a virtual host may be an
+# address; IIS's s-ip, HAProxy's "-:port" and sshd's listening address
+# are nobody).  The fail2ban corpora are checked line by line by the unit
+# tests; nginx-botsearch's here, errors through the journal included.
+t_formats_realdata() {
+	E=$REALDATA/logs
+	if [ ! -d "$E/edge" ]; then
+		skip "formats-realdata ($REALDATA not found)"
+		return
+	fi
+	while IFS='|' read -r f want; do
+		case $f in
+		fail2ban_*) path=$E/$f ;;
+		*) path=$E/edge/$f ;;
+		esac
+		run --offline "$path"
+		got=$(tail -n +2 "$W/out" | cut -d, -f1,2 | tr '\n' ' ' |
+		    sed 's/ $//')
+		[ "$st" = 0 ] && [ "$got" = "$want" ]
+		check $? "formats-realdata: $f" "status $st, got: $got"
+	done <<-EOF
+	beats_apache_access_test.log|::1,2 123.123.123.123,1 127.0.0.1,1 172.17.0.1,1 192.168.33.1,1
+	beats_apache_access_vhost.log|123.123.123.123,1
+	beats_haproxy_default.log|1.128.3.4,1
+	beats_haproxy_httplog.log|1.2.3.4,1
+	beats_haproxy_tcplog.log|127.0.0.1,1
+	beats_iis_access_7.5.log|10.0.140.2,2 2001:cdba::3257:9652,1
+	beats_iis_access_ipv6zone.log|::1,1
+	beats_iis_access_multi_header.log|81.2.69.143,2 127.0.0.1,1
+	beats_nginx_access.log|77.179.66.156,8 127.0.0.1,4 192.168.0.1,1
+	beats_nginx_access_with_host.log|81.2.69.143,2 127.0.0.1,2 10.2.1.185,1 10.2.2.121,1 172.17.0.1,1
+	beats_nginx_access_xff_test.log|85.181.35.98,2 127.0.0.1,2 10.2.1.185,1 10.2.2.121,1 172.17.0.1,1
+	beats_nginx_ingress_controller.log|192.168.64.1,23 192.168.64.14,3 2a02:cf40::4e36,2 2a02:cf40::,1
+	beats_system_auth_test.log|10.0.2.2,2 2.125.160.217,1 192.168.33.1,1 216.160.83.57,1
+	fail2ban_nginx-botsearch_annotated.log|5.7.9.2,6 12.34.56.78,6 2.5.2.5,1 7.8.9.10,1
+	EOF
+}
+
+TESTS="$TESTS formats-realdata"
