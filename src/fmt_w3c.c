@@ -273,20 +273,6 @@ split_csv(const struct w3c_layout *lo, const char *p, const char *end,
 	}
 }
 
-/* n decimal digits at p, or -1. */
-static int
-digits(const char *p, int n)
-{
-	int v = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return -1;
-		v = v * 10 + (p[i] - '0');
-	}
-	return v;
-}
-
 /* "YYYY-MM-DD": its midnight, or -1.  Dates repeat: the last is kept. */
 static int64_t
 w3c_day(struct w3c_layout *lo, const struct span *s)
@@ -297,9 +283,9 @@ w3c_day(struct w3c_layout *lo, const struct span *s)
 		return -1;
 	if (lo->last_day != 0 && memcmp(s->p, lo->last_date, 10) == 0)
 		return lo->last_day;
-	y = digits(s->p, 4);
-	m = digits(s->p + 5, 2);
-	d = digits(s->p + 8, 2);
+	y = dec_digits(s->p, 4);
+	m = dec_digits(s->p + 5, 2);
+	d = dec_digits(s->p + 8, 2);
 	if (s->p[4] != '-' || s->p[7] != '-' || y < 1970 || m < 1 ||
 	    m > 12 || d < 1 || d > 31)
 		return -1;
@@ -317,10 +303,10 @@ w3c_clock(const struct span *s)
 
 	if (n < 5 || s->p[2] != ':')
 		return -1;
-	H = digits(s->p, 2);
-	M = digits(s->p + 3, 2);
+	H = dec_digits(s->p, 2);
+	M = dec_digits(s->p + 3, 2);
 	if (n > 5) {
-		if (n < 8 || s->p[5] != ':' || (S = digits(s->p + 6, 2)) < 0)
+		if (n < 8 || s->p[5] != ':' || (S = dec_digits(s->p + 6, 2)) < 0)
 			return -1;
 		if (n > 8 && (s->p[8] != '.' || n == 9))
 			return -1;

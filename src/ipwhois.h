@@ -86,6 +86,7 @@ int64_t	 time_syslog(const char *, size_t, struct syslog_clock *,
 int64_t	 time_any(const char *, size_t, struct syslog_clock *);
 void	 syslog_clock_init(struct syslog_clock *, time_t);
 int64_t	 days_from_civil(int, unsigned, unsigned);
+int	 dec_digits(const char *, int);
 size_t	 time_format(int64_t, char *);
 
 /* logfmt.c: the table of log formats, detection, the per-line fallback. */

@@ -55,8 +55,8 @@ civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
 }
 
 /* n decimal digits at s, or -1. */
-static int
-digits(const char *s, int n)
+int
+dec_digits(const char *s, int n)
 {
 	int v = 0;
 
@@ -127,15 +127,15 @@ time_clf(const char *s, size_t n)
 	if (n < 26 || s[2] != '/' || s[6] != '/' || s[11] != ':' ||
 	    s[14] != ':' || s[17] != ':' || s[20] != ' ')
 		return 0;
-	d = digits(s, 2);
+	d = dec_digits(s, 2);
 	mon = month_index(s + 3) + 1;
-	y = digits(s + 7, 4);
-	H = digits(s + 12, 2);
-	M = digits(s + 15, 2);
-	S = digits(s + 18, 2);
+	y = dec_digits(s + 7, 4);
+	H = dec_digits(s + 12, 2);
+	M = dec_digits(s + 15, 2);
+	S = dec_digits(s + 18, 2);
 	sign = s[21] == '-' ? -1 : s[21] == '+' ? 1 : 0;
-	zh = digits(s + 22, 2);
-	zm = digits(s + 24, 2);
+	zh = dec_digits(s + 22, 2);
+	zm = dec_digits(s + 24, 2);
 	if (!valid_date(y, mon, d) || !valid_hms(H, M, S) || sign == 0 ||
 	    zh < 0 || zh > 14 || zm < 0 || zm > 59)
 		return 0;
@@ -156,12 +156,12 @@ time_iso(const char *s, size_t n, size_t *used, struct syslog_clock *c)
 	if (n < 19 || s[4] != '-' || s[7] != '-' ||
 	    (s[10] != 'T' && s[10] != ' ') || s[13] != ':' || s[16] != ':')
 		return 0;
-	y = digits(s, 4);
-	mon = digits(s + 5, 2);
-	d = digits(s + 8, 2);
-	H = digits(s + 11, 2);
-	M = digits(s + 14, 2);
-	S = digits(s + 17, 2);
+	y = dec_digits(s, 4);
+	mon = dec_digits(s + 5, 2);
+	d = dec_digits(s + 8, 2);
+	H = dec_digits(s + 11, 2);
+	M = dec_digits(s + 14, 2);
+	S = dec_digits(s + 17, 2);
 	if (!valid_date(y, mon, d) || !valid_hms(H, M, S))
 		return 0;
 	if (i < n && (s[i] == '.' || s[i] == ',')) {
@@ -173,12 +173,12 @@ time_iso(const char *s, size_t n, size_t *used, struct syslog_clock *c)
 		sign = 1;
 		i++;
 	} else if (i + 3 <= n && (s[i] == '+' || s[i] == '-') &&
-	    (zh = digits(s + i + 1, 2)) >= 0) {
+	    (zh = dec_digits(s + i + 1, 2)) >= 0) {
 		sign = s[i] == '-' ? -1 : 1;
 		i += 3;
 		if (i < n && s[i] == ':')
 			i++;
-		if (i + 2 <= n && (zm = digits(s + i, 2)) >= 0)
+		if (i + 2 <= n && (zm = dec_digits(s + i, 2)) >= 0)
 			i += 2;
 		else
 			zm = 0;
@@ -223,16 +223,16 @@ time_syslog(const char *s, size_t n, struct syslog_clock *c, size_t *used)
 	if (n < 14 || s[3] != ' ' || (mon = month_index(s)) < 0)
 		return 0;
 	if (s[4] == ' ')
-		d = digits(s + 5, 1), t = s + 6;
+		d = dec_digits(s + 5, 1), t = s + 6;
 	else if (s[5] == ' ')
-		d = digits(s + 4, 1), t = s + 5;
+		d = dec_digits(s + 4, 1), t = s + 5;
 	else
-		d = digits(s + 4, 2), t = s + 6;
+		d = dec_digits(s + 4, 2), t = s + 6;
 	if (t + 9 > s + n || t[0] != ' ' || t[3] != ':' || t[6] != ':')
 		return 0;
-	H = digits(t + 1, 2);
-	M = digits(t + 4, 2);
-	S = digits(t + 7, 2);
+	H = dec_digits(t + 1, 2);
+	M = dec_digits(t + 4, 2);
+	S = dec_digits(t + 7, 2);
 	if (d < 1 || d > 31 || !valid_hms(H, M, S))
 		return 0;
 	y = c->year;
