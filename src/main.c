@@ -589,6 +589,24 @@ open_bootstrap(const struct config *cfg, struct run *run)
 }
 
 /*
+ * A live RDAP run needs libcurl: without it every row would be an error,
+ * so the run stops here, before anything is read or written.
+ */
+static int
+need_curl(const struct config *cfg)
+{
+	char msg[512];
+
+	if (cfg->offline || cfg->protocol != PROTO_RDAP)
+		return 0;
+	if (fetch_preload(msg, sizeof(msg)) == 0)
+		return 0;
+	warnx("live lookups need libcurl (Debian: libcurl4), or use "
+	    "--offline or --protocol whois: %s", msg);
+	return -1;
+}
+
+/*
  * --regex, or --log-format compiled into one first, compiled once here
  * for the parser.  The pattern of a --log-format is shown under -v, for
  * whoever wonders why a line was not read; once compiled, it is not kept.
@@ -660,7 +678,8 @@ prepare(struct config *cfg, struct run *run, struct wiring *w, char **tmp,
 		return EXIT_USAGE;
 	if (check_std_fds(cfg, closed) == -1 ||
 	    enough_fds(cfg->jobs, cfg->ninputs) == -1 ||
-	    open_db(cfg, run) == -1 || open_bootstrap(cfg, run) == -1)
+	    need_curl(cfg) == -1 || open_db(cfg, run) == -1 ||
+	    open_bootstrap(cfg, run) == -1)
 		return EXIT_USAGE;
 	w->ninputs = cfg->ninputs;
 	w->in_fds = xcalloc((size_t)cfg->ninputs, sizeof(int));
@@ -733,8 +752,6 @@ run_roles(const struct config *cfg, struct run *run, struct wiring *w,
 	run->share = share_new();
 	run->progress = progress_wanted(cfg, run);
 	load_cache(cfg, run);
-	if (!cfg->offline && cfg->protocol == PROTO_RDAP)
-		fetch_preload();
 	signals_parent();
 	start_consumers(cfg, run, w, ch);
 	if (run->progress)
