@@ -35,6 +35,7 @@ struct wiring {
 	int	 to_reporter[2];	/* parser -> reporter */
 	int	*in_fds;
 	int	 ninputs;
+	int	 missing;		/* inputs that could not be opened */
 	int	 out_fd;
 };
 
@@ -199,29 +200,40 @@ start_parser(const struct config *cfg, const struct run *run,
 	parser_main(&args);
 }
 
-/* Open every input now, so a missing file stops the run before it starts. */
+/*
+ * Open every input now.  One that cannot be opened is named and left out
+ * of the run (cfg->inputs closes up over it), the others are read, and
+ * the run ends with EXIT_USAGE, as grep and wc do: under cron one
+ * rotated log gone missing must not cost the report of the others.  The
+ * number left out; -1 when none is left.
+ */
 static int
-open_inputs(const struct config *cfg, int *fds)
+open_inputs(struct config *cfg, int *fds)
 {
-	int bad = 0;
+	int n = 0, bad = 0;
 
 	for (int i = 0; i < cfg->ninputs; i++) {
-		const char *name = cfg->inputs[i];
+		char *name = cfg->inputs[i];
 		struct stat sb;
+		int fd;
 
-		if (strcmp(name, "-") == 0) {
-			fds[i] = STDIN_FILENO;
+		if (strcmp(name, "-") == 0)
+			fd = STDIN_FILENO;
+		else if ((fd = open(name, O_RDONLY)) == -1) {
+			warn("%s", name);
+			bad++;
+			continue;
+		} else if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			warnx("%s: is a directory", name);
+			close(fd);
+			bad++;
 			continue;
 		}
-		if ((fds[i] = open(name, O_RDONLY)) == -1) {
-			warn("%s", name);
-			bad = 1;
-		} else if (fstat(fds[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			warnx("%s: is a directory", name);
-			bad = 1;
-		}
+		fds[n] = fd;
+		cfg->inputs[n++] = name;
 	}
-	return bad ? -1 : 0;
+	cfg->ninputs = n;
+	return n == 0 ? -1 : bad;
 }
 
 /* -o FILE: a temporary file beside it, renamed into place at the end. */
@@ -681,12 +693,13 @@ prepare(struct config *cfg, struct run *run, struct wiring *w, char **tmp,
 	    need_curl(cfg) == -1 || open_db(cfg, run) == -1 ||
 	    open_bootstrap(cfg, run) == -1)
 		return EXIT_USAGE;
-	w->ninputs = cfg->ninputs;
 	w->in_fds = xcalloc((size_t)cfg->ninputs, sizeof(int));
 	w->out_fd = STDOUT_FILENO;
-	if (open_inputs(cfg, w->in_fds) == -1 || (cfg->output != NULL &&
+	if ((w->missing = open_inputs(cfg, w->in_fds)) == -1 ||
+	    (cfg->output != NULL &&
 	    (w->out_fd = open_output(cfg->output, tmp)) == -1))
 		return EXIT_USAGE;
+	w->ninputs = cfg->ninputs;
 	return GO_ON;
 }
 
@@ -762,6 +775,8 @@ run_roles(const struct config *cfg, struct run *run, struct wiring *w,
 	status = reap(ch, nch, &pg);
 	progress_end(pg);	/* before any message of main's */
 	status = judge(ch, nch, status);
+	if (w->missing > 0 && status < EXIT_USAGE)
+		status = EXIT_USAGE;
 	free(ch);
 	return tmp != NULL ? replace_output(cfg, tmp, status) : status;
 }

@@ -464,11 +464,17 @@ t_missing() {
 	    [ "$(cat "$W/err")" = "ipwhois: $DATA: is a directory" ]
 	check $? "missing: a directory" "status $st, stderr: $(errline)"
 
+	# Among good ones: named, the others read and reported (as grep and
+	# wc do), and status 2 at the end.
 	run --offline "$DATA/sample.log" /nonexistent/x.log "$DATA/common.log"
-	[ "$st" = 2 ] && [ ! -s "$W/out" ] &&
+	cp "$W/out" "$W/missing.csv"
+	run --offline "$DATA/sample.log" "$DATA/common.log"
+	[ "$st" = 0 ] && cmp -s "$W/out" "$W/missing.csv" &&
+	    run --offline "$DATA/sample.log" /nonexistent/x.log \
+	    "$DATA/common.log" && [ "$st" = 2 ] &&
 	    [ "$(cat "$W/err")" = "ipwhois: /nonexistent/x.log: No such file or directory" ]
-	check $? "missing: among good ones, no output at all" \
-	    "status $st, $(wc -c <"$W/out") bytes out, stderr: $(errline)"
+	check $? "missing: among good ones, the others' report" \
+	    "status $st, $(wc -l <"$W/missing.csv") lines out, stderr: $(errline)"
 }
 
 # --- 6. empty input -----------------------------------------------------------
