@@ -686,6 +686,9 @@ prepare(struct config *cfg, struct run *run, struct wiring *w, char **tmp,
 	}
 	if (cfg->build_db != NULL)
 		return build_db(cfg);
+	/* -o -: standard output, as for the inputs' "-". */
+	if (cfg->output != NULL && strcmp(cfg->output, "-") == 0)
+		cfg->output = NULL;
 	if (compile_regex(cfg, run) == -1)
 		return EXIT_USAGE;
 	if (check_std_fds(cfg, closed) == -1 ||
