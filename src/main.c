@@ -471,26 +471,91 @@ xdg_path(const char *xdg_var, const char *home_dir, const char *leaf)
 }
 
 /*
+ * Where the IP database is looked for after the user's own: like
+ * XDG_DATA_DIRS, each holds ipwhois/ip.db.  The user's is the one `make
+ * data` builds; these are where `make install` and packages put one, so
+ * that a cron job run as another user finds it too.
+ */
+#define DATA_DIRS	"/usr/local/share:/usr/share:/var/lib"
+
+/* Whether the report has a column only the IP database fills. */
+static int
+needs_db(const struct config *cfg)
+{
+	if (cfg->by == BY_ASN || cfg->by == BY_COUNTRY)
+		return 1;
+	for (int i = 0; i < cfg->ncolumns; i++)
+		if (cfg->columns[i] == COL_ASN ||
+		    cfg->columns[i] == COL_AS_NAME ||
+		    cfg->columns[i] == COL_COUNTRY)
+			return 1;
+	return 0;
+}
+
+/* path, added to the list in tried ("A, B or C" once complete). */
+static void
+tried_add(char *tried, size_t n, const char *path, int last)
+{
+	size_t len = strlen(tried);
+
+	setmsg(tried + len, n - len, "%s%s", len == 0 ? "" : last ? " or " :
+	    ", ", path);
+}
+
+/*
+ * The first IP database there is: the user's, then one in each of
+ * $IPWHOIS_DATA_DIRS (default DATA_DIRS).  NULL when there is none, the
+ * places looked at in tried.
+ */
+static char *
+find_db(char *tried, size_t n)
+{
+	const char *dirs = getenv("IPWHOIS_DATA_DIRS");
+	char *path = xdg_path("XDG_DATA_HOME", ".local/share", "ip.db");
+	size_t len;
+
+	tried[0] = '\0';
+	if (path != NULL && access(path, F_OK) == 0)
+		return path;
+	if (path != NULL)
+		tried_add(tried, n, path, 0);
+	free(path);
+	if (dirs == NULL || *dirs == '\0')
+		dirs = DATA_DIRS;
+	for (const char *d = dirs; *d != '\0'; d += len + (d[len] == ':')) {
+		len = strcspn(d, ":");
+		if (*d != '/' || asprintf(&path, "%.*s/ipwhois/ip.db",
+		    (int)len, d) == -1)
+			continue;
+		if (access(path, F_OK) == 0)
+			return path;
+		tried_add(tried, n, path, d[len] == '\0');
+		free(path);
+	}
+	return NULL;
+}
+
+/*
  * The IP database, mapped here once: the workers inherit the mapping and
  * share its pages.  A --db that cannot be used is an error; a damaged one
- * in the default place is a warning (the run goes on without it), and a
- * missing one a hint, for people at a terminal or asking with -v.
+ * found in the default places is a warning (the run goes on without it).
+ * None at all is said once, even under -q, when the report has columns
+ * it would fill: a cron job's report must not look complete when it is
+ * not.  -v names the file used.
  */
 static int
 open_db(const struct config *cfg, struct run *run)
 {
-	char msg[512], *path = cfg->db ? NULL :
-	    xdg_path("XDG_DATA_HOME", ".local/share", "ip.db");
-	const char *name = cfg->db ? cfg->db : path;
+	char msg[512], tried[1024], *path = NULL;
+	const char *name = cfg->db;
 
-	if (name == NULL)
-		return 0;
-	if (cfg->db == NULL && access(name, F_OK) == -1) {
-		if (!cfg->quiet && (cfg->verbose || isatty(STDERR_FILENO)))
+	if (name == NULL && (name = path = find_db(tried, sizeof(tried))) ==
+	    NULL) {
+		if (needs_db(cfg) || cfg->verbose)
 			fprintf(stderr, "ipwhois: no IP database at %s: the "
 			    "asn, as_name and country columns stay empty; "
-			    "'make data' builds it\n", name);
-		free(path);
+			    "'make data' builds it\n", tried[0] ? tried :
+			    "$HOME/.local/share/ipwhois/ip.db");
 		return 0;
 	}
 	if ((run->ipdb = ipdb_open(name, msg, sizeof(msg))) == NULL) {
@@ -500,6 +565,8 @@ open_db(const struct config *cfg, struct run *run)
 		free(path);
 		return cfg->db != NULL ? -1 : 0;
 	}
+	if (cfg->verbose)
+		fprintf(stderr, "ipwhois: using the IP database %s\n", name);
 	free(path);
 	return 0;
 }
@@ -541,6 +608,25 @@ load_cache(const struct config *cfg, struct run *run)
 	}
 	cache_close(c);
 	run->cached = share_count(run->share);
+}
+
+/*
+ * --by network, org or abuse offline, and no network in the cache: only
+ * registries answer those, so every public address would fall into one
+ * row with an empty key, silently.  Said once; the IP database's keys
+ * work offline.
+ */
+static void
+offline_groups(const struct config *cfg, const struct run *run)
+{
+	if (!cfg->offline || cfg->quiet || run->cached > 0 ||
+	    (cfg->by != BY_NETWORK && cfg->by != BY_ORG &&
+	    cfg->by != BY_ABUSE))
+		return;
+	fprintf(stderr, "ipwhois: --by %s: offline, and the cache holds no "
+	    "network: public addresses share one row with an empty key; "
+	    "--by asn or --by country work offline, from the IP database\n",
+	    groupby_name(cfg->by));
 }
 
 /*
@@ -768,6 +854,7 @@ run_roles(const struct config *cfg, struct run *run, struct wiring *w,
 	run->share = share_new();
 	run->progress = progress_wanted(cfg, run);
 	load_cache(cfg, run);
+	offline_groups(cfg, run);
 	signals_parent();
 	start_consumers(cfg, run, w, ch);
 	if (run->progress)
