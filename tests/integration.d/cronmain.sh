@@ -16,24 +16,24 @@ cron_two() {
 # status 2 at the end; with -q and -o as cron runs it too.
 t_cron_missing() {
 	cron_two
-	run --offline "$DATA/sample.log" "$W/access.log.2" "$DATA/common.log"
+	run --offline "$DATA/sample.log" "$W/cron-gone/access.log.2" "$DATA/common.log"
 	[ "$st" = 2 ] && [ "$(cat "$W/err")" = \
-	    "ipwhois: $W/access.log.2: No such file or directory" ]
+	    "ipwhois: $W/cron-gone/access.log.2: No such file or directory" ]
 	check $? "cron-missing: named, status 2" "status $st, stderr: $(errline)"
 	same "cron-missing: the other two reported" "$W/two.csv" "$W/out"
 
 	mkdir -p "$W/cron"
-	run --offline -q -o "$W/cron/report.csv" "$W/access.log.2" \
+	run --offline -q -o "$W/cron/report.csv" "$W/cron-gone/access.log.2" \
 	    "$DATA/sample.log" "$DATA/common.log"
 	[ "$st" = 2 ] && [ "$(cat "$W/err")" = \
-	    "ipwhois: $W/access.log.2: No such file or directory" ] &&
+	    "ipwhois: $W/cron-gone/access.log.2: No such file or directory" ] &&
 	    [ ! -s "$W/out" ] && [ "$(ls -A "$W/cron")" = report.csv ]
 	check $? "cron-missing: -q -o, first of three" \
 	    "status $st, stderr: $(errline)"
 	same "cron-missing: -q -o, the file" "$W/two.csv" "$W/cron/report.csv"
 
 	# All of them missing: nothing to report, nothing written.
-	run --offline "$W/access.log.2" "$W/access.log.3"
+	run --offline "$W/cron-gone/access.log.2" "$W/cron-gone/access.log.3"
 	[ "$st" = 2 ] && [ ! -s "$W/out" ] && [ "$(wc -l <"$W/err")" = 2 ]
 	check $? "cron-missing: all missing, no report" \
 	    "status $st, stderr: $(errline)"
