@@ -105,13 +105,26 @@ bench: $(BIN) $(TOOLS) $(B)/dbbench
 		DBBENCH=$(B)/dbbench \
 		sh tests/bench.sh
 
+# The IP database `make data` built, when there is one, goes where every
+# user (root's cron jobs too) finds it: $(DATADIR)/ipwhois/ip.db.
+DATADIR	?= $(PREFIX)/share
+IPDB	?= $${XDG_DATA_HOME:-$$HOME/.local/share}/ipwhois/ip.db
+
 install: $(BIN)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/ipwhois
 	install -m 0644 man/ipwhois.1 $(DESTDIR)$(MANDIR)/man1/ipwhois.1
+	@if [ -f "$(IPDB)" ]; then \
+		echo install -m 0644 "$(IPDB)" $(DESTDIR)$(DATADIR)/ipwhois/ip.db; \
+		install -d $(DESTDIR)$(DATADIR)/ipwhois && \
+		install -m 0644 "$(IPDB)" $(DESTDIR)$(DATADIR)/ipwhois/ip.db; \
+	else \
+		echo "no IP database at $(IPDB) ('make data' builds it): not installed"; \
+	fi
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/ipwhois $(DESTDIR)$(MANDIR)/man1/ipwhois.1
+	rm -f $(DESTDIR)$(BINDIR)/ipwhois $(DESTDIR)$(MANDIR)/man1/ipwhois.1 \
+		$(DESTDIR)$(DATADIR)/ipwhois/ip.db
 
 clean:
 	rm -rf build $(BIN)

@@ -3,9 +3,11 @@
  * libcurl, whois over a TCP socket (RFC 3912).  It moves bytes and says
  * how that went; what they mean is for rdap.c and whois.c.
  *
- * libcurl is loaded on the first RDAP request (or by fetch_preload), not
+ * libcurl is loaded by fetch_preload (or the first RDAP request), not
  * linked: with what it pulls in (TLS, HTTP/2, IDN, Kerberos, LDAP) it
- * would add 5 ms to every run, offline ones and empty ones included.
+ * makes every start, offline and empty runs included, three times as
+ * slow.  So a package's dependency scan does not see it: a package must
+ * name it by hand (Debian: libcurl4).
  *
  * Every answer lands in one buffer per fetcher, reused from call to call
  * and never larger than max_bytes: a registry (or a proxy in front of
@@ -181,16 +183,15 @@ load_curl(char *why, size_t n)
 }
 
 /*
- * Load libcurl now, in main before the fork, so that every worker shares
- * one loaded copy instead of each paying to load its own.  A failure is
- * left for the first request to report.
+ * Load libcurl now, in main before the fork: every worker shares one
+ * loaded copy instead of each paying to load its own, and a live run on
+ * a machine without it stops before it starts, saying so, instead of
+ * writing a report of errors.  0, or -1 with why.
  */
-void
-fetch_preload(void)
+int
+fetch_preload(char *why, size_t n)
 {
-	char why[256];
-
-	(void)load_curl(why, sizeof(why));
+	return load_curl(why, n);
 }
 
 struct fetcher *

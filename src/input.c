@@ -89,7 +89,8 @@ load_archive(char *err, size_t errlen)
 		return 0;
 	if ((handle = dl_load(LIBARCHIVE, la_symbols, nitems(la_symbols),
 	    why, sizeof(why))) == NULL) {
-		setmsg(err, errlen, "compressed, and %s", why);
+		setmsg(err, errlen, "compressed, and libarchive (Debian: "
+		    "libarchive13) cannot be loaded: %s", why);
 		return -1;
 	}
 	return 0;

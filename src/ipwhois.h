@@ -486,7 +486,7 @@ int	 fetch_rdap(struct fetcher *, const char *url, struct fetch_result *);
 int	 fetch_whois(struct fetcher *, const char *host, const char *port,
 	    const char *query, struct fetch_result *);
 void	 fetch_free(struct fetcher *);
-void	 fetch_preload(void);
+int	 fetch_preload(char *, size_t);
 const char *fetch_err_name(enum fetch_err);
 
 /*

@@ -35,6 +35,7 @@ struct wiring {
 	int	 to_reporter[2];	/* parser -> reporter */
 	int	*in_fds;
 	int	 ninputs;
+	int	 missing;		/* inputs that could not be opened */
 	int	 out_fd;
 };
 
@@ -199,29 +200,40 @@ start_parser(const struct config *cfg, const struct run *run,
 	parser_main(&args);
 }
 
-/* Open every input now, so a missing file stops the run before it starts. */
+/*
+ * Open every input now.  One that cannot be opened is named and left out
+ * of the run (cfg->inputs closes up over it), the others are read, and
+ * the run ends with EXIT_USAGE, as grep and wc do: under cron one
+ * rotated log gone missing must not cost the report of the others.  The
+ * number left out; -1 when none is left.
+ */
 static int
-open_inputs(const struct config *cfg, int *fds)
+open_inputs(struct config *cfg, int *fds)
 {
-	int bad = 0;
+	int n = 0, bad = 0;
 
 	for (int i = 0; i < cfg->ninputs; i++) {
-		const char *name = cfg->inputs[i];
+		char *name = cfg->inputs[i];
 		struct stat sb;
+		int fd;
 
-		if (strcmp(name, "-") == 0) {
-			fds[i] = STDIN_FILENO;
+		if (strcmp(name, "-") == 0)
+			fd = STDIN_FILENO;
+		else if ((fd = open(name, O_RDONLY)) == -1) {
+			warn("%s", name);
+			bad++;
+			continue;
+		} else if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			warnx("%s: is a directory", name);
+			close(fd);
+			bad++;
 			continue;
 		}
-		if ((fds[i] = open(name, O_RDONLY)) == -1) {
-			warn("%s", name);
-			bad = 1;
-		} else if (fstat(fds[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			warnx("%s: is a directory", name);
-			bad = 1;
-		}
+		fds[n] = fd;
+		cfg->inputs[n++] = name;
 	}
-	return bad ? -1 : 0;
+	cfg->ninputs = n;
+	return n == 0 ? -1 : bad;
 }
 
 /* -o FILE: a temporary file beside it, renamed into place at the end. */
@@ -459,26 +471,91 @@ xdg_path(const char *xdg_var, const char *home_dir, const char *leaf)
 }
 
 /*
+ * Where the IP database is looked for after the user's own: like
+ * XDG_DATA_DIRS, each holds ipwhois/ip.db.  The user's is the one `make
+ * data` builds; these are where `make install` and packages put one, so
+ * that a cron job run as another user finds it too.
+ */
+#define DATA_DIRS	"/usr/local/share:/usr/share:/var/lib"
+
+/* Whether the report has a column only the IP database fills. */
+static int
+needs_db(const struct config *cfg)
+{
+	if (cfg->by == BY_ASN || cfg->by == BY_COUNTRY)
+		return 1;
+	for (int i = 0; i < cfg->ncolumns; i++)
+		if (cfg->columns[i] == COL_ASN ||
+		    cfg->columns[i] == COL_AS_NAME ||
+		    cfg->columns[i] == COL_COUNTRY)
+			return 1;
+	return 0;
+}
+
+/* path, added to the list in tried ("A, B or C" once complete). */
+static void
+tried_add(char *tried, size_t n, const char *path, int last)
+{
+	size_t len = strlen(tried);
+
+	setmsg(tried + len, n - len, "%s%s", len == 0 ? "" : last ? " or " :
+	    ", ", path);
+}
+
+/*
+ * The first IP database there is: the user's, then one in each of
+ * $IPWHOIS_DATA_DIRS (default DATA_DIRS).  NULL when there is none, the
+ * places looked at in tried.
+ */
+static char *
+find_db(char *tried, size_t n)
+{
+	const char *dirs = getenv("IPWHOIS_DATA_DIRS");
+	char *path = xdg_path("XDG_DATA_HOME", ".local/share", "ip.db");
+	size_t len;
+
+	tried[0] = '\0';
+	if (path != NULL && access(path, F_OK) == 0)
+		return path;
+	if (path != NULL)
+		tried_add(tried, n, path, 0);
+	free(path);
+	if (dirs == NULL || *dirs == '\0')
+		dirs = DATA_DIRS;
+	for (const char *d = dirs; *d != '\0'; d += len + (d[len] == ':')) {
+		len = strcspn(d, ":");
+		if (*d != '/' || asprintf(&path, "%.*s/ipwhois/ip.db",
+		    (int)len, d) == -1)
+			continue;
+		if (access(path, F_OK) == 0)
+			return path;
+		tried_add(tried, n, path, d[len] == '\0');
+		free(path);
+	}
+	return NULL;
+}
+
+/*
  * The IP database, mapped here once: the workers inherit the mapping and
  * share its pages.  A --db that cannot be used is an error; a damaged one
- * in the default place is a warning (the run goes on without it), and a
- * missing one a hint, for people at a terminal or asking with -v.
+ * found in the default places is a warning (the run goes on without it).
+ * None at all is said once, even under -q, when the report has columns
+ * it would fill: a cron job's report must not look complete when it is
+ * not.  -v names the file used.
  */
 static int
 open_db(const struct config *cfg, struct run *run)
 {
-	char msg[512], *path = cfg->db ? NULL :
-	    xdg_path("XDG_DATA_HOME", ".local/share", "ip.db");
-	const char *name = cfg->db ? cfg->db : path;
+	char msg[512], tried[1024], *path = NULL;
+	const char *name = cfg->db;
 
-	if (name == NULL)
-		return 0;
-	if (cfg->db == NULL && access(name, F_OK) == -1) {
-		if (!cfg->quiet && (cfg->verbose || isatty(STDERR_FILENO)))
+	if (name == NULL && (name = path = find_db(tried, sizeof(tried))) ==
+	    NULL) {
+		if (needs_db(cfg) || cfg->verbose)
 			fprintf(stderr, "ipwhois: no IP database at %s: the "
 			    "asn, as_name and country columns stay empty; "
-			    "'make data' builds it\n", name);
-		free(path);
+			    "'make data' builds it\n", tried[0] ? tried :
+			    "$HOME/.local/share/ipwhois/ip.db");
 		return 0;
 	}
 	if ((run->ipdb = ipdb_open(name, msg, sizeof(msg))) == NULL) {
@@ -488,6 +565,8 @@ open_db(const struct config *cfg, struct run *run)
 		free(path);
 		return cfg->db != NULL ? -1 : 0;
 	}
+	if (cfg->verbose)
+		fprintf(stderr, "ipwhois: using the IP database %s\n", name);
 	free(path);
 	return 0;
 }
@@ -529,6 +608,25 @@ load_cache(const struct config *cfg, struct run *run)
 	}
 	cache_close(c);
 	run->cached = share_count(run->share);
+}
+
+/*
+ * --by network, org or abuse offline, and no network in the cache: only
+ * registries answer those, so every public address would fall into one
+ * row with an empty key, silently.  Said once; the IP database's keys
+ * work offline.
+ */
+static void
+offline_groups(const struct config *cfg, const struct run *run)
+{
+	if (!cfg->offline || cfg->quiet || run->cached > 0 ||
+	    (cfg->by != BY_NETWORK && cfg->by != BY_ORG &&
+	    cfg->by != BY_ABUSE))
+		return;
+	fprintf(stderr, "ipwhois: --by %s: offline, and the cache holds no "
+	    "network: public addresses share one row with an empty key; "
+	    "--by asn or --by country work offline, from the IP database\n",
+	    groupby_name(cfg->by));
 }
 
 /*
@@ -586,6 +684,24 @@ open_bootstrap(const struct config *cfg, struct run *run)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * A live RDAP run needs libcurl: without it every row would be an error,
+ * so the run stops here, before anything is read or written.
+ */
+static int
+need_curl(const struct config *cfg)
+{
+	char msg[512];
+
+	if (cfg->offline || cfg->protocol != PROTO_RDAP)
+		return 0;
+	if (fetch_preload(msg, sizeof(msg)) == 0)
+		return 0;
+	warnx("live lookups need libcurl (Debian: libcurl4), or use "
+	    "--offline or --protocol whois: %s", msg);
+	return -1;
 }
 
 /*
@@ -656,18 +772,23 @@ prepare(struct config *cfg, struct run *run, struct wiring *w, char **tmp,
 	}
 	if (cfg->build_db != NULL)
 		return build_db(cfg);
+	/* -o -: standard output, as for the inputs' "-". */
+	if (cfg->output != NULL && strcmp(cfg->output, "-") == 0)
+		cfg->output = NULL;
 	if (compile_regex(cfg, run) == -1)
 		return EXIT_USAGE;
 	if (check_std_fds(cfg, closed) == -1 ||
 	    enough_fds(cfg->jobs, cfg->ninputs) == -1 ||
-	    open_db(cfg, run) == -1 || open_bootstrap(cfg, run) == -1)
+	    need_curl(cfg) == -1 || open_db(cfg, run) == -1 ||
+	    open_bootstrap(cfg, run) == -1)
 		return EXIT_USAGE;
-	w->ninputs = cfg->ninputs;
 	w->in_fds = xcalloc((size_t)cfg->ninputs, sizeof(int));
 	w->out_fd = STDOUT_FILENO;
-	if (open_inputs(cfg, w->in_fds) == -1 || (cfg->output != NULL &&
+	if ((w->missing = open_inputs(cfg, w->in_fds)) == -1 ||
+	    (cfg->output != NULL &&
 	    (w->out_fd = open_output(cfg->output, tmp)) == -1))
 		return EXIT_USAGE;
+	w->ninputs = cfg->ninputs;
 	return GO_ON;
 }
 
@@ -733,8 +854,7 @@ run_roles(const struct config *cfg, struct run *run, struct wiring *w,
 	run->share = share_new();
 	run->progress = progress_wanted(cfg, run);
 	load_cache(cfg, run);
-	if (!cfg->offline && cfg->protocol == PROTO_RDAP)
-		fetch_preload();
+	offline_groups(cfg, run);
 	signals_parent();
 	start_consumers(cfg, run, w, ch);
 	if (run->progress)
@@ -745,6 +865,8 @@ run_roles(const struct config *cfg, struct run *run, struct wiring *w,
 	status = reap(ch, nch, &pg);
 	progress_end(pg);	/* before any message of main's */
 	status = judge(ch, nch, status);
+	if (w->missing > 0 && status < EXIT_USAGE)
+		status = EXIT_USAGE;
 	free(ch);
 	return tmp != NULL ? replace_output(cfg, tmp, status) : status;
 }

@@ -140,7 +140,8 @@ static const struct optdef opts[] = {
 	      "ip-location-db CSV files given as arguments, and exit" },
 	{ .name = "output", .letter = 'o', .kind = OA_STRING,
 	  .off = CFG(output), .arg = "FILE",
-	  .help = "write the report to FILE (replaced atomically)" },
+	  .help = "write the report to FILE (replaced atomically; "
+	      "\"-\": standard output)" },
 	{ .name = "output-format", .letter = 'F', .kind = OA_WORD,
 	  .off = CFG(outfmt), .words = outfmts, .arg = "F",
 	  .help = "csv (default), tsv or jsonl (JSON Lines)" },
@@ -361,7 +362,8 @@ usage(FILE *fp)
 "usage: ipwhois [options] [file ...]\n"
 "Count the client addresses in web and ssh server logs and say whose they are.\n"
 "Reads the files in order (none or \"-\": standard input; gzip, bzip2, xz,\n"
-"zstd and lz4 are read as they are) and writes one CSV row per address.\n"
+"zstd, lz4, lzip and compress files are read as they are, recognised by\n"
+"content) and writes one CSV row per address.\n"
 "\n", fp);
 	for (size_t i = 0; i < NOPTS; i++)
 		help_line(fp, &opts[i]);
@@ -369,7 +371,7 @@ usage(FILE *fp)
 	help_columns(fp);
 	fputs(
 "Exit status: 0 all good, 1 some lookups failed, 2 usage or input error,\n"
-"3 internal failure.  See ipwhois(1).\n", fp);
+"3 internal failure, 128 + N stopped by signal N.  See ipwhois(1).\n", fp);
 }
 
 static int

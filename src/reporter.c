@@ -709,6 +709,10 @@ reporter_main(const struct reporter_args *args)
 	rows_init(&rp.rows);
 	producers_init(&rp.producers, args->nworkers);
 	collect(&rp);
+	/* Stopped: its producers may have ended on the signal before it
+	 * saw it; what they sent is part of the logs, not a report. */
+	if (got_signal)
+		_exit(exit_for_signal());
 	progress_off(args->run);	/* before anything is written */
 	rows_finish(&rp.rows);
 	failed = count_status(&rp, by);

@@ -156,10 +156,10 @@ t_output_by() {
 	report_is "output-by: --by ip is the default report" \
 	    "$EXP/sample.csv" quiet
 	# Public addresses have no network offline: one group, empty key,
-	# whose registries differ.
+	# whose registries differ, and a note that says so.
 	run --offline --by network "$DATA/sample.log"
-	report_is "output-by: network (an empty-key group)" \
-	    "$O/sample-by-network.csv" quiet
+	report_warns "output-by: network (an empty-key group)" \
+	    "$O/sample-by-network.csv" "$BYNOTE"
 
 	if output_db; then
 		run --offline --db "$W/out-ip.db" --by asn "$DATA/dblookup.log"
@@ -230,13 +230,13 @@ t_output_top() {
 	# On groups, after grouping: the empty key's 11 hits are six
 	# addresses' together.
 	head -n 4 "$O/sample-by-network.csv" >"$W/gtop.csv"
-	run --offline --by network --top 3 "$DATA/sample.log"
+	run --offline -q --by network --top 3 "$DATA/sample.log"
 	report_is "output-top: --by network --top 3" "$W/gtop.csv" quiet
 	awk -F, 'NR == 1 || $2 >= 3' "$O/sample-by-network.csv" >"$W/gmin.csv"
-	run --offline --by network --min-hits 3 "$DATA/sample.log"
+	run --offline -q --by network --min-hits 3 "$DATA/sample.log"
 	report_is "output-top: --by network --min-hits 3" "$W/gmin.csv" quiet
 	sed -n '2,3p' "$O/sample-by-network.csv" | tr , '\t' >"$W/gtop.tsv"
-	run --offline --by network --top 2 --no-header -F tsv "$DATA/sample.log"
+	run --offline -q --by network --top 2 --no-header -F tsv "$DATA/sample.log"
 	report_is "output-top: --by network --top 2 --no-header -F tsv" \
 	    "$W/gtop.tsv" quiet
 
