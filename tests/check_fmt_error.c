@@ -289,13 +289,8 @@ static void
 check_line(const struct line_case *lc, int strict, int crlf)
 {
 	struct tu_want w = { lc->fit, lc->ip, lc->when, TU_NO_BYTES };
-	struct logctx ctx;
 
-	tu_logctx(&ctx, lc->fmt, strict);
-	if (crlf)
-		tu_check_crlf(&ctx, lc->line, &w);
-	else
-		tu_check_line(&ctx, lc->line, strlen(lc->line), &w);
+	tu_check_fresh(lc->fmt, strict, lc->line, crlf, &w);
 }
 
 /* Detection and counting read these formats alike. */

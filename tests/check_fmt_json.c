@@ -353,13 +353,8 @@ check_line(const struct line_case *lc, int strict, int crlf)
 {
 	struct tu_want w = { strict ? (int)lc->fit : TU_ANY_FIT, lc->ip,
 	    lc->when, lc->has_bytes ? (int64_t)lc->bytes : TU_NO_BYTES };
-	struct logctx ctx;
 
-	tu_logctx(&ctx, lc->fmt, strict);
-	if (crlf)
-		tu_check_crlf(&ctx, lc->line, &w);
-	else
-		tu_check_line(&ctx, lc->line, strlen(lc->line), &w);
+	tu_check_fresh(lc->fmt, strict, lc->line, crlf, &w);
 }
 
 START_TEST(test_line)

@@ -546,13 +546,8 @@ check_case(const struct line_case *lc, enum logfmt fmt, enum fit fit,
     const char *ip, int crlf)
 {
 	struct tu_want w = { fit, ip, lc->when, lc->bytes };
-	struct logctx ctx;
 
-	tu_logctx(&ctx, fmt, 0);
-	if (crlf)
-		tu_check_crlf(&ctx, lc->line, &w);
-	else
-		tu_check_line(&ctx, lc->line, strlen(lc->line), &w);
+	tu_check_fresh(fmt, 0, lc->line, crlf, &w);
 }
 
 START_TEST(test_line)

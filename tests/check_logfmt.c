@@ -261,13 +261,8 @@ static void
 check_line(const struct line_case *lc, int crlf)
 {
 	struct tu_want w = { TU_ANY_FIT, lc->ip, lc->when, lc->bytes };
-	struct logctx ctx;
 
-	tu_logctx(&ctx, lc->fmt, 0);
-	if (crlf)
-		tu_check_crlf(&ctx, lc->line, &w);
-	else
-		tu_check_line(&ctx, lc->line, strlen(lc->line), &w);
+	tu_check_fresh(lc->fmt, 0, lc->line, crlf, &w);
 }
 
 START_TEST(test_line)

@@ -204,6 +204,20 @@ tu_check_crlf(struct logctx *ctx, const char *line, const struct tu_want *w)
 	free(crlf);
 }
 
+/* line read in a fresh context for fmt, strict or not, maybe with a CR. */
+void
+tu_check_fresh(enum logfmt fmt, int strict, const char *line, int crlf,
+    const struct tu_want *w)
+{
+	struct logctx ctx;
+
+	tu_logctx(&ctx, fmt, strict);
+	if (crlf)
+		tu_check_crlf(&ctx, line, w);
+	else
+		tu_check_line(&ctx, line, strlen(line), w);
+}
+
 /*
  * Every cut of line[0..n) (the last line of a log being written): the
  * first k bytes, each k < n, at the end of a guarded page, read in a

@@ -50,6 +50,8 @@ void		 tu_check_line(struct logctx *, const char *, size_t,
 		    const struct tu_want *);
 void		 tu_check_crlf(struct logctx *, const char *,
 		    const struct tu_want *);
+void		 tu_check_fresh(enum logfmt, int, const char *, int,
+		    const struct tu_want *);
 void		 tu_each_cut(const struct logctx *, const char *, size_t,
 		    tu_cut_fn *, const void *);
 void		 tu_detect(const char *, const char *, enum logfmt);
