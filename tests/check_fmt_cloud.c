@@ -18,16 +18,7 @@
 #include "ipwhois.h"
 #include "testutil.h"
 
-#define NO_BYTES	(-1)
-
-static void
-ctx_init(struct logctx *ctx, enum logfmt fmt, int strict)
-{
-	memset(ctx, 0, sizeof(*ctx));
-	logfmt_set(ctx, fmt);
-	syslog_clock_init(&ctx->clock, 1711627200);
-	ctx->strict = strict;
-}
+#define NO_BYTES	TU_NO_BYTES
 
 /*
  * fit: what a strict reading (detection) says.  ip NULL: no client.
@@ -323,84 +314,55 @@ static const struct line_case lines[] = {
 	{ FMT_SQUID, FIT_NOCLIENT, "", NULL, 0, 0 },	/* blank */
 };
 
-static const char *
-fit_name(int fit)
-{
-	static const char *const names[] = { "none", "noclient", "partial",
-	    "exact" };
-
-	return fit >= 0 && fit <= FIT_EXACT ? names[fit] : "?";
-}
-
-/* The line (n bytes, maybe ending in CR) read in ctx, checked against lc. */
+/* Each line as detection (strict) and counting read it, or with a CR. */
 static void
-check_line(const struct line_case *lc, const char *line, size_t n,
-    struct logctx *ctx)
+check_line(const struct line_case *lc, int strict, int crlf)
 {
-	struct hit h;
-	char buf[IP_STRLEN];
-	int r;
+	struct tu_want w = { strict ? (int)lc->fit : TU_ANY_FIT, lc->ip,
+	    lc->when, lc->bytes };
 
-	memset(&h, 0x55, sizeof(h));
-	r = logfmt_parse(ctx, tu_guarded(line, n), n, &h);
-	if (ctx->strict)
-		ck_assert_msg(r == (int)lc->fit, "%s: %s, not %s: \"%s\"",
-		    logfmt_name(lc->fmt), fit_name(r), fit_name(lc->fit),
-		    lc->line);
-	if (lc->ip == NULL) {
-		ck_assert_msg(r <= FIT_NOCLIENT, "%s: accepted \"%s\"",
-		    logfmt_name(lc->fmt), lc->line);
-		return;
-	}
-	ck_assert_msg(r >= FIT_PARTIAL, "%s: rejected \"%s\"",
-	    logfmt_name(lc->fmt), lc->line);
-	ip_format(&h.ip, buf);
-	ck_assert_str_eq(buf, lc->ip);
-	ck_assert_int_eq(h.when, lc->when);
-	ck_assert_ptr_null(h.xff);
-	if (lc->bytes == NO_BYTES)
-		ck_assert_int_eq(h.has_bytes, 0);
-	else {
-		ck_assert_int_eq(h.has_bytes, 1);
-		ck_assert_uint_eq(h.bytes, (uint64_t)lc->bytes);
-	}
+	tu_check_fresh(lc->fmt, strict, lc->line, crlf, &w);
 }
 
 /* As detection reads it: every field checked. */
 START_TEST(test_line_strict)
 {
-	struct logctx ctx;
-
-	ctx_init(&ctx, lines[_i].fmt, 1);
-	check_line(&lines[_i], lines[_i].line, strlen(lines[_i].line), &ctx);
+	check_line(&lines[_i], 1, 0);
 }
 END_TEST
 
 /* As counting reads it: the same client, time and size. */
 START_TEST(test_line_counting)
 {
-	struct logctx ctx;
-
-	ctx_init(&ctx, lines[_i].fmt, 0);
-	check_line(&lines[_i], lines[_i].line, strlen(lines[_i].line), &ctx);
+	check_line(&lines[_i], 0, 0);
 }
 END_TEST
 
 /* The same lines with CRLF endings give the same answers. */
 START_TEST(test_line_crlf)
 {
-	size_t n = strlen(lines[_i].line);
-	char *crlf = malloc(n + 1);
-	struct logctx ctx;
-
-	ck_assert_ptr_nonnull(crlf);
-	memcpy(crlf, lines[_i].line, n);
-	crlf[n] = '\r';
-	ctx_init(&ctx, lines[_i].fmt, 1);
-	check_line(&lines[_i], crlf, n + 1, &ctx);
-	free(crlf);
+	check_line(&lines[_i], 1, 1);
 }
 END_TEST
+
+/* A cut that names a client names the whole line's, its time and size. */
+static void
+cut_same(size_t k, int fit, const struct hit *h, const void *arg)
+{
+	const struct line_case *lc = arg;
+	struct ip want;
+
+	if (fit < FIT_PARTIAL)
+		return;
+	ck_assert_int_eq(ip_parse(lc->ip, strlen(lc->ip), &want), 0);
+	ck_assert_msg(ip_cmp(&h->ip, &want) == 0,
+	    "cut at %zu: another client: \"%.*s\"", k, (int)k, lc->line);
+	ck_assert_msg(h->when == 0 || h->when == lc->when,
+	    "cut at %zu: another time", k);
+	ck_assert_msg(!h->has_bytes || (int64_t)h->bytes == lc->bytes,
+	    "cut at %zu: %llu bytes: \"%.*s\"", k,
+	    (unsigned long long)h->bytes, (int)k, lc->line);
+}
 
 /*
  * Each line cut after every byte (the last line of a log being written):
@@ -409,32 +371,15 @@ END_TEST
 START_TEST(test_line_cut)
 {
 	const struct line_case *lc = &lines[_i];
-	size_t n = strlen(lc->line);
-	struct ip want;
 
 	if (lc->ip == NULL)
 		return;
-	ck_assert_int_eq(ip_parse(lc->ip, strlen(lc->ip), &want), 0);
-	for (int strict = 0; strict < 2; strict++)
-		for (size_t k = 0; k < n; k++) {
-			struct logctx ctx;
-			struct hit h;
-			int r;
+	for (int strict = 0; strict < 2; strict++) {
+		struct logctx ctx;
 
-			ctx_init(&ctx, lc->fmt, strict);
-			r = logfmt_parse(&ctx, tu_guarded(lc->line, k), k, &h);
-			if (r < FIT_PARTIAL)
-				continue;
-			ck_assert_msg(ip_cmp(&h.ip, &want) == 0,
-			    "cut at %zu: another client: \"%.*s\"", k, (int)k,
-			    lc->line);
-			ck_assert_msg(h.when == 0 || h.when == lc->when,
-			    "cut at %zu: another time", k);
-			ck_assert_msg(!h.has_bytes ||
-			    (int64_t)h.bytes == lc->bytes,
-			    "cut at %zu: %llu bytes: \"%.*s\"", k,
-			    (unsigned long long)h.bytes, (int)k, lc->line);
-		}
+		tu_logctx(&ctx, lc->fmt, strict);
+		tu_each_cut(&ctx, lc->line, strlen(lc->line), cut_same, lc);
+	}
 }
 END_TEST
 
@@ -492,16 +437,8 @@ static const struct {
 
 START_TEST(test_detect)
 {
-	const char *buf = detect_cases[_i].buf;
-	size_t n = strlen(buf);
-	struct logctx ctx;
-	enum logfmt got;
-
-	ctx_init(&ctx, FMT_AUTO, 0);
-	got = logfmt_detect(&ctx, tu_guarded(buf, n), n);
-	ck_assert_msg(got == detect_cases[_i].want, "%s: detected %s, not %s",
-	    detect_cases[_i].what, logfmt_name(got),
-	    logfmt_name(detect_cases[_i].want));
+	tu_detect(detect_cases[_i].what, detect_cases[_i].buf,
+	    detect_cases[_i].want);
 }
 END_TEST
 
@@ -521,7 +458,7 @@ START_TEST(test_only_own)
 
 		if (mine[i] == lc->fmt)
 			continue;
-		ctx_init(&ctx, mine[i], 1);
+		tu_logctx(&ctx, mine[i], 1);
 		ck_assert_msg(logfmt_parse(&ctx, tu_guarded(lc->line, n), n,
 		    &h) <= FIT_NOCLIENT, "%s reads a %s line: \"%s\"",
 		    logfmt_name(mine[i]), logfmt_name(lc->fmt), lc->line);
@@ -541,11 +478,7 @@ static const struct {
 
 START_TEST(test_names)
 {
-	enum logfmt fmt = FMT_REGEX;
-
-	ck_assert_int_eq(logfmt_by_name(names[_i].name, &fmt), 0);
-	ck_assert_int_eq(fmt, names[_i].fmt);
-	ck_assert_str_eq(logfmt_name(names[_i].fmt), names[_i].name);
+	tu_check_name(names[_i].name, names[_i].fmt);
 }
 END_TEST
 

@@ -21,17 +21,6 @@
 #include "ipwhois.h"
 #include "testutil.h"
 
-#define REF_2024_03_28_NOON	1711627200
-
-static void
-ctx_init(struct logctx *ctx, enum logfmt fmt, int strict)
-{
-	memset(ctx, 0, sizeof(*ctx));
-	logfmt_set(ctx, fmt);
-	syslog_clock_init(&ctx->clock, REF_2024_03_28_NOON);
-	ctx->strict = strict;
-}
-
 /* fit: what the line is; ip NULL: no client. */
 struct line_case {
 	enum logfmt fmt;
@@ -295,63 +284,44 @@ static const struct line_case lines[] = {
 	{ FMT_NGINX_ERROR, FIT_NOCLIENT, "", NULL, 0 },	/* blank */
 };
 
-static const char *
-fit_name(int fit)
-{
-	static const char *const names[] = { "none", "noclient", "partial",
-	    "exact" };
-
-	return fit >= 0 && fit <= FIT_EXACT ? names[fit] : "?";
-}
-
+/* No size, the same fit strict or not; crlf: with a CR after. */
 static void
-check_line(const struct line_case *lc, const char *line, size_t n,
-    struct logctx *ctx)
+check_line(const struct line_case *lc, int strict, int crlf)
 {
-	struct hit h;
-	char buf[IP_STRLEN];
-	int r;
+	struct tu_want w = { lc->fit, lc->ip, lc->when, TU_NO_BYTES };
 
-	memset(&h, 0x55, sizeof(h));
-	r = logfmt_parse(ctx, tu_guarded(line, n), n, &h);
-	ck_assert_msg(r == (int)lc->fit, "%s: %s, not %s: \"%s\"",
-	    logfmt_name(lc->fmt), fit_name(r), fit_name(lc->fit), lc->line);
-	if (lc->ip == NULL)
-		return;
-	ip_format(&h.ip, buf);
-	ck_assert_str_eq(buf, lc->ip);
-	ck_assert_int_eq(h.when, lc->when);
-	ck_assert_int_eq(h.has_bytes, 0);
-	ck_assert_ptr_null(h.xff);
+	tu_check_fresh(lc->fmt, strict, lc->line, crlf, &w);
 }
 
 /* Detection and counting read these formats alike. */
 START_TEST(test_line)
 {
-	struct logctx ctx;
-
-	for (int strict = 0; strict < 2; strict++) {
-		ctx_init(&ctx, lines[_i].fmt, strict);
-		check_line(&lines[_i], lines[_i].line, strlen(lines[_i].line),
-		    &ctx);
-	}
+	for (int strict = 0; strict < 2; strict++)
+		check_line(&lines[_i], strict, 0);
 }
 END_TEST
 
 START_TEST(test_line_crlf)
 {
-	size_t n = strlen(lines[_i].line);
-	char *crlf = malloc(n + 1);
-	struct logctx ctx;
-
-	ck_assert_ptr_nonnull(crlf);
-	memcpy(crlf, lines[_i].line, n);
-	crlf[n] = '\r';
-	ctx_init(&ctx, lines[_i].fmt, 1);
-	check_line(&lines[_i], crlf, n + 1, &ctx);
-	free(crlf);
+	check_line(&lines[_i], 1, 1);
 }
 END_TEST
+
+/* A cut that names a client names the whole line's, at its time. */
+static void
+cut_own(size_t k, int fit, const struct hit *h, const void *arg)
+{
+	const struct line_case *lc = arg;
+	struct ip want;
+
+	if (fit < FIT_PARTIAL)
+		return;
+	ck_assert_msg(lc->ip != NULL &&
+	    ip_parse(lc->ip, strlen(lc->ip), &want) == 0 &&
+	    ip_cmp(&h->ip, &want) == 0,
+	    "cut at %zu: a client: \"%.*s\"", k, (int)k, lc->line);
+	ck_assert_int_eq(h->when, lc->when);
+}
 
 /*
  * Each line cut after every byte names its own client or none.  Not the
@@ -362,28 +332,19 @@ END_TEST
 START_TEST(test_line_cut)
 {
 	const struct line_case *lc = &lines[_i];
-	size_t n = strlen(lc->line);
 	const char *first = strstr(lc->line, ", client: ");
-	struct ip want;
+	struct logctx ctx;
 
 	if (first != NULL && strstr(first + 1, ", client: ") != NULL &&
 	    lc->fit == FIT_NOCLIENT)
 		return;
-	if (lc->ip != NULL)
-		ck_assert_int_eq(ip_parse(lc->ip, strlen(lc->ip), &want), 0);
-	for (size_t k = 0; k < n; k++) {
-		struct logctx ctx;
-		struct hit h;
-		int r;
+	if (lc->ip != NULL) {
+		struct ip want;
 
-		ctx_init(&ctx, lc->fmt, 1);
-		r = logfmt_parse(&ctx, tu_guarded(lc->line, k), k, &h);
-		if (r < FIT_PARTIAL)
-			continue;
-		ck_assert_msg(lc->ip != NULL && ip_cmp(&h.ip, &want) == 0,
-		    "cut at %zu: a client: \"%.*s\"", k, (int)k, lc->line);
-		ck_assert_int_eq(h.when, lc->when);
+		ck_assert_int_eq(ip_parse(lc->ip, strlen(lc->ip), &want), 0);
 	}
+	tu_logctx(&ctx, lc->fmt, 1);
+	tu_each_cut(&ctx, lc->line, strlen(lc->line), cut_own, lc);
 }
 END_TEST
 
@@ -407,7 +368,7 @@ START_TEST(test_nginx_long)
 	/* Forged, and nginx's own field cut off. */
 	memcpy(line, head, sizeof(head) - 1);
 	memset(line + sizeof(head) - 1, 'a', 2047 - (sizeof(head) - 1));
-	ctx_init(&ctx, FMT_NGINX_ERROR, 0);
+	tu_logctx(&ctx, FMT_NGINX_ERROR, 0);
 	ck_assert_int_eq(logfmt_parse(&ctx, tu_guarded(line, 2047), 2047, &h),
 	    FIT_NOCLIENT);
 	/* CRLF, as nginx on Windows writes it. */
@@ -441,11 +402,11 @@ START_TEST(test_local_time)
 
 	setenv("TZ", "Europe/Berlin", 1);
 	tzset();
-	ctx_init(&ctx, FMT_APACHE_ERROR, 0);
+	tu_logctx(&ctx, FMT_APACHE_ERROR, 0);
 	ck_assert_int_eq(logfmt_parse(&ctx, apache, strlen(apache), &h),
 	    FIT_EXACT);
 	ck_assert_int_eq(h.when, 971274772 - 2 * 3600);	/* CEST */
-	ctx_init(&ctx, FMT_NGINX_ERROR, 0);
+	tu_logctx(&ctx, FMT_NGINX_ERROR, 0);
 	ck_assert_int_eq(logfmt_parse(&ctx, nginx, strlen(nginx), &h),
 	    FIT_EXACT);
 	ck_assert_int_eq(h.when, 1710072000 - 3600);	/* CET */
@@ -478,7 +439,7 @@ START_TEST(test_fallback)
 		char buf[IP_STRLEN];
 		struct hit h;
 
-		ctx_init(&ctx, FMT_COMBINED, 0);
+		tu_logctx(&ctx, FMT_COMBINED, 0);
 		ctx.fallback = 1;
 		ck_assert_int_eq(logfmt_parse(&ctx, tu_guarded(mixed[i], n), n,
 		    &h), FIT_EXACT);
@@ -523,48 +484,17 @@ static const struct {
 
 START_TEST(test_detect)
 {
-	const char *buf = detect_cases[_i].buf;
-	size_t n = strlen(buf);
-	struct logctx ctx;
-	enum logfmt got;
-
-	ctx_init(&ctx, FMT_AUTO, 0);
-	got = logfmt_detect(&ctx, tu_guarded(buf, n), n);
-	ck_assert_msg(got == detect_cases[_i].want, "%s: detected %s, not %s",
-	    detect_cases[_i].what, logfmt_name(got),
-	    logfmt_name(detect_cases[_i].want));
+	tu_detect(detect_cases[_i].what, detect_cases[_i].buf,
+	    detect_cases[_i].want);
 }
 END_TEST
 
 START_TEST(test_names)
 {
-	enum logfmt fmt;
-
-	ck_assert_int_eq(logfmt_by_name("apache-error", &fmt), 0);
-	ck_assert_int_eq(fmt, FMT_APACHE_ERROR);
-	ck_assert_int_eq(logfmt_by_name("nginx-error", &fmt), 0);
-	ck_assert_int_eq(fmt, FMT_NGINX_ERROR);
-	ck_assert_str_eq(logfmt_name(FMT_APACHE_ERROR), "apache-error");
-	ck_assert_str_eq(logfmt_name(FMT_NGINX_ERROR), "nginx-error");
+	tu_check_name("apache-error", FMT_APACHE_ERROR);
+	tu_check_name("nginx-error", FMT_NGINX_ERROR);
 }
 END_TEST
-
-/* The string value of "key" in a one-line JSON object, into buf. */
-static int
-json_string(const char *json, const char *key, char *buf, size_t size)
-{
-	const char *p = strstr(json, key), *q;
-
-	if (p == NULL || (p = strchr(p + strlen(key), ':')) == NULL)
-		return -1;
-	p += strspn(p + 1, " \t") + 1;
-	if (*p != '"' || (q = strchr(p + 1, '"')) == NULL ||
-	    (size_t)(q - p - 1) >= size)
-		return -1;
-	memcpy(buf, p + 1, (size_t)(q - p - 1));
-	buf[q - p - 1] = '\0';
-	return 0;
-}
 
 /*
  * fail2ban's Apache error log: "# failJSON: {...}" before a line gives
@@ -572,61 +502,51 @@ json_string(const char *json, const char *key, char *buf, size_t size)
  * every annotated one gives exactly its host (and time, read as UTC
  * here).  Its syslog lines are of 2005: the clock says so.
  */
-START_TEST(test_fail2ban)
+static void
+fail2ban_line(const char *line, size_t n, const struct tu_failjson *fj,
+    void *arg)
 {
-	char *buf, *line, *next, host[128], stamp[32], got[IP_STRLEN];
-	int annotated = 0, matched = 0, pending = 0;
+	int *annotated = arg;
+	char got[IP_STRLEN];
+	struct logctx ctx;
 	struct ip want;
+	struct hit h;
 	struct tm tm;
 	int64_t when = 0;
+	int r;
 
-	if ((buf = tu_realdata_file("logs/fail2ban_apache-auth_annotated.log",
-	    NULL)) == NULL)
+	tu_logctx(&ctx, FMT_APACHE_ERROR, 1);
+	syslog_clock_init(&ctx.clock, 1136030400);	/* 2005-12-31 */
+	r = logfmt_parse(&ctx, line, n, &h);
+	if (n == 0 || line[0] == '#') {
+		ck_assert_int_eq(r, FIT_NOCLIENT);
 		return;
-	for (line = buf; line != NULL && *line != '\0'; line = next) {
-		struct logctx ctx;
-		struct hit h;
-		size_t n;
-		int r;
-
-		if ((next = strchr(line, '\n')) != NULL)
-			*next++ = '\0';
-		n = strlen(line);
-		if (strncmp(line, "# failJSON:", 11) == 0) {
-			pending = json_string(line, "\"host\"", host,
-			    sizeof(host)) == 0;
-			when = 0;
-			memset(&tm, 0, sizeof(tm));
-			if (json_string(line, "\"time\"", stamp,
-			    sizeof(stamp)) == 0 && strptime(stamp,
-			    "%Y-%m-%dT%H:%M:%S", &tm) != NULL)
-				when = (int64_t)timegm(&tm);
-			continue;
-		}
-		ctx_init(&ctx, FMT_APACHE_ERROR, 1);
-		syslog_clock_init(&ctx.clock, 1136030400);	/* 2005-12-31 */
-		r = logfmt_parse(&ctx, line, n, &h);
-		if (n == 0 || line[0] == '#') {
-			ck_assert_int_eq(r, FIT_NOCLIENT);
-			continue;
-		}
-		ck_assert_msg(r == FIT_EXACT, "not read: %s", line);
-		if (!pending)
-			continue;
-		pending = 0;
-		annotated++;
-		ck_assert_int_eq(ip_parse(host, strlen(host), &want), 0);
-		ip_format(&h.ip, got);
-		ck_assert_msg(ip_cmp(&h.ip, &want) == 0, "%s, not %s: %s",
-		    got, host, line);
-		ck_assert_msg(when == 0 || h.when == when,
-		    "%lld, not %lld: %s", (long long)h.when, (long long)when,
-		    line);
-		matched++;
 	}
-	free(buf);
+	ck_assert_msg(r == FIT_EXACT, "not read: %s", line);
+	if (fj == NULL || fj->host[0] == '\0')
+		return;
+	(*annotated)++;
+	memset(&tm, 0, sizeof(tm));
+	if (strptime(fj->time, "%Y-%m-%dT%H:%M:%S", &tm) != NULL)
+		when = (int64_t)timegm(&tm);
+	ck_assert_int_eq(ip_parse(fj->host, strlen(fj->host), &want), 0);
+	ip_format(&h.ip, got);
+	ck_assert_msg(ip_cmp(&h.ip, &want) == 0, "%s, not %s: %s",
+	    got, fj->host, line);
+	ck_assert_msg(when == 0 || h.when == when,
+	    "%lld, not %lld: %s", (long long)h.when, (long long)when,
+	    line);
+}
+
+START_TEST(test_fail2ban)
+{
+	int annotated = 0;
+
+	if (tu_failjson_each("logs/fail2ban_apache-auth_annotated.log",
+	    fail2ban_line, &annotated) == -1)
+		return;
 	printf("fail2ban_apache-auth_annotated.log: %d of %d annotated "
-	    "lines give their host\n", matched, annotated);
+	    "lines give their host\n", annotated, annotated);
 	fflush(stdout);
 	ck_assert_int_gt(annotated, 40);
 }

@@ -15,7 +15,6 @@
 #include "ipwhois.h"
 #include "testutil.h"
 
-#define REF_2024_03_28_NOON	1711627200
 /* A size, or none. */
 #define B(n)		1, (n)
 #define NO_BYTES	0, 0
@@ -64,14 +63,6 @@
 #define TCLF	"192.0.2.9 - - [10/Mar/2024:12:00:00 +0000] \"GET / " \
 	"HTTP/1.1\" 200 1234 \"-\" \"curl/8.5.0\" 7 \"web@docker\" " \
 	"\"http://10.0.0.2:80\" 3ms"
-
-static void
-ctx_init(struct logctx *ctx, enum logfmt fmt)
-{
-	memset(ctx, 0, sizeof(*ctx));
-	logfmt_set(ctx, fmt);
-	syslog_clock_init(&ctx->clock, REF_2024_03_28_NOON);
-}
 
 /* fit: what a strict read (detection's) gives.  ip NULL: no client. */
 struct line_case {
@@ -353,63 +344,52 @@ static const struct line_case lines[] = {
 	{ FMT_TRAEFIK, "ms", FIT_NONE, NOTHING },
 };
 
+/*
+ * Strict (detection) gives the line's fit; counting may give another,
+ * but a client only where strict does, and the same.
+ */
 static void
-check_line(const struct line_case *lc, const char *line, size_t n, int strict)
+check_line(const struct line_case *lc, int strict, int crlf)
 {
-	struct logctx ctx;
-	struct hit h;
-	char buf[IP_STRLEN];
-	enum fit fit;
+	struct tu_want w = { strict ? (int)lc->fit : TU_ANY_FIT, lc->ip,
+	    lc->when, lc->has_bytes ? (int64_t)lc->bytes : TU_NO_BYTES };
 
-	ctx_init(&ctx, lc->fmt);
-	ctx.strict = strict;
-	memset(&h, 0x55, sizeof(h));
-	fit = logfmt_parse(&ctx, tu_guarded(line, n), n, &h);
-	if (strict)
-		ck_assert_msg(fit == lc->fit, "%s: fit %d, not %d: %s",
-		    logfmt_name(lc->fmt), fit, lc->fit, lc->line);
-	else
-		ck_assert_msg((fit >= FIT_PARTIAL) == (lc->fit >= FIT_PARTIAL),
-		    "%s: fit %d counting: %s", logfmt_name(lc->fmt), fit,
-		    lc->line);
-	if (lc->ip == NULL) {
-		ck_assert_msg(fit <= FIT_NOCLIENT, "%s: a client in: %s",
-		    logfmt_name(lc->fmt), lc->line);
-		return;
-	}
-	ip_format(&h.ip, buf);
-	ck_assert_str_eq(buf, lc->ip);
-	ck_assert_int_eq(h.when, lc->when);
-	ck_assert_ptr_null(h.xff);
-	ck_assert_int_eq(h.has_bytes, lc->has_bytes);
-	if (lc->has_bytes)
-		ck_assert_uint_eq(h.bytes, lc->bytes);
+	tu_check_fresh(lc->fmt, strict, lc->line, crlf, &w);
 }
 
 START_TEST(test_line)
 {
-	check_line(&lines[_i], lines[_i].line, strlen(lines[_i].line), 1);
+	check_line(&lines[_i], 1, 0);
 }
 END_TEST
 
 /* Counting (not strict) reads the same client, time and size. */
 START_TEST(test_line_counting)
 {
-	check_line(&lines[_i], lines[_i].line, strlen(lines[_i].line), 0);
+	check_line(&lines[_i], 0, 0);
 }
 END_TEST
 
 START_TEST(test_line_crlf)
 {
-	size_t n = strlen(lines[_i].line);
-	char *crlf = malloc(n + 1);
-
-	memcpy(crlf, lines[_i].line, n);
-	crlf[n] = '\r';
-	check_line(&lines[_i], crlf, n + 1, 1);
-	free(crlf);
+	check_line(&lines[_i], 1, 1);
 }
 END_TEST
+
+/* A cut JSON line is no JSON; a cut CLF line is not exactly Traefik's. */
+static void
+cut_not_whole(size_t k, int fit, const struct hit *h, const void *arg)
+{
+	const char *line = arg;
+
+	(void)h;
+	if (line[0] == '{')
+		ck_assert_msg(fit <= FIT_NOCLIENT, "cut at %zu: read: %.*s", k,
+		    (int)k, line);
+	else
+		ck_assert_msg(fit != FIT_EXACT, "cut at %zu: exact: %.*s", k,
+		    (int)k, line);
+}
 
 /*
  * Every cut of a line (a log cut off mid-write) is read without going
@@ -424,26 +404,14 @@ START_TEST(test_every_cut)
 		TCLF,
 	};
 
-	for (size_t i = 0; i < nitems(whole); i++)
-		for (size_t n = 0; n < strlen(whole[i]); n++) {
-			struct logctx ctx;
-			struct hit h;
-			enum fit fit;
+	for (size_t i = 0; i < nitems(whole); i++) {
+		struct logctx ctx;
 
-			ctx_init(&ctx, i == 0 ? FMT_CADDY : FMT_TRAEFIK);
-			ctx.strict = 1;
-			ctx.want_xff = 1;
-			fit = logfmt_parse(&ctx, tu_guarded(whole[i], n), n,
-			    &h);
-			if (whole[i][0] == '{')
-				ck_assert_msg(fit <= FIT_NOCLIENT,
-				    "cut at %zu: read: %.*s", n, (int)n,
-				    whole[i]);
-			else
-				ck_assert_msg(fit != FIT_EXACT,
-				    "cut at %zu: exact: %.*s", n, (int)n,
-				    whole[i]);
-		}
+		tu_logctx(&ctx, i == 0 ? FMT_CADDY : FMT_TRAEFIK, 1);
+		ctx.want_xff = 1;
+		tu_each_cut(&ctx, whole[i], strlen(whole[i]), cut_not_whole,
+		    whole[i]);
+	}
 }
 END_TEST
 
@@ -480,7 +448,7 @@ START_TEST(test_depth)
 			struct logctx ctx;
 			struct hit h;
 
-			ctx_init(&ctx, FMT_CADDY);
+			tu_logctx(&ctx, FMT_CADDY, 0);
 			ck_assert_msg((logfmt_parse(&ctx, tu_guarded(line, n),
 			    n, &h) == FIT_EXACT) == (depth <= 32),
 			    "depth %d: %s", depth, line);
@@ -499,9 +467,9 @@ START_TEST(test_depth_huge)
 
 	memset(line, '[', n);
 	line[0] = '{';
-	ctx_init(&ctx, FMT_CADDY);
+	tu_logctx(&ctx, FMT_CADDY, 0);
 	ck_assert_int_eq(logfmt_parse(&ctx, line, n, &h), FIT_NONE);
-	ctx_init(&ctx, FMT_TRAEFIK);
+	tu_logctx(&ctx, FMT_TRAEFIK, 0);
 	ck_assert_int_eq(logfmt_parse(&ctx, line, n, &h), FIT_NONE);
 	free(line);
 }
@@ -522,7 +490,7 @@ START_TEST(test_too_long)
 		memset(line + sizeof(head) - 1, 'a',
 		    n - (sizeof(head) - 1) - 2);
 		memcpy(line + n - 2, "\"}", 2);
-		ctx_init(&ctx, FMT_CADDY);
+		tu_logctx(&ctx, FMT_CADDY, 0);
 		ck_assert_int_eq(logfmt_parse(&ctx, line, n, &h),
 		    n <= LINE_MAX_LEN ? FIT_EXACT : FIT_NONE);
 	}
@@ -664,8 +632,7 @@ START_TEST(test_json)
 	char buf[IP_STRLEN];
 	enum fit fit;
 
-	ctx_init(&ctx, FMT_JSON);
-	ctx.strict = 1;
+	tu_logctx(&ctx, FMT_JSON, 1);
 	ctx.json_client = json_cases[_i].field;
 	ctx.json_time = json_cases[_i].time;
 	ctx.json_bytes = json_cases[_i].size;
@@ -691,7 +658,7 @@ START_TEST(test_json_no_field)
 	struct logctx ctx;
 	struct hit h;
 
-	ctx_init(&ctx, FMT_JSON);
+	tu_logctx(&ctx, FMT_JSON, 0);
 	ck_assert_int_eq(logfmt_parse(&ctx, line, strlen(line), &h),
 	    FIT_NONE);
 }
@@ -707,7 +674,7 @@ START_TEST(test_json_long_key)
 	memset(path, 'k', sizeof(path) - 1);
 	path[sizeof(path) - 1] = '\0';
 	snprintf(line, sizeof(line), "{\"%s\":\"192.0.2.1\"}", path);
-	ctx_init(&ctx, FMT_JSON);
+	tu_logctx(&ctx, FMT_JSON, 0);
 	ctx.json_client = path;
 	ck_assert_int_eq(logfmt_parse(&ctx, tu_guarded(line, strlen(line)),
 	    strlen(line), &h), FIT_NONE);
@@ -796,7 +763,7 @@ check_xff(size_t i, int want)
 	struct hit h;
 	char buf[IP_STRLEN];
 
-	ctx_init(&ctx, xff_cases[i].fmt);
+	tu_logctx(&ctx, xff_cases[i].fmt, 0);
 	ctx.want_xff = want;
 	memset(&h, 0x55, sizeof(h));
 	ck_assert_int_ge(logfmt_parse(&ctx, tu_guarded(line, n), n, &h),
@@ -862,7 +829,7 @@ START_TEST(test_xff_long)
 			struct ip net, client;
 			unsigned plen;
 
-			ctx_init(&ctx, FMT_CADDY);
+			tu_logctx(&ctx, FMT_CADDY, 0);
 			ctx.want_xff = 1;
 			ck_assert_int_eq(logfmt_parse(&ctx, line, n, &h),
 			    FIT_EXACT);
@@ -908,7 +875,7 @@ START_TEST(test_xff_one_huge_entry)
 	memset(p, 'a', len);
 	p += len;
 	sprintf(p, "1.2.3.4\"]}}}");
-	ctx_init(&ctx, FMT_CADDY);
+	tu_logctx(&ctx, FMT_CADDY, 0);
 	ctx.want_xff = 1;
 	ck_assert_int_eq(logfmt_parse(&ctx, line, strlen(line), &h),
 	    FIT_EXACT);
@@ -969,16 +936,8 @@ static const struct {
 
 START_TEST(test_detect)
 {
-	const char *buf = detect_cases[_i].buf;
-	size_t n = strlen(buf);
-	struct logctx ctx;
-	enum logfmt got;
-
-	ctx_init(&ctx, FMT_AUTO);
-	got = logfmt_detect(&ctx, tu_guarded(buf, n), n);
-	ck_assert_msg(got == detect_cases[_i].want, "%s: detected %s, not %s",
-	    detect_cases[_i].what, logfmt_name(got),
-	    logfmt_name(detect_cases[_i].want));
+	tu_detect(detect_cases[_i].what, detect_cases[_i].buf,
+	    detect_cases[_i].want);
 }
 END_TEST
 
@@ -991,7 +950,7 @@ START_TEST(test_fallback)
 	struct hit h;
 	char buf[IP_STRLEN];
 
-	ctx_init(&ctx, FMT_COMBINED);
+	tu_logctx(&ctx, FMT_COMBINED, 0);
 	ctx.fallback = 1;
 	ck_assert_int_eq(logfmt_parse(&ctx, tu_guarded(line, strlen(line)),
 	    strlen(line), &h), FIT_EXACT);
@@ -1013,11 +972,8 @@ START_TEST(test_names)
 	};
 	enum logfmt fmt;
 
-	for (size_t i = 0; i < nitems(names); i++) {
-		ck_assert_int_eq(logfmt_by_name(names[i].name, &fmt), 0);
-		ck_assert_int_eq(fmt, names[i].fmt);
-		ck_assert_str_eq(logfmt_name(fmt), names[i].name);
-	}
+	for (size_t i = 0; i < nitems(names); i++)
+		tu_check_name(names[i].name, names[i].fmt);
 	ck_assert_int_eq(logfmt_by_name("Caddy", &fmt), -1);
 }
 END_TEST
@@ -1053,18 +1009,16 @@ START_TEST(test_realdata_not_ours)
 			if (nl == NULL)
 				nl = end;
 			n = (size_t)(nl - p);
-			ctx_init(&ctx, FMT_CADDY);
-			ctx.strict = 1;
+			tu_logctx(&ctx, FMT_CADDY, 1);
 			ck_assert_int_le(logfmt_parse(&ctx, p, n, &h),
 			    FIT_NOCLIENT);
-			ctx_init(&ctx, FMT_TRAEFIK);
-			ctx.strict = 1;
+			tu_logctx(&ctx, FMT_TRAEFIK, 1);
 			ck_assert_msg(logfmt_parse(&ctx, p, n, &h) != FIT_EXACT,
 			    "%s: Traefik's: %.*s", files[f], (int)n, p);
 			lines_read++;
 		}
 		if (f == 0) {
-			ctx_init(&ctx, FMT_AUTO);
+			tu_logctx(&ctx, FMT_AUTO, 0);
 			ck_assert_int_eq(logfmt_detect(&ctx, buf, len),
 			    FMT_COMBINED);
 		}

@@ -20,21 +20,12 @@
 #include "ipwhois.h"
 #include "testutil.h"
 
-#define REF_2024_03_28_NOON	1711627200
-#define NO_BYTES	(-1)
+#define NO_BYTES	TU_NO_BYTES
 
 /* Times the lines below use. */
 #define H	"Mar 27 13:06:56 gate "
 #define T0	1711544816	/* 2024-03-27T13:06:56Z */
 #define T0_PLUS1 1711541216	/* the same wall time at +01:00 */
-
-static void
-ctx_init(struct logctx *ctx, enum logfmt fmt)
-{
-	memset(ctx, 0, sizeof(*ctx));
-	logfmt_set(ctx, fmt);
-	syslog_clock_init(&ctx->clock, REF_2024_03_28_NOON);
-}
 
 /*
  * One line: how it fits, and for a client its address, time and size
@@ -549,58 +540,30 @@ static const struct line_case cases[] = {
 	    "0/0/0/0/0 200 1 - - ---- 0/0/0/0/0 0/0"),
 };
 
-/* ip NULL: the line must name no client. */
+/* lc read as fmt must fit so; ip NULL: name no client.  crlf: a CR after. */
 static void
 check_case(const struct line_case *lc, enum logfmt fmt, enum fit fit,
-    const char *ip, const char *line, size_t n)
+    const char *ip, int crlf)
 {
-	struct logctx ctx;
-	struct hit h;
-	char buf[IP_STRLEN];
-	enum fit got;
+	struct tu_want w = { fit, ip, lc->when, lc->bytes };
 
-	ctx_init(&ctx, fmt);
-	memset(&h, 0x55, sizeof(h));
-	got = logfmt_parse(&ctx, tu_guarded(line, n), n, &h);
-	ck_assert_msg(got == fit, "%s: fit %d, not %d: \"%s\"",
-	    logfmt_name(fmt), got, fit, lc->line);
-	if (ip == NULL)
-		return;
-	ip_format(&h.ip, buf);
-	ck_assert_msg(strcmp(buf, ip) == 0, "%s: %s, not %s: \"%s\"",
-	    logfmt_name(fmt), buf, ip, lc->line);
-	ck_assert_msg(h.when == lc->when, "time %lld, not %lld: \"%s\"",
-	    (long long)h.when, (long long)lc->when, lc->line);
-	if (lc->bytes == NO_BYTES)
-		ck_assert_int_eq(h.has_bytes, 0);
-	else {
-		ck_assert_int_eq(h.has_bytes, 1);
-		ck_assert_uint_eq(h.bytes, (uint64_t)lc->bytes);
-	}
-	ck_assert_ptr_null(h.xff);
+	tu_check_fresh(fmt, 0, lc->line, crlf, &w);
 }
 
 START_TEST(test_line)
 {
 	const struct line_case *lc = &cases[_i];
 
-	check_case(lc, lc->fmt, lc->fit, lc->ip, lc->line, strlen(lc->line));
+	check_case(lc, lc->fmt, lc->fit, lc->ip, 0);
 }
 END_TEST
 
 /* The same with a CR before the newline. */
 START_TEST(test_line_crlf)
 {
-	for (size_t i = 0; i < nitems(cases); i++) {
-		const struct line_case *lc = &cases[i];
-		size_t n = strlen(lc->line);
-		char *crlf = malloc(n + 1);
-
-		memcpy(crlf, lc->line, n);
-		crlf[n] = '\r';
-		check_case(lc, lc->fmt, lc->fit, lc->ip, crlf, n + 1);
-		free(crlf);
-	}
+	for (size_t i = 0; i < nitems(cases); i++)
+		check_case(&cases[i], cases[i].fmt, cases[i].fit, cases[i].ip,
+		    1);
 }
 END_TEST
 
@@ -628,8 +591,7 @@ START_TEST(test_limited)
 			    lc->fit == FIT_NONE;
 
 			check_case(lc, limited[i].fmt, same ? lc->fit :
-			    FIT_NOCLIENT, same ? lc->ip : NULL, lc->line,
-			    strlen(lc->line));
+			    FIT_NOCLIENT, same ? lc->ip : NULL, 0);
 		}
 	}
 }
@@ -645,9 +607,20 @@ holds(const char *p, const char *end, const struct ip *ip)
 	return memmem(p, (size_t)(end - p), text, n) != NULL;
 }
 
+/* A client only where the cut line still holds one. */
+static void
+cut_holds(size_t k, int fit, const struct hit *h, const void *arg)
+{
+	const struct line_case *lc = arg;
+
+	if (fit >= FIT_PARTIAL)
+		ck_assert_msg(holds(lc->line, lc->line + k, &h->ip),
+		    "cut at %zu: \"%s\"", k, lc->line);
+}
+
 /*
- * Every cut of every line: nothing read past its end (tu_guarded), and
- * a client only where the cut line still holds one.
+ * Every cut of every line, and the whole line: nothing read past its end
+ * (tu_guarded), and a client only where the line read still holds one.
  */
 START_TEST(test_truncated)
 {
@@ -655,17 +628,12 @@ START_TEST(test_truncated)
 		const struct line_case *lc = &cases[c];
 		size_t n = strlen(lc->line);
 		struct logctx ctx;
+		struct hit h;
 
-		ctx_init(&ctx, lc->fmt);
-		for (size_t k = 0; k <= n; k++) {
-			struct hit h;
-
-			if (logfmt_parse(&ctx, tu_guarded(lc->line, k), k,
-			    &h) >= FIT_PARTIAL)
-				ck_assert_msg(holds(lc->line, lc->line + k,
-				    &h.ip), "cut at %zu: \"%s\"", k,
-				    lc->line);
-		}
+		tu_logctx(&ctx, lc->fmt, 0);
+		tu_each_cut(&ctx, lc->line, n, cut_holds, lc);
+		cut_holds(n, logfmt_parse(&ctx, tu_guarded(lc->line, n), n,
+		    &h), &h, lc);
 	}
 }
 END_TEST
@@ -679,7 +647,7 @@ START_TEST(test_one_context)
 	struct logctx shared[FMT_MAX];
 
 	for (int f = 0; f < FMT_MAX; f++)
-		ctx_init(&shared[f], (enum logfmt)f);
+		tu_logctx(&shared[f], (enum logfmt)f, 0);
 	for (int round = 0; round < 2; round++)
 		for (size_t i = 0; i < nitems(cases); i++) {
 			const struct line_case *lc = &cases[i];
@@ -742,7 +710,7 @@ START_TEST(test_hostile_long)
 		}
 		memcpy(line + n, hl[i].tail, t);
 		n += t;
-		ctx_init(&ctx, FMT_SYSLOG);
+		tu_logctx(&ctx, FMT_SYSLOG, 0);
 		fit = logfmt_parse(&ctx, line, n, &h);
 		if (hl[i].ip == NULL) {
 			ck_assert_int_le(fit, FIT_NOCLIENT);
@@ -810,16 +778,8 @@ static const struct {
 
 START_TEST(test_detect)
 {
-	const char *buf = detect_cases[_i].buf;
-	size_t n = strlen(buf);
-	struct logctx ctx;
-	enum logfmt got;
-
-	ctx_init(&ctx, FMT_AUTO);
-	got = logfmt_detect(&ctx, tu_guarded(buf, n), n);
-	ck_assert_msg(got == detect_cases[_i].want, "%s: detected %s, not %s",
-	    detect_cases[_i].what, logfmt_name(got),
-	    logfmt_name(detect_cases[_i].want));
+	tu_detect(detect_cases[_i].what, detect_cases[_i].buf,
+	    detect_cases[_i].want);
 }
 END_TEST
 
@@ -834,13 +794,8 @@ START_TEST(test_names)
 		{ "haproxy", FMT_HAPROXY },
 	};
 
-	for (size_t i = 0; i < nitems(names); i++) {
-		enum logfmt fmt = FMT_AUTO;
-
-		ck_assert_int_eq(logfmt_by_name(names[i].name, &fmt), 0);
-		ck_assert_int_eq(fmt, names[i].fmt);
-		ck_assert_str_eq(logfmt_name(fmt), names[i].name);
-	}
+	for (size_t i = 0; i < nitems(names); i++)
+		tu_check_name(names[i].name, names[i].fmt);
 }
 END_TEST
 
@@ -859,7 +814,7 @@ read_all(const char *buf, size_t len, enum logfmt fmt, struct ip *set,
 	size_t clients = 0;
 	struct logctx ctx;
 
-	ctx_init(&ctx, fmt);
+	tu_logctx(&ctx, fmt, 0);
 	*rejected = 0;
 	if (nset != NULL)
 		*nset = 0;
@@ -1039,7 +994,7 @@ START_TEST(test_beats_haproxy)
 
 		if (buf == NULL)
 			return;
-		ctx_init(&ctx, FMT_HAPROXY);
+		tu_logctx(&ctx, FMT_HAPROXY, 0);
 		for (p = buf; p < buf + len; p = nl + 1) {
 			struct hit h;
 			char text[IP_STRLEN];
@@ -1064,7 +1019,7 @@ START_TEST(test_beats_haproxy)
 		}
 		ck_assert_uint_eq(lines, hb[i].lines);
 		ck_assert_uint_eq(clients, hb[i].clients);
-		ctx_init(&ctx, FMT_AUTO);
+		tu_logctx(&ctx, FMT_AUTO, 0);
 		ck_assert_int_eq(logfmt_detect(&ctx, buf, len), FMT_HAPROXY);
 		free(buf);
 	}
@@ -1092,23 +1047,6 @@ static const char *const elsewhere[] = {
 	"fatal: no matching mac found: client hmac-xxx,",
 };
 
-/* The string value of "key" in a one-line JSON object, into buf. */
-static int
-json_string(const char *json, const char *key, char *buf, size_t size)
-{
-	const char *p = strstr(json, key), *q;
-
-	if (p == NULL || (p = strchr(p + strlen(key), ':')) == NULL)
-		return -1;
-	p += strspn(p + 1, " \t") + 1;
-	if (*p != '"' || (q = strchr(p + 1, '"')) == NULL ||
-	    (size_t)(q - p - 1) >= size)
-		return -1;
-	memcpy(buf, p + 1, (size_t)(q - p - 1));
-	buf[q - p - 1] = '\0';
-	return 0;
-}
-
 /* What one annotated line must give: "" for no client. */
 static void
 fail2ban_line(const char *line, size_t n, const char *want)
@@ -1121,7 +1059,7 @@ fail2ban_line(const char *line, size_t n, const char *want)
 		char got[IP_STRLEN] = "";
 		enum fit fit;
 
-		ctx_init(&ctx, fmts[i]);
+		tu_logctx(&ctx, fmts[i], 0);
 		fit = logfmt_parse(&ctx, line, n, &h);
 		ck_assert_msg(fit != FIT_NONE, "rejected: %s", line);
 		if (fit >= FIT_PARTIAL)
@@ -1131,61 +1069,59 @@ fail2ban_line(const char *line, size_t n, const char *want)
 	}
 }
 
+struct fail2ban {
+	size_t	 read_ok, absent, named, seen[nitems(elsewhere)];
+};
+
+/* An annotated line: its address, or none where it names a host or an
+ * address it does not hold. */
+static void
+fail2ban_each(const char *p, size_t n, const struct tu_failjson *fj,
+    void *arg)
+{
+	struct fail2ban *f = arg;
+	struct ip want;
+	char text[IP_STRLEN];
+	size_t i;
+
+	if (fj == NULL || fj->host[0] == '\0')
+		return;
+	if (ip_parse(fj->host, strlen(fj->host), &want) == -1) {
+		fail2ban_line(p, n, "");
+		f->named++;
+	} else if (strstr(p, fj->host) != NULL) {
+		ip_format(&want, text);
+		fail2ban_line(p, n, text);
+		f->read_ok++;
+	} else {
+		for (i = 0; i < nitems(elsewhere) &&
+		    strstr(p, elsewhere[i]) == NULL; i++)
+			;
+		ck_assert_msg(i < nitems(elsewhere), "%s not in: %s",
+		    fj->host, p);
+		f->seen[i]++;
+		fail2ban_line(p, n, "");
+		f->absent++;
+	}
+}
+
 START_TEST(test_fail2ban_sshd)
 {
-	size_t len, read_ok = 0, absent = 0, named = 0, seen[nitems(elsewhere)];
-	char *buf = tu_realdata_file("logs/fail2ban_sshd_annotated.log", &len);
-	char *p, *nl, host[256] = "";
-	int pending = 0;
+	struct fail2ban f;
 
-	if (buf == NULL)
+	memset(&f, 0, sizeof(f));
+	if (tu_failjson_each("logs/fail2ban_sshd_annotated.log",
+	    fail2ban_each, &f) == -1)
 		return;
-	memset(seen, 0, sizeof(seen));
-	for (p = buf; p < buf + len; p = nl + 1) {
-		struct ip want;
-		char text[IP_STRLEN];
-
-		if ((nl = memchr(p, '\n', len - (size_t)(p - buf))) == NULL)
-			nl = buf + len;
-		*nl = '\0';
-		if (strncmp(p, "# failJSON:", 11) == 0) {
-			pending = json_string(p, "\"host\"", host,
-			    sizeof(host)) == 0;
-			continue;
-		}
-		if (*p == '#' || *p == '\0' || !pending)
-			continue;
-		pending = 0;
-		if (ip_parse(host, strlen(host), &want) == -1) {
-			fail2ban_line(p, (size_t)(nl - p), "");
-			named++;
-		} else if (strstr(p, host) != NULL) {
-			ip_format(&want, text);
-			fail2ban_line(p, (size_t)(nl - p), text);
-			read_ok++;
-		} else {
-			size_t i;
-
-			for (i = 0; i < nitems(elsewhere) &&
-			    strstr(p, elsewhere[i]) == NULL; i++)
-				;
-			ck_assert_msg(i < nitems(elsewhere), "%s not in: %s",
-			    host, p);
-			seen[i]++;
-			fail2ban_line(p, (size_t)(nl - p), "");
-			absent++;
-		}
-	}
 	printf("fail2ban_sshd_annotated.log: %zu lines give their address, "
-	    "%zu name it elsewhere, %zu name a host by name\n", read_ok,
-	    absent, named);
+	    "%zu name it elsewhere, %zu name a host by name\n", f.read_ok,
+	    f.absent, f.named);
 	fflush(stdout);
-	ck_assert_uint_eq(read_ok, 93);
-	ck_assert_uint_eq(absent, 11);
-	ck_assert_uint_eq(named, 4);
+	ck_assert_uint_eq(f.read_ok, 93);
+	ck_assert_uint_eq(f.absent, 11);
+	ck_assert_uint_eq(f.named, 4);
 	for (size_t i = 0; i < nitems(elsewhere); i++)
-		ck_assert_uint_gt(seen[i], 0);
-	free(buf);
+		ck_assert_uint_gt(f.seen[i], 0);
 }
 END_TEST
 

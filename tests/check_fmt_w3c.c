@@ -82,8 +82,7 @@
 static void
 ctx_init(struct logctx *ctx, enum logfmt fmt)
 {
-	memset(ctx, 0, sizeof(*ctx));
-	logfmt_set(ctx, fmt);
+	tu_logctx(ctx, fmt, 0);
 	syslog_clock_init(&ctx->clock, MAR10);
 }
 
@@ -103,15 +102,6 @@ feed(struct logctx *ctx, const char *text, struct hit *h)
 		text = nl ? nl + 1 : NULL;
 	}
 	return fit;
-}
-
-static const char *
-fit_name(enum fit fit)
-{
-	static const char *const names[] = { "none", "noclient", "partial",
-	    "exact" };
-
-	return names[fit];
 }
 
 /* header: read first (NULL: none).  ip: the client, for fits that have
@@ -334,24 +324,12 @@ static const struct row_case rows[] = {
 };
 
 static void
-check_row(const struct row_case *rc, enum fit fit, const struct hit *h)
+check_row(const struct row_case *rc, const struct logctx *ctx, enum fit fit,
+    const struct hit *h)
 {
-	char buf[IP_STRLEN];
+	struct tu_want w = { rc->fit, rc->ip, rc->when, rc->bytes };
 
-	ck_assert_msg(fit == rc->fit, "%s: %s, not %s: \"%s\"",
-	    logfmt_name(rc->fmt), fit_name(fit), fit_name(rc->fit), rc->line);
-	if (fit < FIT_PARTIAL)
-		return;
-	ip_format(&h->ip, buf);
-	ck_assert_str_eq(buf, rc->ip);
-	ck_assert_int_eq(h->when, rc->when);
-	if (rc->bytes == NO_BYTES)
-		ck_assert_int_eq(h->has_bytes, 0);
-	else {
-		ck_assert_int_eq(h->has_bytes, 1);
-		ck_assert_uint_eq(h->bytes, (uint64_t)rc->bytes);
-	}
-	ck_assert_ptr_null(h->xff);
+	tu_check_hit(ctx, rc->line, strlen(rc->line), fit, h, &w);
 }
 
 START_TEST(test_row)
@@ -362,7 +340,7 @@ START_TEST(test_row)
 
 	ctx_init(&ctx, rc->fmt);
 	feed(&ctx, rc->header, &h);
-	check_row(rc, feed(&ctx, rc->line, &h), &h);
+	check_row(rc, &ctx, feed(&ctx, rc->line, &h), &h);
 }
 END_TEST
 
@@ -370,6 +348,7 @@ END_TEST
 START_TEST(test_row_crlf)
 {
 	const struct row_case *rc = &rows[_i];
+	struct tu_want w = { rc->fit, rc->ip, rc->when, rc->bytes };
 	struct logctx ctx;
 	struct hit h;
 	char *text;
@@ -387,16 +366,23 @@ START_TEST(test_row_crlf)
 		feed(&ctx, text, &h);
 		free(text);
 	}
-	n = strlen(rc->line);
-	text = malloc(n + 2);
-	memcpy(text, rc->line, n);
-	memcpy(text + n, "\r", 2);
-	memset(&h, 0x55, sizeof(h));
-	check_row(rc, logfmt_parse(&ctx, tu_guarded(text, n + 1), n + 1, &h),
-	    &h);
-	free(text);
+	tu_check_crlf(&ctx, rc->line, &w);
 }
 END_TEST
+
+/* A cut that names a client names the whole line's. */
+static void
+cut_same(size_t k, int fit, const struct hit *h, const void *arg)
+{
+	const struct row_case *rc = arg;
+	char buf[IP_STRLEN];
+
+	if (fit < FIT_PARTIAL || rc->ip == NULL)
+		return;
+	ip_format(&h->ip, buf);
+	ck_assert_msg(strcmp(buf, rc->ip) == 0, "%zu bytes of \"%s\" give %s",
+	    k, rc->line, buf);
+}
 
 /*
  * Every prefix of every line: nothing read past its end, and where the
@@ -406,23 +392,12 @@ END_TEST
 START_TEST(test_row_truncated)
 {
 	const struct row_case *rc = &rows[_i];
-	size_t n = strlen(rc->line);
+	struct logctx ctx;
+	struct hit h;
 
-	for (size_t k = 0; k < n; k++) {
-		struct logctx ctx;
-		struct hit h;
-		enum fit fit;
-		char buf[IP_STRLEN];
-
-		ctx_init(&ctx, rc->fmt);
-		feed(&ctx, rc->header, &h);
-		fit = logfmt_parse(&ctx, tu_guarded(rc->line, k), k, &h);
-		if (fit < FIT_PARTIAL || rc->ip == NULL)
-			continue;
-		ip_format(&h.ip, buf);
-		ck_assert_msg(strcmp(buf, rc->ip) == 0,
-		    "%zu bytes of \"%s\" give %s", k, rc->line, buf);
-	}
+	ctx_init(&ctx, rc->fmt);
+	feed(&ctx, rc->header, &h);
+	tu_each_cut(&ctx, rc->line, strlen(rc->line), cut_same, rc);
 }
 END_TEST
 
@@ -768,16 +743,8 @@ static const struct {
 
 START_TEST(test_detect)
 {
-	const char *buf = detect_cases[_i].buf;
-	size_t n = strlen(buf);
-	struct logctx ctx;
-	enum logfmt got;
-
-	ctx_init(&ctx, FMT_AUTO);
-	got = logfmt_detect(&ctx, tu_guarded(buf, n), n);
-	ck_assert_msg(got == detect_cases[_i].want, "%s: detected %s, not %s",
-	    detect_cases[_i].what, logfmt_name(got),
-	    logfmt_name(detect_cases[_i].want));
+	tu_detect(detect_cases[_i].what, detect_cases[_i].buf,
+	    detect_cases[_i].want);
 }
 END_TEST
 
@@ -793,14 +760,12 @@ START_TEST(test_names)
 	};
 
 	for (size_t i = 0; i < nitems(names); i++) {
-		enum logfmt fmt = FMT_AUTO;
 		struct logctx ctx;
 
-		ck_assert_int_eq(logfmt_by_name(names[i].name, &fmt), 0);
-		ck_assert_int_eq(fmt, names[i].fmt);
-		ck_assert_str_eq(logfmt_name(fmt), names[i].name);
-		ctx_init(&ctx, fmt);
-		ck_assert_int_eq(logfmt_has_xff(&ctx), fmt != FMT_GCS);
+		tu_check_name(names[i].name, names[i].fmt);
+		ctx_init(&ctx, names[i].fmt);
+		ck_assert_int_eq(logfmt_has_xff(&ctx),
+		    names[i].fmt != FMT_GCS);
 	}
 }
 END_TEST

@@ -19,16 +19,7 @@
 #include "ipwhois.h"
 #include "testutil.h"
 
-#define REF_2024_03_28_NOON	1711627200
-#define NO_BYTES	(-1)
-
-static void
-ctx_init(struct logctx *ctx, enum logfmt fmt)
-{
-	memset(ctx, 0, sizeof(*ctx));
-	logfmt_set(ctx, fmt);
-	syslog_clock_init(&ctx->clock, REF_2024_03_28_NOON);
-}
+#define NO_BYTES	TU_NO_BYTES
 
 /* ip NULL: the line must be rejected.  bytes NO_BYTES: no size. */
 struct line_case {
@@ -265,55 +256,25 @@ static const struct line_case lines[] = {
 	{ FMT_FIRST_IP, "", NULL, 0, 0 },
 };
 
+/* Any fit that agrees: these formats are read alike strict or not. */
 static void
-check_line(const struct line_case *lc, const char *line, size_t n,
-    struct logctx *ctx)
+check_line(const struct line_case *lc, int crlf)
 {
-	struct hit h;
-	char buf[IP_STRLEN];
-	int r;
+	struct tu_want w = { TU_ANY_FIT, lc->ip, lc->when, lc->bytes };
 
-	memset(&h, 0x55, sizeof(h));
-	r = logfmt_parse(ctx, tu_guarded(line, n), n, &h);
-	if (lc->ip == NULL) {
-		ck_assert_msg(r <= FIT_NOCLIENT, "%s: accepted \"%s\"",
-		    logfmt_name(lc->fmt), lc->line);
-		return;
-	}
-	ck_assert_msg(r >= FIT_PARTIAL, "%s: rejected \"%s\"", logfmt_name(lc->fmt),
-	    lc->line);
-	ip_format(&h.ip, buf);
-	ck_assert_str_eq(buf, lc->ip);
-	ck_assert_int_eq(h.when, lc->when);
-	if (lc->bytes == NO_BYTES)
-		ck_assert_int_eq(h.has_bytes, 0);
-	else {
-		ck_assert_int_eq(h.has_bytes, 1);
-		ck_assert_uint_eq(h.bytes, (uint64_t)lc->bytes);
-	}
+	tu_check_fresh(lc->fmt, 0, lc->line, crlf, &w);
 }
 
 START_TEST(test_line)
 {
-	struct logctx ctx;
-
-	ctx_init(&ctx, lines[_i].fmt);
-	check_line(&lines[_i], lines[_i].line, strlen(lines[_i].line), &ctx);
+	check_line(&lines[_i], 0);
 }
 END_TEST
 
 /* The same lines with CRLF endings give the same answers. */
 START_TEST(test_line_crlf)
 {
-	size_t n = strlen(lines[_i].line);
-	char *crlf = malloc(n + 2);
-	struct logctx ctx;
-
-	memcpy(crlf, lines[_i].line, n);
-	memcpy(crlf + n, "\r", 2);
-	ctx_init(&ctx, lines[_i].fmt);
-	check_line(&lines[_i], crlf, n + 1, &ctx);
-	free(crlf);
+	check_line(&lines[_i], 1);
 }
 END_TEST
 
@@ -327,7 +288,7 @@ START_TEST(test_lines_one_context)
 	struct logctx shared[FMT_REGEX], fresh;
 
 	for (int f = 0; f < FMT_REGEX; f++)
-		ctx_init(&shared[f], (enum logfmt)f);
+		tu_logctx(&shared[f], (enum logfmt)f, 0);
 	for (int round = 0; round < 2; round++)
 		for (size_t i = 0; i < nitems(lines); i++) {
 			const char *line = lines[i].line;
@@ -337,7 +298,7 @@ START_TEST(test_lines_one_context)
 
 			memset(&a, 0, sizeof(a));
 			memset(&b, 0, sizeof(b));
-			ctx_init(&fresh, lines[i].fmt);
+			tu_logctx(&fresh, lines[i].fmt, 0);
 			ra = logfmt_parse(&fresh, tu_guarded(line, n), n, &a);
 			rb = logfmt_parse(&shared[lines[i].fmt],
 			    tu_guarded(line, n), n, &b);
@@ -367,7 +328,7 @@ START_TEST(test_sshd_time_only)
 	for (size_t i = 0; i < nitems(cut); i++) {
 		size_t n = strlen(cut[i]);
 
-		ctx_init(&ctx, FMT_SSHD);
+		tu_logctx(&ctx, FMT_SSHD, 0);
 		ck_assert_int_le(logfmt_parse(&ctx, tu_guarded(cut[i], n), n,
 		    &h), FIT_NOCLIENT);
 	}
@@ -393,13 +354,13 @@ START_TEST(test_long_line)
 	/* Exactly LINE_MAX_LEN bytes, nothing readable after them. */
 	cut = malloc(LINE_MAX_LEN);
 	memcpy(cut, line, LINE_MAX_LEN);
-	ctx_init(&ctx, FMT_COMBINED);
+	tu_logctx(&ctx, FMT_COMBINED, 0);
 	ck_assert_int_ge(logfmt_parse(&ctx, cut, LINE_MAX_LEN, &h), FIT_PARTIAL);
 	ip_format(&h.ip, buf);
 	ck_assert_str_eq(buf, "1.2.3.4");
 	ck_assert_int_eq(h.when, 1431857103);
 	ck_assert_int_eq(h.has_bytes, 0);
-	ctx_init(&ctx, FMT_FIRST_IP);
+	tu_logctx(&ctx, FMT_FIRST_IP, 0);
 	ck_assert_int_ge(logfmt_parse(&ctx, cut, LINE_MAX_LEN, &h), FIT_PARTIAL);
 	free(cut);
 	free(line);
@@ -439,15 +400,16 @@ START_TEST(test_regex)
 {
 	char err[256] = "";
 	struct logctx ctx;
-	struct line_case lc = { FMT_REGEX, regex_cases[_i].line,
-	    regex_cases[_i].ip, regex_cases[_i].when, regex_cases[_i].bytes };
+	struct tu_want w = { TU_ANY_FIT, regex_cases[_i].ip,
+	    regex_cases[_i].when, regex_cases[_i].bytes };
 
-	ctx_init(&ctx, FMT_REGEX);
+	tu_logctx(&ctx, FMT_REGEX, 0);
 	ctx.regex = logfmt_regex_compile(regex_cases[_i].pattern, err,
 	    sizeof(err));
 	ck_assert_msg(ctx.regex != NULL, "%s: %s", regex_cases[_i].pattern,
 	    err);
-	check_line(&lc, lc.line, strlen(lc.line), &ctx);
+	tu_check_line(&ctx, regex_cases[_i].line,
+	    strlen(regex_cases[_i].line), &w);
 	logfmt_regex_free(ctx.regex);
 }
 END_TEST
@@ -562,7 +524,7 @@ check_xff(size_t i, const char *line, size_t n)
 	struct hit h, p;
 	char buf[IP_STRLEN];
 
-	ctx_init(&ctx, xff_cases[i].fmt);
+	tu_logctx(&ctx, xff_cases[i].fmt, 0);
 	ctx.want_xff = 1;
 	memset(&h, 0x55, sizeof(h));
 	ck_assert_int_ge(logfmt_parse(&ctx, tu_guarded(line, n), n, &h), FIT_PARTIAL);
@@ -577,7 +539,7 @@ check_xff(size_t i, const char *line, size_t n)
 		ck_assert(memcmp(h.xff, xff_cases[i].xff, h.xff_len) == 0);
 	}
 	/* Not asked: none, and the rest of the hit as it was. */
-	ctx_init(&plain, xff_cases[i].fmt);
+	tu_logctx(&plain, xff_cases[i].fmt, 0);
 	memset(&p, 0x55, sizeof(p));
 	ck_assert_int_ge(logfmt_parse(&plain, tu_guarded(line, n), n, &p), FIT_PARTIAL);
 	ck_assert_ptr_null(p.xff);
@@ -619,7 +581,7 @@ START_TEST(test_xff_regex)
 	char err[256] = "";
 	struct logctx ctx;
 
-	ctx_init(&ctx, FMT_REGEX);
+	tu_logctx(&ctx, FMT_REGEX, 0);
 	ctx.regex = logfmt_regex_compile(pat, err, sizeof(err));
 	ck_assert_msg(ctx.regex != NULL, "%s", err);
 	for (size_t i = 0; i < nitems(rc); i++) {
@@ -713,16 +675,8 @@ static const struct {
 
 START_TEST(test_detect)
 {
-	const char *buf = detect_cases[_i].buf;
-	size_t n = strlen(buf);
-	struct logctx ctx;
-	enum logfmt got;
-
-	ctx_init(&ctx, FMT_AUTO);
-	got = logfmt_detect(&ctx, tu_guarded(buf, n), n);
-	ck_assert_msg(got == detect_cases[_i].want, "%s: detected %s, not %s",
-	    detect_cases[_i].what, logfmt_name(got),
-	    logfmt_name(detect_cases[_i].want));
+	tu_detect(detect_cases[_i].what, detect_cases[_i].buf,
+	    detect_cases[_i].want);
 }
 END_TEST
 
@@ -740,11 +694,7 @@ static const struct {
 
 START_TEST(test_names)
 {
-	enum logfmt fmt = FMT_REGEX;
-
-	ck_assert_int_eq(logfmt_by_name(names[_i].name, &fmt), 0);
-	ck_assert_int_eq(fmt, names[_i].fmt);
-	ck_assert_str_eq(logfmt_name(names[_i].fmt), names[_i].name);
+	tu_check_name(names[_i].name, names[_i].fmt);
 }
 END_TEST
 
@@ -775,111 +725,64 @@ END_TEST
  * sshd corpus is read more strictly in check_fmt_syslog.c.)
  */
 
-/* The string value of "key" in a one-line JSON object, into buf. */
-static int
-json_string(const char *json, const char *key, char *buf, size_t size)
+struct failjson {
+	enum logfmt fmt;
+	size_t	 tried, matched, absent;
+};
+
+/* An annotated line naming an address: is it the one read? */
+static void
+failjson_line(const char *line, size_t n, const struct tu_failjson *fj,
+    void *arg)
 {
-	const char *p = strstr(json, key), *q;
+	struct failjson *f = arg;
+	char got[IP_STRLEN], want[IP_STRLEN];
+	struct ip expect;
+	struct logctx ctx;
+	struct hit h;
 
-	if (p == NULL || (p = strchr(p + strlen(key), ':')) == NULL)
-		return -1;
-	p += strspn(p + 1, " \t") + 1;
-	if (*p != '"' || (q = strchr(p + 1, '"')) == NULL ||
-	    (size_t)(q - p - 1) >= size)
-		return -1;
-	memcpy(buf, p + 1, (size_t)(q - p - 1));
-	buf[q - p - 1] = '\0';
-	return 0;
-}
-
-static int
-json_true(const char *json, const char *key)
-{
-	const char *p = strstr(json, key);
-
-	if (p == NULL || (p = strchr(p + strlen(key), ':')) == NULL)
-		return 0;
-	p += strspn(p + 1, " \t") + 1;
-	return strncmp(p, "true", 4) == 0;
+	if (fj == NULL || !fj->match ||
+	    ip_parse(fj->host, strlen(fj->host), &expect) == -1)
+		return;
+	if (strstr(line, fj->host) == NULL) {
+		printf("NOT IN LINE want %s: %s\n", fj->host, line);
+		f->absent++;
+		return;
+	}
+	f->tried++;
+	tu_logctx(&ctx, f->fmt, 0);
+	syslog_clock_init(&ctx.clock, time(NULL));
+	ip_format(&expect, want);
+	if (logfmt_parse(&ctx, line, n, &h) >= FIT_PARTIAL &&
+	    ip_cmp(&h.ip, &expect) == 0)
+		f->matched++;
+	else {
+		if (logfmt_parse(&ctx, line, n, &h) >= FIT_PARTIAL)
+			ip_format(&h.ip, got);
+		else
+			strcpy(got, "(rejected)");
+		printf("MISS want %s got %s: %s\n", want, got, line);
+	}
 }
 
 static void
 failjson(const char *file, enum logfmt fmt)
 {
-	char path[4096], host[256], got[IP_STRLEN], want[IP_STRLEN];
-	char *line = NULL, *pending = NULL;
-	size_t cap = 0, tried = 0, matched = 0, absent = 0;
-	struct ip expect;
-	ssize_t n;
-	FILE *fp;
+	struct failjson f = { fmt, 0, 0, 0 };
+	char path[256];
 
-	if (tu_realdata() == NULL) {
-		printf("%s: skipped: realdata not found\n", file);
+	snprintf(path, sizeof(path), "logs/%s", file);
+	if (tu_failjson_each(path, failjson_line, &f) == -1)
 		return;
-	}
-	snprintf(path, sizeof(path), "%s/logs/%s", tu_realdata(), file);
-	if ((fp = fopen(path, "r")) == NULL) {
-		printf("%s: skipped: realdata not found (%s)\n", file, path);
-		return;
-	}
-	while ((n = getline(&line, &cap, fp)) != -1) {
-		struct logctx ctx;
-		struct hit h;
-
-		if (n > 0 && line[n - 1] == '\n')
-			line[--n] = '\0';
-		if (strncmp(line, "# failJSON:", 11) == 0) {
-			free(pending);
-			pending = NULL;
-			if (json_true(line, "\"match\"") &&
-			    json_string(line, "\"host\"", host,
-			    sizeof(host)) == 0 &&
-			    ip_parse(host, strlen(host), &expect) == 0)
-				pending = strdup(host);
-			continue;
-		}
-		if (line[0] == '#' || pending == NULL)
-			continue;
-		/* The annotated line. */
-		if (strstr(line, pending) == NULL) {
-			printf("%s: NOT IN LINE want %s: %s\n", file, pending,
-			    line);
-			absent++;
-			free(pending);
-			pending = NULL;
-			continue;
-		}
-		tried++;
-		ctx_init(&ctx, fmt);
-		syslog_clock_init(&ctx.clock, time(NULL));
-		ip_parse(pending, strlen(pending), &expect);
-		ip_format(&expect, want);
-		if (logfmt_parse(&ctx, line, (size_t)n, &h) >= FIT_PARTIAL &&
-		    ip_cmp(&h.ip, &expect) == 0)
-			matched++;
-		else {
-			if (logfmt_parse(&ctx, line, (size_t)n, &h) >= FIT_PARTIAL)
-				ip_format(&h.ip, got);
-			else
-				strcpy(got, "(rejected)");
-			printf("%s: MISS want %s got %s: %s\n", file, want, got,
-			    line);
-		}
-		free(pending);
-		pending = NULL;
-	}
-	free(pending);
-	free(line);
-	fclose(fp);
 	printf("%s: %zu of %zu annotated lines holding their address match "
 	    "(%.1f%%); %zu more name an address not in the line "
-	    "(%zu of %zu, %.1f%%, overall)\n", file, matched, tried,
-	    tried ? 100.0 * matched / tried : 0.0, absent, matched,
-	    tried + absent, 100.0 * matched / (tried + absent));
+	    "(%zu of %zu, %.1f%%, overall)\n", file, f.matched, f.tried,
+	    f.tried ? 100.0 * f.matched / f.tried : 0.0, f.absent, f.matched,
+	    f.tried + f.absent, 100.0 * f.matched / (f.tried + f.absent));
 	fflush(stdout);
-	ck_assert_uint_gt(tried, 0);
-	ck_assert_msg(matched * 10 >= tried * 9, "%s: %zu of %zu match",
-	    file, matched, tried);
+	ck_assert_uint_gt(f.tried, 0);
+	ck_assert_msg(f.matched * 10 >= f.tried * 9, "%s: %zu of %zu match",
+	    file, f.matched, f.tried);
 }
 
 START_TEST(test_fail2ban_apache_auth)
