@@ -532,6 +532,9 @@ int	 share_claim(struct share *, int, const struct ip *, int64_t, int64_t,
 int	 share_still_asking(struct share *, int, const struct ip *, int64_t);
 int64_t	 share_pace(struct share *, const char *, int64_t, int64_t);
 void	 share_pause(struct share *, const char *, int64_t);
+int	 share_server_failed(struct share *, const char *, const char *);
+void	 share_server_ok(struct share *, const char *);
+int	 share_server_down(struct share *, const char *, char *, size_t);
 void	 share_answered(struct share *, int);
 uint64_t share_answered_by(struct share *, int);
 void	 share_add(struct share *, enum share_counter, uint64_t);
