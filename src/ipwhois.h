@@ -476,6 +476,9 @@ struct fetch_result {
 				   its next call */
 	size_t	 len;
 	char	 why[192];	/* err != FE_OK: what happened, for -v */
+	int	 unreachable;	/* no connection could be made (name not
+				   resolved, refused, connect or TLS
+				   handshake failed or timed out) */
 };
 
 struct fetcher;
