@@ -653,6 +653,10 @@ struct wstats {
 	uint64_t cached;	/* answered from the cache file */
 	uint64_t known;		/* from a network learned in this run */
 	uint64_t stale;		/* from cached answers past --max-age */
+	int64_t	 failed_ns;	/* when the worker's first lookup without an
+				   answer ended (now_ns()); 0: none */
+	uint32_t failed_status;	/* its enum status */
+	char	 failed_why[196];	/* and why, as -v says it */
 };
 
 /*
