@@ -691,8 +691,9 @@ static void
 failure_line(char *buf, size_t n, const uint64_t *by, uint64_t rows,
     const struct wstats *w)
 {
-	char counts[128] = "", names[64] = "", what[200];
+	char counts[128] = "", names[64] = "";
 	char why[4 * sizeof(w->failed_why)] = "";
+	char what[sizeof(counts) + sizeof(why) + 32];
 	uint64_t total = 0;
 	size_t k = 0, shown = 0;
 
@@ -788,7 +789,7 @@ reporter_main(const struct reporter_args *args)
 {
 	struct reporter rp;
 	uint64_t by[ST_MAX] = { 0 }, failed;
-	char line[1024];
+	char line[2048];
 
 	memset(&rp, 0, sizeof(rp));
 	rp.args = args;
