@@ -39,6 +39,8 @@ struct fetcher {
 	char	*buf;		/* the last answer, NUL-terminated */
 	size_t	 len, cap;	/* cap never passes max_bytes */
 	int	 too_big;	/* the last answer passed max_bytes */
+	int	 reached;	/* the last request had a connection */
+	int	 sees_reach;	/* libcurl tells us so (7.80 and later) */
 	char	 cerr[CURL_ERROR_SIZE];	/* libcurl's words for a failure */
 };
 
@@ -248,6 +250,7 @@ result_init(struct fetcher *f, struct fetch_result *r)
 	f->len = 0;
 	f->buf[0] = '\0';
 	f->too_big = 0;
+	f->reached = 0;
 	f->cerr[0] = '\0';
 	r->body = f->buf;
 }
@@ -299,6 +302,20 @@ on_progress(void *arg, curl_off_t dt, curl_off_t dn, curl_off_t ut,
 	return got_signal != 0;
 }
 
+/*
+ * A connection is made (or reused, TLS included) and the request is about
+ * to go: whatever fails from here on, the server is there.
+ */
+static int
+on_connected(void *arg, char *ip, char *local, int port, int lport)
+{
+	struct fetcher *f = arg;
+
+	(void)ip, (void)local, (void)port, (void)lport;
+	f->reached = 1;
+	return CURL_PREREQFUNC_OK;
+}
+
 /* Every option of the handle; 0, or -1 naming the one refused in why. */
 static int
 curl_options(struct fetcher *f, CURL *c, char *why, size_t n)
@@ -325,6 +342,10 @@ curl_options(struct fetcher *f, CURL *c, char *why, size_t n)
 	    CURLE_OK ||
 	    cu.easy_setopt(c, CURLOPT_ERRORBUFFER, f->cerr) != CURLE_OK)
 		bad = "a callback, limit or header";
+	/* Older libcurl: timeouts are then never taken for a server down. */
+	f->sees_reach = cu.easy_setopt(c, CURLOPT_PREREQFUNCTION,
+	    on_connected) == CURLE_OK && cu.easy_setopt(c,
+	    CURLOPT_PREREQDATA, f) == CURLE_OK;
 	if (bad == NULL)
 		return 0;
 	setmsg(why, n, "%s: cannot set %s", LIBCURL, bad);
@@ -391,6 +412,8 @@ curl_failed(struct fetcher *f, CURLcode code, struct fetch_result *r)
 	/* Our write callback refusing more is libcurl's "write error". */
 	err = got_signal ? FE_STOPPED : f->too_big ? FE_TOO_BIG :
 	    curl_err(code);
+	r->unreachable = err == FE_CONNECT || (err == FE_TIMEOUT &&
+	    f->sees_reach && !f->reached);
 	return result_end(f, r, err, NULL,
 	    f->cerr[0] ? f->cerr : cu.easy_strerror(code));
 }
@@ -584,8 +607,10 @@ fetch_whois(struct fetcher *f, const char *host, const char *port,
 		return result_end(f, r, FE_PROTOCOL, where,
 		    "query too long or not one line");
 	if ((fd = whois_connect(f, host, port, deadline, &err, what,
-	    sizeof(what))) == -1)
+	    sizeof(what))) == -1) {
+		r->unreachable = err == FE_CONNECT || err == FE_TIMEOUT;
 		return result_end(f, r, err, NULL, what);
+	}
 	if ((err = whois_send(fd, line, (size_t)n, deadline)) == FE_OK)
 		err = whois_recv(f, fd, deadline);
 	if (err == FE_TIMEOUT)

@@ -477,6 +477,9 @@ struct fetch_result {
 				   its next call */
 	size_t	 len;
 	char	 why[192];	/* err != FE_OK: what happened, for -v */
+	int	 unreachable;	/* no connection could be made (name not
+				   resolved, refused, connect or TLS
+				   handshake failed or timed out) */
 };
 
 struct fetcher;
@@ -533,6 +536,9 @@ int	 share_claim(struct share *, int, const struct ip *, int64_t, int64_t,
 int	 share_still_asking(struct share *, int, const struct ip *, int64_t);
 int64_t	 share_pace(struct share *, const char *, int64_t, int64_t);
 void	 share_pause(struct share *, const char *, int64_t);
+int	 share_server_failed(struct share *, const char *, const char *);
+void	 share_server_ok(struct share *, const char *);
+int	 share_server_down(struct share *, const char *, char *, size_t);
 void	 share_answered(struct share *, int);
 uint64_t share_answered_by(struct share *, int);
 void	 share_add(struct share *, enum share_counter, uint64_t);
@@ -648,6 +654,10 @@ struct wstats {
 	uint64_t cached;	/* answered from the cache file */
 	uint64_t known;		/* from a network learned in this run */
 	uint64_t stale;		/* from cached answers past --max-age */
+	int64_t	 failed_ns;	/* when the worker's first lookup without an
+				   answer ended (now_ns()); 0: none */
+	uint32_t failed_status;	/* its enum status */
+	char	 failed_why[196];	/* and why, as -v says it */
 };
 
 /*

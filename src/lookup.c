@@ -310,6 +310,43 @@ rdap_answer(struct lookup *lk, const struct fetch_result *fr,
 	setmsg(lk->why, sizeof(lk->why), "HTTP status %ld", fr->http_status);
 }
 
+/* --- servers that cannot be reached ------------------------------------ */
+
+/*
+ * Whether server is down (its breaker tripped, share.c): then the
+ * address gets error at once, and says why.  Asking anyway would cost a
+ * connect timeout and the retries' backoff, for every address.
+ */
+static int
+server_down(struct lookup *lk, const char *server, struct attempt *at)
+{
+	char why[192];
+
+	if (!share_server_down(lk->run->share, server, why, sizeof(why)))
+		return 0;
+	at->st = ST_ERROR;
+	at->retry = 0;
+	setmsg(lk->why, sizeof(lk->why), "%s is down: %s", server, why);
+	return 1;
+}
+
+/* What a transfer to server tells its breaker; -v says when it trips. */
+static void
+breaker(struct lookup *lk, const char *server, const struct fetch_result *fr)
+{
+	if (!fr->unreachable) {
+		/* A local failure (libcurl) says nothing of the server. */
+		if (fr->err != FE_LIB && fr->err != FE_STOPPED)
+			share_server_ok(lk->run->share, server);
+		return;
+	}
+	if (share_server_failed(lk->run->share, server, fr->why) &&
+	    lk->cfg->verbose)
+		fprintf(stderr, "ipwhois: %s is down: %s; no more queries go "
+		    "there in this run, its addresses get status error\n",
+		    server, fr->why);
+}
+
 /* scheme://host[:port]/... -> host[:port], the server a pace belongs to. */
 static void
 server_of(const char *url, char *host, size_t n)
@@ -344,11 +381,17 @@ rdap_once(struct lookup *lk, const struct ip *ip, struct answer *a,
 	snprintf(url, sizeof(url), "%s%sip/%s", base,
 	    base[strlen(base) - 1] == '/' ? "" : "/", text);
 	server_of(url, server, sizeof(server));
+	if (server_down(lk, server, at))
+		return;
 	take_turn(lk, server);
+	/* It may have gone down while this worker waited for its turn. */
+	if (server_down(lk, server, at))
+		return;
 	if (fetch_rdap(fetcher(lk), url, &fr) == -1 || fr.err != FE_OK)
 		transfer_failed(lk, &fr, at);
 	else
 		rdap_answer(lk, &fr, a, at);
+	breaker(lk, server, &fr);
 	if (at->st == ST_RATE_LIMITED)
 		share_pause(lk->run->share, server, now_ns() + 1000000000LL *
 		    (at->retry_after > 0 ? at->retry_after : 1));
@@ -424,9 +467,14 @@ whois_ask(struct lookup *lk, enum rir r, const char *where,
 	ip_format(ip, text);
 	whois_query(r, text, q, sizeof(q));
 	snprintf(sv, sizeof(sv), "%s:%s", host, port);
+	if (server_down(lk, sv, at))
+		return 0;
 	take_turn(lk, sv);
-	if (fetch_whois(fetcher(lk), host, port, q, &fr) == -1 ||
-	    fr.err != FE_OK) {
+	if (server_down(lk, sv, at))
+		return 0;
+	rc = fetch_whois(fetcher(lk), host, port, q, &fr);
+	breaker(lk, sv, &fr);
+	if (rc == -1 || fr.err != FE_OK) {
 		transfer_failed(lk, &fr, at);
 		return 0;
 	}
@@ -526,9 +574,15 @@ ask_registry(struct lookup *lk, const struct ip *ip, struct answer *a)
 		}
 		a->source = lk->cfg->protocol == PROTO_WHOIS ? SRC_WHOIS :
 		    SRC_RDAP;
-		/* Negative answers are remembered for this address alone. */
-		a->has_net = 1;
-		a->net.lo = a->net.hi = *ip;
+		/*
+		 * Not found is an answer, remembered for this address alone.
+		 * A lookup that got none (the server down, slow or refusing)
+		 * says nothing about the address: neither shared nor cached.
+		 */
+		a->has_net = at.st == ST_NOT_FOUND;
+		memset(&a->net, 0, sizeof(a->net));
+		if (a->has_net)
+			a->net.lo = a->net.hi = *ip;
 	}
 	a->fetched = (int64_t)time(NULL);
 }
@@ -545,6 +599,21 @@ say_why(const struct lookup *lk, const struct ip *ip, const struct answer *a)
 	fprintf(stderr, "ipwhois: %s: %s%s%s\n", text,
 	    status_name((enum status)a->status), lk->why[0] ? ": " : "",
 	    lk->why);
+}
+
+/*
+ * The first lookup that got no answer (not-found is one), and why: the
+ * reporter says the run's first in its closing line, even with -q.
+ */
+static void
+note_failure(struct lookup *lk, const struct answer *a)
+{
+	if (a->status == ST_OK || a->status == ST_NOT_FOUND ||
+	    lk->st.failed_ns != 0)
+		return;
+	lk->st.failed_ns = now_ns();
+	lk->st.failed_status = a->status;
+	setmsg(lk->st.failed_why, sizeof(lk->st.failed_why), "%s", lk->why);
 }
 
 /* The chain, for lookup_addr(). */
@@ -566,6 +635,7 @@ chain(struct lookup *lk, const struct ip *ip, int may_defer,
 	do {
 		if (lookup_known(lk, ip, a)) {
 			say_why(lk, ip, a);
+			note_failure(lk, a);
 			lookup_db(run->ipdb, ip, a, 1);
 			return LK_DONE;
 		}
@@ -587,6 +657,7 @@ chain(struct lookup *lk, const struct ip *ip, int may_defer,
 	share_put(run->share, a);
 	share_done(run->share, lk->id);
 	say_why(lk, ip, a);
+	note_failure(lk, a);
 	/* A failure keeps its status; the database fills in what it can. */
 	lookup_db(run->ipdb, ip, a, a->status == ST_OK);
 	return LK_DONE;

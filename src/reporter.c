@@ -407,6 +407,14 @@ add_wstats(struct reporter *rp, const struct frame *f)
 	rp->wst.cached += w.cached;
 	rp->wst.known += w.known;
 	rp->wst.stale += w.stale;
+	/* The run's first failure is the earliest of the workers' firsts. */
+	if (w.failed_ns != 0 && (rp->wst.failed_ns == 0 ||
+	    w.failed_ns < rp->wst.failed_ns)) {
+		rp->wst.failed_ns = w.failed_ns;
+		rp->wst.failed_status = w.failed_status;
+		memcpy(rp->wst.failed_why, w.failed_why, sizeof(w.failed_why));
+		rp->wst.failed_why[sizeof(rp->wst.failed_why) - 1] = '\0';
+	}
 }
 
 /*
@@ -649,6 +657,83 @@ summary(const struct reporter *rp, uint64_t failed, const uint64_t *by)
 }
 
 /*
+ * Lookups that got no answer, in the order the closing line names them.
+ * Not found is an answer (the registry has no such network), and is not
+ * here, though it counts as failed for the exit status.
+ */
+static const enum status unanswered_st[] = {
+	ST_ERROR, ST_TIMEOUT, ST_RATE_LIMITED,
+};
+
+static int
+unanswered(uint8_t st)
+{
+	for (size_t i = 0; i < nitems(unanswered_st); i++)
+		if (st == unanswered_st[i])
+			return 1;
+	return 0;
+}
+
+/*
+ * The closing line about lookups that got no answer, even with -q: a
+ * cron job whose registries were all unreachable must not end in
+ * silence.  One line, into buf:
+ *
+ *	N of M lookups failed (error: WHY); the report has them as
+ *	status=error
+ *	N of M lookups failed (10 error, 2 timeout; first: error: WHY);
+ *	the report has them as status=error or timeout
+ *
+ * WHY is the run's first failure's reason (none when no worker gave
+ * one: the addresses of a worker that died).  Empty: nothing to say.
+ */
+static void
+failure_line(char *buf, size_t n, const uint64_t *by, uint64_t rows,
+    const struct wstats *w)
+{
+	char counts[128] = "", names[64] = "";
+	char why[4 * sizeof(w->failed_why)] = "";
+	char what[sizeof(counts) + sizeof(why) + 32];
+	uint64_t total = 0;
+	size_t k = 0, shown = 0;
+
+	for (size_t i = 0; i < nitems(unanswered_st); i++)
+		if (by[unanswered_st[i]] > 0) {
+			total += by[unanswered_st[i]];
+			k++;
+		}
+	buf[0] = '\0';
+	if (total == 0)
+		return;
+	for (size_t i = 0; i < nitems(unanswered_st); i++) {
+		enum status st = unanswered_st[i];
+		size_t c = strlen(counts), m = strlen(names);
+
+		if (by[st] == 0)
+			continue;
+		shown++;
+		snprintf(counts + c, sizeof(counts) - c, "%s%llu %s",
+		    shown > 1 ? ", " : "", (unsigned long long)by[st],
+		    status_name(st));
+		snprintf(names + m, sizeof(names) - m, "%s%s", shown == 1 ? "" :
+		    shown == k ? " or " : ", ", status_name(st));
+	}
+	if (w->failed_ns != 0)
+		text_escape(why, sizeof(why), w->failed_why,
+		    strnlen(w->failed_why, sizeof(w->failed_why)));
+	/* One status: its name says it all; several: their counts. */
+	if (why[0] == '\0')
+		snprintf(what, sizeof(what), "%s", k == 1 ? names : counts);
+	else
+		snprintf(what, sizeof(what), "%s%s%s: %s", k == 1 ? "" : counts,
+		    k == 1 ? "" : "; first: ",
+		    status_name((enum status)w->failed_status), why);
+	snprintf(buf, n, "%llu of %llu lookups failed (%s); the report has "
+	    "them as status=%s", (unsigned long long)total,
+	    (unsigned long long)rows, what, names);
+}
+
+/*
  * What the registries said in this run goes to the cache, in one
  * transaction, after the report is out: a cache that cannot be written
  * costs a warning, never the report.
@@ -667,7 +752,8 @@ remember(const struct reporter *rp)
 		return;
 	fresh = xcalloc(rp->rows.answers.n + 1, sizeof(*fresh));
 	for (size_t i = 0; i < rp->rows.answers.n; i++)
-		if (rp->rows.answers.v[i].has_net)
+		if (rp->rows.answers.v[i].has_net &&
+		    !unanswered(rp->rows.answers.v[i].status))
 			fresh[n++] = &rp->rows.answers.v[i];
 	if (n > 0 && ((c = cache_open(path, 1, msg, sizeof(msg))) == NULL ||
 	    cache_store(c, fresh, n, msg, sizeof(msg)) == -1)) {
@@ -703,6 +789,7 @@ reporter_main(const struct reporter_args *args)
 {
 	struct reporter rp;
 	uint64_t by[ST_MAX] = { 0 }, failed;
+	char line[2048];
 
 	memset(&rp, 0, sizeof(rp));
 	rp.args = args;
@@ -733,5 +820,8 @@ reporter_main(const struct reporter_args *args)
 		file_summary(&rp);
 		summary(&rp, failed, by);
 	}
+	failure_line(line, sizeof(line), by, rp.rows.tab.used, &rp.wst);
+	if (line[0] != '\0')
+		fprintf(stderr, "ipwhois: %s\n", line);
 	_exit(failed || rp.dead ? EXIT_LOOKUP : EXIT_OK);
 }

@@ -12,6 +12,10 @@
  *    start, taken by compare-and-swap, so all workers together keep to
  *    --rate requests per second per server, and a server that said "slow
  *    down" is left alone by everyone;
+ *  - each server's breaker: after a few connections in a row that could
+ *    not be made, the server is down for the rest of the run, and no
+ *    worker waits on it again (a registry that cannot be reached would
+ *    otherwise cost every address a connect timeout and its retries);
  *  - counters for the progress line (which main draws, and the
  *    reporter ends before it writes); the -v summary's come in frames.
  *
@@ -35,6 +39,8 @@
 #define NETS_MAX	(1u << 18)		/* networks in the log */
 #define ARENA_MAX	((size_t)64 << 20)	/* bytes of their answers */
 #define PACE_SLOTS	64			/* servers, by hash of name */
+#define BREAKERS	64		/* servers with a breaker; more go without */
+#define BREAKER_TRIPS	3		/* connections failed in a row: down */
 
 struct share_net {
 	uint64_t off;		/* in the arena */
@@ -47,8 +53,20 @@ struct inflight {
 	int64_t	 until_ns;	/* the asker gives up by then */
 };
 
+/*
+ * A server's breaker.  Named once, under the lock, and published by
+ * named; a server's why is written once, before down is raised.
+ */
+struct breaker {
+	_Atomic uint32_t named;
+	char		 name[128];	/* host[:port], as lookup.c says it */
+	_Atomic uint32_t fails;		/* connections failed in a row */
+	_Atomic uint32_t down;
+	char		 why[192];	/* the failure that made it down */
+};
+
 struct share {
-	pthread_mutex_t	 lock;		/* appends */
+	pthread_mutex_t	 lock;		/* appends, breakers' names */
 	_Atomic uint32_t nnets;		/* entries published */
 	uint64_t	 used;		/* arena bytes taken, under lock */
 	_Atomic int64_t	 pace[PACE_SLOTS];	/* next start, ns */
@@ -56,6 +74,7 @@ struct share {
 	_Atomic int	 screen;	/* the progress line: SCREEN_* */
 	_Atomic uint64_t done[MAX_JOBS];	/* addresses each worker answered */
 	struct inflight	 inflight[MAX_JOBS];
+	struct breaker	 breaker[BREAKERS];
 	struct share_net net[NETS_MAX];
 	uint8_t		 arena[];
 };
@@ -266,6 +285,91 @@ share_pause(struct share *sh, const char *server, int64_t until)
 	next = atomic_load(p);
 	while (next < until && !atomic_compare_exchange_weak(p, &next, until))
 		;
+}
+
+/*
+ * server's breaker, by its name: the slots are probed from its hash; the
+ * first free one ends the search.  With create, a free slot is named
+ * (under the lock: two workers never name two slots for one server).
+ * NULL: no breaker (not made yet, or the table is full).
+ */
+static struct breaker *
+breaker(struct share *sh, const char *server, int create)
+{
+	size_t len = strlen(server);
+	unsigned h;
+
+	if (sh == NULL || len >= sizeof(sh->breaker[0].name))
+		return NULL;
+	h = fnv1a(FNV1A_INIT, server, len) % BREAKERS;
+	for (unsigned i = 0; i < BREAKERS; i++) {
+		struct breaker *b = &sh->breaker[(h + i) % BREAKERS];
+
+		if (atomic_load_explicit(&b->named, memory_order_acquire) == 0) {
+			if (!create)
+				return NULL;
+			lock(sh);
+			if (atomic_load(&b->named) == 0) {
+				memcpy(b->name, server, len + 1);
+				atomic_store_explicit(&b->named, 1,
+				    memory_order_release);
+			}
+			pthread_mutex_unlock(&sh->lock);
+		}
+		if (strcmp(b->name, server) == 0)
+			return b;
+	}
+	return NULL;
+}
+
+/*
+ * A connection to server could not be made (why says how).  1 when this
+ * failure is the one that put it down; the caller says so.
+ */
+int
+share_server_failed(struct share *sh, const char *server, const char *why)
+{
+	struct breaker *b = breaker(sh, server, 1);
+	int tripped = 0;
+
+	if (b == NULL || atomic_fetch_add(&b->fails, 1) + 1 < BREAKER_TRIPS)
+		return 0;
+	lock(sh);
+	if (atomic_load(&b->down) == 0) {
+		snprintf(b->why, sizeof(b->why), "%s", why);
+		atomic_store_explicit(&b->down, 1, memory_order_release);
+		tripped = 1;
+	}
+	pthread_mutex_unlock(&sh->lock);
+	return tripped;
+}
+
+/* A connection to server was made: its failures are no longer in a row. */
+void
+share_server_ok(struct share *sh, const char *server)
+{
+	struct breaker *b = breaker(sh, server, 0);
+
+	if (b != NULL && atomic_load_explicit(&b->fails,
+	    memory_order_relaxed) != 0)
+		atomic_store(&b->fails, 0);
+}
+
+/*
+ * Whether server is down for the rest of the run: 1 with the failure
+ * that put it down in why.  Once down, it stays down: a run that asked
+ * it in vain three times in a row does better to go without it.
+ */
+int
+share_server_down(struct share *sh, const char *server, char *why, size_t n)
+{
+	struct breaker *b = breaker(sh, server, 0);
+
+	if (b == NULL || atomic_load_explicit(&b->down,
+	    memory_order_acquire) == 0)
+		return 0;
+	snprintf(why, n, "%s", b->why);
+	return 1;
 }
 
 /* Worker w answered one more address (the parser balances by these). */

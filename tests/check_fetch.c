@@ -558,6 +558,7 @@ START_TEST(test_rdap_hang)
 
 	rdap_fails(f, rdap_url("198.51.100.6"), FE_TIMEOUT, &r);
 	ck_assert_uint_eq(r.len, 0);
+	ck_assert_int_eq(r.unreachable, 0);	/* connected, then silence */
 	fetch_free(f);
 }
 END_TEST
@@ -568,6 +569,7 @@ START_TEST(test_rdap_reset)
 	struct fetch_result r;
 
 	rdap_fails(f, rdap_url("198.51.100.7"), FE_RESET, &r);
+	ck_assert_int_eq(r.unreachable, 0);
 	fetch_free(f);
 }
 END_TEST
@@ -583,6 +585,7 @@ START_TEST(test_rdap_refused)
 	    port);
 	rdap_fails(f, url, FE_CONNECT, &r);
 	ck_assert_ptr_nonnull(strstr(r.why, "127.0.0.1"));
+	ck_assert_int_eq(r.unreachable, 1);
 	close(fd);
 	fetch_free(f);
 }
@@ -639,6 +642,7 @@ START_TEST(test_rdap_connect_timeout)
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d/rdap/ip/8.8.8.8",
 	    port);
 	rdap_fails(f, url, FE_TIMEOUT, &r);
+	ck_assert_int_eq(r.unreachable, 1);	/* unlike a total timeout */
 	close_all(fds);
 	fetch_free(f);
 }
@@ -682,7 +686,9 @@ START_TEST(test_rdap_reuse)
 
 	for (size_t i = 0; i < nitems(failures); i++) {
 		rdap_fails(f, rdap_url(failures[i].addr), failures[i].err, &r);
+		ck_assert_int_eq(r.unreachable, 0);
 		rdap_ok(f, "8.8.8.8", 200, &r);
+		ck_assert_int_eq(r.unreachable, 0);
 		same_as(&r, "rdap/8.8.8.0_24.json");
 		ck_assert_str_eq(r.why, "");
 	}
@@ -916,6 +922,7 @@ START_TEST(test_whois_hang)
 
 	whois_fails(f, whois_port(), "198.51.100.30", FE_TIMEOUT, &r);
 	whois_fails(f, whois_port(), "198.51.100.33", FE_TIMEOUT, &r);
+	ck_assert_int_eq(r.unreachable, 0);
 	fetch_free(f);
 }
 END_TEST
@@ -926,6 +933,7 @@ START_TEST(test_whois_reset)
 	struct fetch_result r;
 
 	whois_fails(f, whois_port(), "198.51.100.31", FE_RESET, &r);
+	ck_assert_int_eq(r.unreachable, 0);
 	whois_ok(f, "8.8.8.8", &r);
 	same_as(&r, "whois/8.8.8.0_24.txt");
 	fetch_free(f);
@@ -969,6 +977,7 @@ START_TEST(test_whois_refused)
 	whois_fails(f, port, "8.8.8.8", FE_CONNECT, &r);
 	ck_assert_ptr_nonnull(strstr(r.why, "127.0.0.1"));
 	ck_assert_ptr_nonnull(strstr(r.why, port));
+	ck_assert_int_eq(r.unreachable, 1);
 	close(fd);
 	fetch_free(f);
 }
@@ -984,6 +993,7 @@ START_TEST(test_whois_connect_timeout)
 
 	snprintf(port, sizeof(port), "%d", silent_port(fds));
 	whois_fails(f, port, "8.8.8.8", FE_TIMEOUT, &r);
+	ck_assert_int_eq(r.unreachable, 1);
 	close_all(fds);
 	fetch_free(f);
 }

@@ -15,7 +15,7 @@
 #include "testutil.h"
 
 /* The frame layout version this suite knows. */
-#define V	4
+#define V	5
 
 /* F_RESULT: the address, five bytes of enums and flags, the network
  * (two addresses), the fetch time, seven length-prefixed fields. */
@@ -183,7 +183,8 @@ static const struct {
 	{ "version 1 (older)", 4, F_SENTINEL, 1 },
 	{ "version 2 (older)", 4, F_SENTINEL, 2 },
 	{ "version 3 (older)", 4, F_SENTINEL, 3 },
-	{ "version 5", 4, F_SENTINEL, 5 },
+	{ "version 4 (older)", 4, F_SENTINEL, 4 },
+	{ "version 6", 4, F_SENTINEL, 6 },
 	{ "version 0x100", 4, F_SENTINEL, 0x100 },
 	{ "sentinel too long", sizeof(struct sentinel) + 1, F_SENTINEL, V },
 	{ "sentinel too short", sizeof(struct sentinel) - 1, F_SENTINEL, V },
@@ -437,7 +438,9 @@ END_TEST
 START_TEST(test_eof_mid_frame)
 {
 	struct frame_buf fb = { 0 };
-	struct wstats ws = { 1, 2, 3, 4, 5 };
+	struct wstats ws = { .lookups = 1, .queries = 2, .cached = 3,
+	    .known = 4, .stale = 5, .failed_ns = 6, .failed_status = ST_ERROR,
+	    .failed_why = "rdap.arin.net is down" };
 	struct frame_reader fr;
 	struct frame f;
 	int fd[2];

@@ -3,7 +3,8 @@
  * claims on queries in flight, each server's pace, the counters and the
  * progress line's turn, first in one process, then across fork() as the
  * workers use them: racing children must never both win a claim, take
- * the same turn at a server, or lose a count.
+ * the same turn at a server, or lose a count; and each server's breaker,
+ * which every worker sees trip at once.
  */
 #include <check.h>
 #include <stdio.h>
@@ -457,6 +458,127 @@ START_TEST(test_pace_fork)
 }
 END_TEST
 
+/* --- breakers ------------------------------------------------------------ */
+
+#define TRIPS		3	/* share.c: connections failed in a row */
+#define BREAKERS	64	/* share.c: servers with a breaker */
+
+START_TEST(test_breaker)
+{
+	char why[256] = "unchanged";
+
+	ck_assert_int_eq(share_server_down(sh, "rdap.arin.net", why,
+	    sizeof(why)), 0);
+	ck_assert_str_eq(why, "unchanged");
+	ck_assert_int_eq(share_server_failed(sh, "rdap.arin.net",
+	    "first"), 0);
+	ck_assert_int_eq(share_server_failed(sh, "rdap.arin.net",
+	    "second"), 0);
+	ck_assert_int_eq(share_server_down(sh, "rdap.arin.net", why,
+	    sizeof(why)), 0);
+	/* The third in a row trips it, with its own words. */
+	ck_assert_int_eq(share_server_failed(sh, "rdap.arin.net",
+	    "Failed to connect to rdap.arin.net port 443"), 1);
+	ck_assert_int_eq(share_server_down(sh, "rdap.arin.net", why,
+	    sizeof(why)), 1);
+	ck_assert_str_eq(why, "Failed to connect to rdap.arin.net port 443");
+	/* Later failures do not trip it again or change why; a late
+	 * success does not bring it back. */
+	ck_assert_int_eq(share_server_failed(sh, "rdap.arin.net", "fourth"),
+	    0);
+	share_server_ok(sh, "rdap.arin.net");
+	ck_assert_int_eq(share_server_down(sh, "rdap.arin.net", why,
+	    sizeof(why)), 1);
+	ck_assert_str_eq(why, "Failed to connect to rdap.arin.net port 443");
+	/* Another server is not touched, nor one whose name is a prefix. */
+	ck_assert_int_eq(share_server_down(sh, "rdap.db.ripe.net", why,
+	    sizeof(why)), 0);
+	ck_assert_int_eq(share_server_down(sh, "rdap.arin", why,
+	    sizeof(why)), 0);
+	ck_assert_int_eq(share_server_down(sh, "127.0.0.1:43", why,
+	    sizeof(why)), 0);
+}
+END_TEST
+
+/* A connection made in between: the failures are not in a row. */
+START_TEST(test_breaker_not_in_a_row)
+{
+	char why[64];
+
+	for (int i = 0; i < 10; i++) {
+		for (int k = 0; k < TRIPS - 1; k++)
+			ck_assert_int_eq(share_server_failed(sh,
+			    "whois.ripe.net:43", "refused"), 0);
+		share_server_ok(sh, "whois.ripe.net:43");
+	}
+	ck_assert_int_eq(share_server_down(sh, "whois.ripe.net:43", why,
+	    sizeof(why)), 0);
+	/* Successes alone name no breaker and trip nothing. */
+	share_server_ok(sh, "rdap.lacnic.net");
+	ck_assert_int_eq(share_server_down(sh, "rdap.lacnic.net", why,
+	    sizeof(why)), 0);
+}
+END_TEST
+
+/* Servers beyond the table go without a breaker; those in it keep theirs. */
+START_TEST(test_breaker_full)
+{
+	char name[32], why[64], longname[200];
+
+	for (int i = 0; i < BREAKERS + 10; i++) {
+		snprintf(name, sizeof(name), "server%d:43", i);
+		for (int k = 0; k < TRIPS; k++)
+			share_server_failed(sh, name, name);
+	}
+	for (int i = 0; i < BREAKERS + 10; i++) {
+		snprintf(name, sizeof(name), "server%d:43", i);
+		ck_assert_int_eq(share_server_down(sh, name, why, sizeof(why)),
+		    i < BREAKERS);
+		if (i < BREAKERS)
+			ck_assert_str_eq(why, name);
+	}
+	/* A name too long for a slot: never down, never a crash. */
+	memset(longname, 'x', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	for (int k = 0; k < TRIPS; k++)
+		ck_assert_int_eq(share_server_failed(sh, longname, "x"), 0);
+	ck_assert_int_eq(share_server_down(sh, longname, why, sizeof(why)), 0);
+	/* No table: nothing is ever down. */
+	ck_assert_int_eq(share_server_failed(NULL, "a", "b"), 0);
+	share_server_ok(NULL, "a");
+	ck_assert_int_eq(share_server_down(NULL, "a", why, sizeof(why)), 0);
+}
+END_TEST
+
+/* Child k fails at connecting to two servers, one failure per server. */
+static int
+fail_once(int k)
+{
+	int tripped = share_server_failed(sh, "rdap.apnic.net", "refused");
+
+	(void)k;
+	tripped += share_server_failed(sh, "rdap.afrinic.net", "refused");
+	return tripped;
+}
+
+/* Workers failing at once: one breaker per server, tripped by one. */
+START_TEST(test_breaker_fork)
+{
+	int status[KIDS], trips = 0;
+	char why[64];
+
+	in_children(KIDS, fail_once, status);
+	for (int k = 0; k < KIDS; k++)
+		trips += status[k];
+	ck_assert_int_eq(trips, 2);
+	ck_assert_int_eq(share_server_down(sh, "rdap.apnic.net", why,
+	    sizeof(why)), 1);
+	ck_assert_int_eq(share_server_down(sh, "rdap.afrinic.net", why,
+	    sizeof(why)), 1);
+	ck_assert_str_eq(why, "refused");
+}
+END_TEST
+
 /* --- counters and the progress line ----------------------------------- */
 
 START_TEST(test_counters)
@@ -541,6 +663,14 @@ share_suite(void)
 {
 	Suite *s = suite_create("share");
 	TCase *tc;
+
+	tc = tcase_create("breakers");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	suite_add_tcase(s, tc);
+	tcase_add_test(tc, test_breaker);
+	tcase_add_test(tc, test_breaker_not_in_a_row);
+	tcase_add_test(tc, test_breaker_full);
+	tcase_add_test(tc, test_breaker_fork);
 
 	tc = tcase_create("answers");
 	tcase_add_checked_fixture(tc, setup, teardown);
