@@ -75,8 +75,9 @@ int	 netlist_has(const struct netlist *, const struct ip *);
 struct syslog_clock {
 	int	 year;		/* year of the reference time */
 	int64_t	 ref_local;	/* the reference, local time read as UTC */
-	long	 hour_key;	/* cache of the last local hour converted */
-	int64_t	 hour_utc;
+	long	 hour_key[2];	/* the last two local hours converted */
+	int64_t	 hour_utc[2];
+	int	 hour_next;	/* the entry to replace next */
 };
 
 int64_t	 time_clf(const char *, size_t);

@@ -90,17 +90,25 @@ utc_seconds(int y, int mon, int d, int H, int M, int S)
 
 /*
  * Local wall-clock time to UTC.  The C library knows the zone rules; it
- * is asked once per distinct hour and the answer kept in *c.
+ * is asked once per distinct hour and the answer kept in *c.  Two hours
+ * are kept: a line may carry two times of different years (HAProxy's
+ * accept date after a syslog header whose year is only guessed), and one
+ * entry would ask mktime(3) on every line.
  */
 static int64_t
 local_seconds(struct syslog_clock *c, int y, int mon, int d, int H, int M,
     int S)
 {
 	long key = ((long)y * 16 + mon) * 32 * 24 + d * 24 + H;
+	int e;
 
 	if (c == NULL)
 		return utc_seconds(y, mon, d, H, M, S);
-	if (key != c->hour_key) {
+	if (key == c->hour_key[0])
+		e = 0;
+	else if (key == c->hour_key[1])
+		e = 1;
+	else {
 		struct tm tm;
 		time_t t;
 
@@ -112,10 +120,12 @@ local_seconds(struct syslog_clock *c, int y, int mon, int d, int H, int M,
 		tm.tm_isdst = -1;
 		if ((t = mktime(&tm)) == (time_t)-1)
 			return 0;
-		c->hour_key = key;
-		c->hour_utc = (int64_t)t;
+		e = c->hour_next;
+		c->hour_next ^= 1;
+		c->hour_key[e] = key;
+		c->hour_utc[e] = (int64_t)t;
 	}
-	return c->hour_utc + M * 60 + S;
+	return c->hour_utc[e] + M * 60 + S;
 }
 
 /* "10/Oct/2000:13:55:36 -0700" (Common Log Format), or 0. */
@@ -207,7 +217,7 @@ syslog_clock_init(struct syslog_clock *c, time_t ref)
 	 * syslog time read as if it were UTC. */
 	c->ref_local = utc_seconds(c->year, tm.tm_mon + 1, tm.tm_mday,
 	    tm.tm_hour, tm.tm_min, tm.tm_sec);
-	c->hour_key = -1;
+	c->hour_key[0] = c->hour_key[1] = -1;
 }
 
 /*

@@ -56,7 +56,7 @@ cleanup() {
 	if [ "$own_dir" = 1 ]; then
 		rm -rf "$BENCH_DIR"
 	else
-		rm -f "$LOG" "$UNIQ" "$FAIL" "$STATUS1" "$BENCH_DIR/format.log"
+		rm -f "$LOG" "$UNIQ" "$FAIL" "$STATUS1" "$BENCH_DIR/format.log" "$BENCH_DIR/stderr"
 	fi
 }
 own_dir=0
@@ -96,11 +96,12 @@ one_liner() {
 # not a failure of the command.
 run_ipwhois() {
 	st=0
-	"$IPWHOIS" --offline "$@" >/dev/null || st=$?
+	"$IPWHOIS" --offline "$@" >/dev/null 2>"$BENCH_DIR/stderr" || st=$?
 	case $st in
 	0) return 0 ;;
 	1) : >"$STATUS1"; return 0 ;;
-	*) echo "bench: $IPWHOIS --offline $*: exit status $st" >&2; return 1 ;;
+	*) cat "$BENCH_DIR/stderr" >&2
+	   echo "bench: $IPWHOIS --offline $*: exit status $st" >&2; return 1 ;;
 	esac
 }
 
@@ -316,11 +317,11 @@ rm -f "$FMT_LOG"
 
 # ---------------------------------------------------------------- memory
 
-"$IPWHOIS" --offline -j "$JOBS" "$LOG" >/dev/null &
+"$IPWHOIS" --offline -j "$JOBS" "$LOG" >/dev/null 2>&1 &
 sample $!
 full_kb=$peak_kb
 # Empty input, held open for a second so that every role is up and idle.
-sleep 1 | "$IPWHOIS" --offline -j "$JOBS" >/dev/null &
+sleep 1 | "$IPWHOIS" --offline -j "$JOBS" >/dev/null 2>&1 &
 sample $!
 empty_kb=$peak_kb
 
