@@ -20,7 +20,10 @@ t_clone() {
 		skip "clone (git not installed)"
 		return
 	fi
-	if ! top=$(git rev-parse --show-toplevel 2>/dev/null); then
+	# The top of a checkout, and this tree's own (not one it was unpacked
+	# into).
+	if ! top=$(git rev-parse --show-toplevel 2>/dev/null) ||
+	    [ "$(cd "$top" && pwd -P)" != "$(pwd -P)" ]; then
 		skip "clone (not a git checkout)"
 		return
 	fi
