@@ -1,7 +1,8 @@
 #!/bin/sh
 # make check: every stage of the suite, each quiet unless it fails, then
 # one line with the totals: "N passed, N failed" (", N skipped" when some
-# checks had no real data to read).
+# checks had no real data to read, or were left to another stage: the
+# clone test runs in the plain one, not under the sanitizers).
 #
 #	sh tests/check.sh STAGE...	(a stage is a make target)
 #
