@@ -591,14 +591,15 @@ ask_registry(struct lookup *lk, const struct ip *ip, struct answer *a)
 static void
 say_why(const struct lookup *lk, const struct ip *ip, const struct answer *a)
 {
-	char text[IP_STRLEN];
+	char text[IP_STRLEN], why[4 * sizeof(lk->why)];
 
 	if (!lk->cfg->verbose || a->status == ST_OK)
 		return;
 	ip_format(ip, text);
+	/* The reason may quote the server: escaped for the terminal. */
+	text_escape(why, sizeof(why), lk->why, strlen(lk->why));
 	fprintf(stderr, "ipwhois: %s: %s%s%s\n", text,
-	    status_name((enum status)a->status), lk->why[0] ? ": " : "",
-	    lk->why);
+	    status_name((enum status)a->status), why[0] ? ": " : "", why);
 }
 
 /*

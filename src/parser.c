@@ -264,10 +264,17 @@ take(struct parser *ps, const char *p, size_t n)
 		settle(ps);
 }
 
+/* An input's name for a message: escaped, since a glob may hand us any
+ * bytes; valid until the next call. */
 static const char *
 display_name(const char *name)
 {
-	return strcmp(name, "-") == 0 ? "standard input" : name;
+	static char shown[4 * 1024];
+
+	if (strcmp(name, "-") == 0)
+		return "standard input";
+	text_escape(shown, sizeof(shown), name, strlen(name));
+	return shown;
 }
 
 /* Where auto-detection looks: this many bytes, or this many lines. */

@@ -108,3 +108,23 @@ t_formats_realdata() {
 }
 
 TESTS="$TESTS formats-realdata"
+
+# File names from a glob may hold anything: messages escape them.
+t_formats_names() {
+	esc=$(printf '\033')
+	bad="$W/$(printf 'evil\033]0;owned\007')"
+	run --offline "$bad.log" "$DATA/common.log"
+	[ "$st" = 2 ] && grep -qF "ipwhois: $W/evil\\x1b]0;owned\\x07.log: No such file or directory" "$W/err" &&
+	    ! grep -q "$esc" "$W/err"
+	check $? "formats-names: a missing file's name escaped" \
+	    "status $st, stderr: $(errline)"
+	echo "no address here" >"$bad.log"
+	run --offline -f combined "$bad.log"
+	[ "$st" = 1 ] && grep -qF "ipwhois: $W/evil\\x1b]0;owned\\x07.log: none of its 1 lines could be read as combined" "$W/err" &&
+	    ! grep -q "$esc" "$W/err"
+	check $? "formats-names: an unreadable file's name escaped" \
+	    "status $st, stderr: $(errline)"
+	rm -f "$bad.log"
+}
+
+TESTS="$TESTS formats-names"
