@@ -63,12 +63,13 @@ xff_client(const struct ip *peer, const char *xff, size_t len,
     const struct netlist *trusted, struct ip *client)
 {
 	const struct ip from = *peer;
-	const char *start = xff, *end = xff + len, *comma;
+	const char *start = xff, *end, *comma;
 	struct ip ip;
 
 	*client = from;
 	if (xff == NULL || (trusted->n > 0 && !netlist_has(trusted, &from)))
 		return 0;
+	end = xff + len;	/* not before: NULL + 0 is undefined */
 	trim(&start, &end);
 	if (start == end || (end - start == 1 && *start == '-'))
 		return 0;
