@@ -163,6 +163,21 @@ text_escape(char *dst, size_t dstlen, const char *src, size_t n)
 	return o;
 }
 
+/*
+ * An input's name for a message: "standard input" for "-", else escaped
+ * (a glob may hand us any bytes).  Valid until the next call.
+ */
+const char *
+input_shown(const char *name)
+{
+	static char shown[4 * 1024];
+
+	if (strcmp(name, "-") == 0)
+		return "standard input";
+	text_escape(shown, sizeof(shown), name, strlen(name));
+	return shown;
+}
+
 /* Set a field from untrusted bytes; empty text leaves it unset. */
 void
 answer_set(struct answer *a, enum field f, const char *s, size_t n)

@@ -377,6 +377,7 @@ const char *status_name(enum status);
 const char *source_name(enum source);
 size_t	 text_clean(char *, const char *, size_t, size_t);
 size_t	 text_escape(char *, size_t, const char *, size_t);
+const char *input_shown(const char *);
 
 /* lookup.c: the worker's lookup chain. */
 

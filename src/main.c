@@ -200,15 +200,6 @@ start_parser(const struct config *cfg, const struct run *run,
 	parser_main(&args);
 }
 
-/* A file name for a message, escaped: a glob may hand us any bytes. */
-static const char *
-shown_name(const char *name)
-{
-	static char shown[4 * 1024];
-
-	text_escape(shown, sizeof(shown), name, strlen(name));
-	return shown;
-}
 
 /*
  * Open every input now.  One that cannot be opened is named and left out
@@ -230,11 +221,11 @@ open_inputs(struct config *cfg, int *fds)
 		if (strcmp(name, "-") == 0)
 			fd = STDIN_FILENO;
 		else if ((fd = open(name, O_RDONLY)) == -1) {
-			warn("%s", shown_name(name));
+			warn("%s", input_shown(name));
 			bad++;
 			continue;
 		} else if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-			warnx("%s: is a directory", shown_name(name));
+			warnx("%s: is a directory", input_shown(name));
 			close(fd);
 			bad++;
 			continue;

@@ -264,19 +264,6 @@ take(struct parser *ps, const char *p, size_t n)
 		settle(ps);
 }
 
-/* An input's name for a message: escaped, since a glob may hand us any
- * bytes; valid until the next call. */
-static const char *
-display_name(const char *name)
-{
-	static char shown[4 * 1024];
-
-	if (strcmp(name, "-") == 0)
-		return "standard input";
-	text_escape(shown, sizeof(shown), name, strlen(name));
-	return shown;
-}
-
 /* Where auto-detection looks: this many bytes, or this many lines. */
 #define DETECT_BYTES	(64 * 1024)
 #define DETECT_LINES	64
@@ -301,7 +288,7 @@ xff_note(struct parser *ps, const char *name)
 {
 	if (ps->ctx.want_xff && !logfmt_has_xff(&ps->ctx) && !ps->cfg->quiet)
 		warnx("%s: %s lines have no X-Forwarded-For field; their "
-		    "clients are the connecting addresses", display_name(name),
+		    "clients are the connecting addresses", input_shown(name),
 		    ps->ctx.fmt == FMT_REGEX ? "--regex (no (?<xff>...) group)" :
 		    logfmt_name(ps->ctx.fmt));
 }
@@ -319,7 +306,7 @@ guessed(struct parser *ps, const char *name)
 
 	warnx("%s: format not recognised; counting the first address of each "
 	    "line (-f first-ip); name the format with -f, --log-format or "
-	    "--regex", display_name(name));
+	    "--regex", input_shown(name));
 	fc->guessed = 1;
 	fc->nbefore = ps->tab.used;
 	fc->hits_before = xcalloc(fc->nbefore, sizeof(*fc->hits_before));
@@ -360,7 +347,7 @@ detect(struct parser *ps, const char *name, const char *p, size_t n)
 	logfmt_set(&ps->ctx, logfmt_detect(&ps->ctx, p, n));
 	ps->ctx.fallback = 1;
 	if (ps->cfg->verbose)
-		fprintf(stderr, "ipwhois: %s: format %s\n", display_name(name),
+		fprintf(stderr, "ipwhois: %s: format %s\n", input_shown(name),
 		    logfmt_name(ps->ctx.fmt));
 	if (ps->ctx.fmt == FMT_FIRST_IP && has_text(p, n))
 		guessed(ps, name);
@@ -460,7 +447,7 @@ one_address(struct parser *ps, const char *name)
 	ip_format(&ps->tab.ent[which].ip, ip);
 	warnx("%s: %s is on %llu of the %llu lines read (-f first-ip); it is "
 	    "usually the server's own address: name the format with -f, "
-	    "--log-format or --regex", display_name(name), ip,
+	    "--log-format or --regex", input_shown(name), ip,
 	    (unsigned long long)top, (unsigned long long)fc->st.clients);
 }
 
@@ -479,7 +466,7 @@ file_end(struct parser *ps, int input, const char *name)
 		text_escape(shown, sizeof(shown), fc->st.example,
 		    fc->st.example_len);
 		warnx("%s: none of its %llu lines could be read as %s, e.g.: "
-		    "%s", display_name(name),
+		    "%s", input_shown(name),
 		    (unsigned long long)fc->st.rejected,
 		    logfmt_name(ps->ctx.fmt), shown);
 		ps->unreadable++;
@@ -519,7 +506,7 @@ read_input(struct parser *ps, int input, int fd, const char *name)
 		n = input_read(in, ps->buf + have, READ_SIZE - have);
 		check_signal();
 		if (n < 0) {
-			warnx("%s: %s; read up to there", display_name(name),
+			warnx("%s: %s; read up to there", input_shown(name),
 			    input_error(in));
 			ps->bad_files++;
 			break;
@@ -548,7 +535,7 @@ read_input(struct parser *ps, int input, int fd, const char *name)
 	tell_progress(ps, in, &raw_told);
 	if (ps->file.long_lines > 0 && !ps->cfg->quiet)
 		warnx("%s: %llu lines longer than %d bytes; their first %d "
-		    "bytes were read", display_name(name),
+		    "bytes were read", input_shown(name),
 		    (unsigned long long)ps->file.long_lines,
 		    LINE_MAX_LEN, LINE_MAX_LEN);
 	input_close(in);

@@ -597,16 +597,13 @@ static void
 file_summary(const struct reporter *rp)
 {
 	const struct config *cfg = rp->args->cfg;
-	char shown[4 * EXAMPLE_MAX + 1], name[1024];
+	char shown[4 * EXAMPLE_MAX + 1];
 
 	for (size_t i = 0; i < rp->nfiles; i++) {
 		const struct filestats *fs = &rp->files[i];
-		const char *in = fs->input < (uint32_t)cfg->ninputs ?
-		    cfg->inputs[fs->input] : "?";
+		const char *name = input_shown(fs->input <
+		    (uint32_t)cfg->ninputs ? cfg->inputs[fs->input] : "?");
 
-		if (strcmp(in, "-") == 0)
-			in = "standard input";
-		text_escape(name, sizeof(name), in, strlen(in));
 		fprintf(stderr, "ipwhois: %s: %s: %llu lines, %llu read, %llu "
 		    "without a client, %llu rejected\n", name,
 		    logfmt_name((enum logfmt)fs->fmt),
