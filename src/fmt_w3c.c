@@ -130,11 +130,38 @@ layout_add(struct w3c_layout *lo, const char *p, size_t n)
  * CloudFront) or tabs.  Data lines are split as the header is, but
  * CloudFront's with tabs always.
  */
+/*
+ * A header replaces a layout that lines may still come in: IIS appends
+ * to the day's file after a restart under the new header, but a file
+ * put together from several servers' (or a rotated file appended to an
+ * old one) has lines of an earlier layout under a later header.
+ */
+static void
+remember(struct w3c_layout *lo)
+{
+	struct w3c_earlier *e = lo->earlier;
+
+	if ((lo->family != FAM_W3C && lo->family != FAM_CLOUDFRONT) ||
+	    lo->col[W3C_CLIENT] == W3C_NOCOL)
+		return;
+	for (int i = 0; i < lo->nearlier; i++)
+		if (e[i].ncols == lo->ncols && e[i].sep == lo->sep &&
+		    memcmp(e[i].role, lo->role, lo->ncols) == 0)
+			return;
+	memmove(e + 1, e, (W3C_EARLIER - 1) * sizeof(*e));
+	e[0].ncols = lo->ncols;
+	e[0].sep = lo->sep;
+	memcpy(e[0].role, lo->role, sizeof(e[0].role));
+	if (lo->nearlier < W3C_EARLIER)
+		lo->nearlier++;
+}
+
 static enum fit
 read_fields(struct w3c_layout *lo, const char *p, const char *end)
 {
 	int cloudfront = 0, tabs = 0;
 
+	remember(lo);
 	layout_clear(lo);
 	while (p < end) {
 		const char *name;
@@ -198,11 +225,10 @@ directive(struct logctx *ctx, const char *p, const char *end, int cloudfront)
  * few bytes long: a plain loop beats a memchr call per column.
  */
 static int
-split_w3c(const struct w3c_layout *lo, const char *p, const char *end,
-    struct span *at)
+split_cols(unsigned ncols, char sep, const uint8_t *role, const char *p,
+    const char *end, struct span *at)
 {
-	char sep = lo->sep;
-	unsigned i = 0, last = lo->ncols - 1u;
+	unsigned i = 0, last = ncols - 1u;
 	const char *start = p;
 
 	if (sep == ' ' && last > 0 && memchr(p, ' ', (size_t)(end - p)) == NULL)
@@ -212,7 +238,7 @@ split_w3c(const struct w3c_layout *lo, const char *p, const char *end,
 
 		if (p < end && *p != sep)
 			continue;
-		if ((r = lo->role[i]) != 0) {
+		if ((r = role[i]) != 0) {
 			at[r - 1].p = start;
 			at[r - 1].end = p;
 		}
@@ -222,6 +248,13 @@ split_w3c(const struct w3c_layout *lo, const char *p, const char *end,
 			return -1;
 		start = p + 1;
 	}
+}
+
+static int
+split_w3c(const struct w3c_layout *lo, const char *p, const char *end,
+    struct span *at)
+{
+	return split_cols(lo->ncols, lo->sep, lo->role, p, end, at);
 }
 
 /*
@@ -429,6 +462,32 @@ read_row(struct logctx *ctx, const struct span *at, struct hit *h)
 	return whole ? FIT_EXACT : FIT_PARTIAL;
 }
 
+/*
+ * A W3C line as wide as one of the file's earlier layouts, read with it.
+ * Only a line that fits it exactly counts (its time and size read too):
+ * a line of the current layout cut short must not pass for one.
+ */
+static enum fit
+earlier_line(struct logctx *ctx, const char *p, const char *end,
+    struct hit *h)
+{
+	const struct w3c_layout *lo = &ctx->w3c;
+
+	if (lo->family != FAM_W3C && lo->family != FAM_CLOUDFRONT)
+		return FIT_NONE;
+	for (int i = 0; i < lo->nearlier; i++) {
+		const struct w3c_earlier *e = &lo->earlier[i];
+		struct span at[W3C_ROLES];
+
+		for (int r = 0; r < W3C_ROLES; r++)
+			at[r].p = at[r].end = NULL;
+		if (split_cols(e->ncols, e->sep, e->role, p, end, at) == 0 &&
+		    at[W3C_CLIENT].p != NULL && read_row(ctx, at, h) == FIT_EXACT)
+			return FIT_EXACT;
+	}
+	return FIT_NONE;
+}
+
 /* A data line of the layout in ctx, split by split(). */
 static enum fit
 data_line(struct logctx *ctx, const char *p, const char *end, struct hit *h,
@@ -442,7 +501,7 @@ data_line(struct logctx *ctx, const char *p, const char *end, struct hit *h,
 	for (int r = 0; r < W3C_ROLES; r++)
 		at[r].p = at[r].end = NULL;
 	if (split(&ctx->w3c, p, end, at) == -1)
-		return FIT_NONE;
+		return earlier_line(ctx, p, end, h);
 	return read_row(ctx, at, h);
 }
 

@@ -159,6 +159,7 @@ enum w3c_role {
 #define W3C_COLS	254	/* columns a header may name */
 #define W3C_NOCOL	255
 #define W3C_XFF_MAX	1024
+#define W3C_EARLIER	3	/* earlier layouts of a file kept */
 
 struct w3c_layout {
 	uint8_t	 family;	/* whose header (fmt_w3c.c); 0: none yet */
@@ -169,6 +170,13 @@ struct w3c_layout {
 	char	 last_date[10];	/* the date column last read, */
 	int64_t	 last_day;	/* and its midnight */
 	char	 xff[W3C_XFF_MAX];	/* X-Forwarded-For, IIS's '+' undone */
+	/* The file's earlier "#Fields:" layouts, the latest first. */
+	uint8_t	 nearlier;
+	struct w3c_earlier {
+		uint8_t	 ncols;
+		char	 sep;
+		uint8_t	 role[W3C_COLS];
+	} earlier[W3C_EARLIER];
 };
 
 struct logctx;

@@ -458,8 +458,11 @@ START_TEST(test_header_changes)
 	ip_format(&h.ip, buf);
 	ck_assert_str_eq(buf, "192.0.2.2");
 	ck_assert_uint_eq(h.bytes, 10);
-	/* A line of the old layout after the new header. */
-	ck_assert_int_eq(feed(&ctx, IIS_LINE("192.0.2.1"), &h), FIT_NONE);
+	/* A line of the old layout after the new header: read by it. */
+	ck_assert_int_eq(feed(&ctx, IIS_LINE("192.0.2.7"), &h), FIT_EXACT);
+	ip_format(&h.ip, buf);
+	ck_assert_str_eq(buf, "192.0.2.7");
+	ck_assert_int_eq(h.when, MAR10_NOON);
 	/* And back. */
 	ck_assert_int_eq(feed(&ctx, "#Fields: c-ip date time\n"
 	    "192.0.2.3 2024-03-10 00:00:01", &h), FIT_EXACT);
@@ -469,6 +472,44 @@ START_TEST(test_header_changes)
 	ck_assert_int_eq(h.has_bytes, 0);
 	/* A header with no names leaves no layout. */
 	ck_assert_int_eq(feed(&ctx, "#Fields: \n192.0.2.3", &h), FIT_NONE);
+}
+END_TEST
+
+/*
+ * A line as wide as an earlier layout is read with it only when it fits
+ * that layout exactly: a line of the current one cut short, whose server
+ * address sits where the old layout had c-ip, is rejected.
+ */
+START_TEST(test_earlier_layout_exact)
+{
+	struct logctx ctx;
+	struct hit h;
+	char buf[IP_STRLEN];
+
+	ctx_init(&ctx, FMT_W3C);
+	ck_assert_int_eq(feed(&ctx, "#Fields: date time c-ip sc-bytes\n"
+	    "2024-03-10 12:00:00 192.0.2.1 10\n"
+	    "#Fields: date time s-ip c-ip sc-bytes time-taken\n"
+	    "2024-03-10 12:00:01 10.0.0.5 192.0.2.2 20 15", &h), FIT_EXACT);
+	ip_format(&h.ip, buf);
+	ck_assert_str_eq(buf, "192.0.2.2");
+	ck_assert_int_eq(feed(&ctx, "2024-03-10 12:00:02 10.0.0.5 192.0.2.3",
+	    &h), FIT_NONE);
+	ck_assert_int_eq(feed(&ctx, "2024-03-10 12:00:03 192.0.2.4 30", &h),
+	    FIT_EXACT);
+	ip_format(&h.ip, buf);
+	ck_assert_str_eq(buf, "192.0.2.4");
+	ck_assert_uint_eq(h.bytes, 30);
+	/* A later header leaves the earlier ones known; the oldest go. */
+	for (int i = 0; i < W3C_EARLIER; i++) {
+		char hdr[64];
+
+		snprintf(hdr, sizeof(hdr), "#Fields: c-ip%.*s", 8 + 2 * i,
+		    " x x x x x x x x");
+		ck_assert_int_eq(feed(&ctx, hdr, &h), FIT_NOCLIENT);
+	}
+	ck_assert_int_eq(feed(&ctx, "2024-03-10 12:00:03 192.0.2.4 30", &h),
+	    FIT_NONE);
 }
 END_TEST
 
@@ -836,7 +877,7 @@ tally_text(const struct tally *t, char *out, size_t len)
  * filebeat's IIS test logs: what each must give.  The 7.5 log's first
  * line has its addresses mangled into markdown links ("[10.100.220.70]
  * (http://...)"): rejected, not misread.  The multi-header log ends with
- * two lines of its first layout under its third header: rejected too.
+ * two lines of its first layout under its third header: read with it.
  */
 static const struct {
 	const char *file, *clients;
@@ -846,7 +887,7 @@ static const struct {
 	    "10.0.140.2:2:0 2001:cdba::3257:9652:1:0", 8, 1, 4 },
 	{ "beats_iis_access_ipv6zone.log", "::1:1:123", 5, 0, 4 },
 	{ "beats_iis_access_multi_header.log",
-	    "81.2.69.143:2:123 127.0.0.1:1:123", 17, 2, 12 },
+	    "81.2.69.143:2:123 127.0.0.1:1:123 10.50.6.188:2:0", 17, 0, 12 },
 };
 
 START_TEST(test_realdata_iis)
@@ -921,6 +962,7 @@ fmt_w3c_suite(void)
 	tcase_add_loop_test(tc, test_row_truncated, 0, nitems(rows));
 	tcase_add_test(tc, test_strict_directives);
 	tcase_add_test(tc, test_header_changes);
+	tcase_add_test(tc, test_earlier_layout_exact);
 	tcase_add_test(tc, test_header_too_wide);
 	suite_add_tcase(s, tc);
 

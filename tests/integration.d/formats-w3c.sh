@@ -125,7 +125,7 @@ t_formats_w3c_realdata() {
 	done <<-'EOF'
 	beats_iis_access_7.5.log|10.0.140.2 2001:cdba::3257:9652 
 	beats_iis_access_ipv6zone.log|::1 
-	beats_iis_access_multi_header.log|127.0.0.1 81.2.69.143 
+	beats_iis_access_multi_header.log|10.50.6.188 127.0.0.1 81.2.69.143 
 	EOF
 }
 

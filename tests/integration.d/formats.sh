@@ -97,7 +97,7 @@ t_formats_realdata() {
 	beats_haproxy_tcplog.log|127.0.0.1,1
 	beats_iis_access_7.5.log|10.0.140.2,2 2001:cdba::3257:9652,1
 	beats_iis_access_ipv6zone.log|::1,1
-	beats_iis_access_multi_header.log|81.2.69.143,2 127.0.0.1,1
+	beats_iis_access_multi_header.log|10.50.6.188,2 81.2.69.143,2 127.0.0.1,1
 	beats_nginx_access.log|77.179.66.156,8 127.0.0.1,4 192.168.0.1,1
 	beats_nginx_access_with_host.log|81.2.69.143,2 127.0.0.1,2 10.2.1.185,1 10.2.2.121,1 172.17.0.1,1
 	beats_nginx_access_xff_test.log|85.181.35.98,2 127.0.0.1,2 10.2.1.185,1 10.2.2.121,1 172.17.0.1,1
