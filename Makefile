@@ -83,9 +83,20 @@ unit: $(UNITS:%=$(B)/%) $(B)/testserver
 testserver: $(B)/testserver
 	TESTSERVER=$(B)/testserver sh tests/testserver-smoke.sh
 
+# The integration tests mostly wait (on runs, servers, deadlines): they
+# run in LANES lanes side by side, each with its own directory and server,
+# and their outputs are shown one after the other.
+LANES	?= 2
 integration: $(BIN) $(TOOLS)
-	IPWHOIS=./$(BIN) GENLOG=$(B)/genlog TESTSERVER=$(B)/testserver \
-		sh tests/integration.sh
+	@rm -f $(B)/integration.*.log; st=0; pids=; \
+	for k in $$(seq 0 $$(($(LANES) - 1))); do \
+		INTEGRATION_LANE=$$k/$(LANES) IPWHOIS=./$(BIN) \
+		GENLOG=$(B)/genlog TESTSERVER=$(B)/testserver \
+		sh tests/integration.sh $(FILTER) >$(B)/integration.$$k.log 2>&1 & \
+		pids="$$pids $$!"; \
+	done; \
+	for p in $$pids; do wait $$p || st=1; done; \
+	cat $(B)/integration.*.log; exit $$st
 
 # The clone test (tests/integration.d/clone.sh) is left to the plain stage:
 # here it would only build the clone again, without sanitizers.

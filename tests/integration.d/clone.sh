@@ -5,7 +5,7 @@
 # variables ($W) these use.
 #
 # What is tested is HEAD as committed: uncommitted changes are not in the
-# clone.  One build of the unit tests (make -j2), a few minutes on two
+# clone.  One build of the unit tests (make -j2, unoptimized), minutes on two
 # cores; IPWHOIS_NO_CLONE_TEST=1 skips it, and make sanitize sets it, as
 # a sanitizer build of the clone would only build everything again.
 
@@ -37,7 +37,7 @@ t_clone() {
 	# or of its real-data folder reaches the clone's.
 	(cd "$W/clone/ipwhois" && exec env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
 	    -u B -u BIN -u CFLAGS -u LDFLAGS -u IPWHOIS_REALDATA \
-	    timeout $CLONE_T make -s -j2 unit) >"$W/clone.log" 2>&1
+	    timeout $CLONE_T make -s -j2 CFLAGS="-O0 -g" unit) >"$W/clone.log" 2>&1
 	st=$?
 	n=$(grep -c '^[0-9]*%: Checks: ' "$W/clone.log")
 	bad=$(grep -c -e '^[0-9]*%: Checks: .*Failures: [1-9]' \
