@@ -109,8 +109,12 @@ parse_real_count(const char *p, size_t n, uint64_t *v)
 	d = strtod(buf, &stop);
 	if (stop != buf + n || !(d >= 0))
 		return -1;
-	*v = d >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)d;
-	return 0;
+	if (d >= 18446744073709551615.0) {
+		*v = UINT64_MAX;
+		return 0;
+	}
+	*v = (uint64_t)d;
+	return (double)*v == d ? 0 : -1;	/* no fraction */
 }
 
 static int
