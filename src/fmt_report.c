@@ -303,8 +303,8 @@ later_header(struct report_layout *l, const char *p, const char *end,
 	if (was.header && same_columns(&was, l))
 		return RF_HEADER;
 	*why = was.header ? "a header with other columns than the file's "
-	    "first; the rows after it are read by it" : "a header in a "
-	    "file that began without one; the rows after it are read by it";
+	    "first (the rows after it are read by it)" : "a header in a "
+	    "file that began without one (the rows after it are read by it)";
 	return RF_BAD;
 }
 

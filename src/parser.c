@@ -280,7 +280,7 @@ take_row(struct parser *ps, const char *p, size_t n)
 		return;
 	case RF_BAD:
 		if (ps->file.st.rejected < BAD_ROWS_SAID && !ps->cfg->quiet)
-			warnx("%s: line %llu: %s; the row is left out",
+			warnx("%s: line %llu: %s; left out",
 			    input_shown(ps->name),
 			    (unsigned long long)ps->file.st.lines, why);
 		rejected(ps, p, n);
