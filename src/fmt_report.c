@@ -545,7 +545,7 @@ first_line(struct report_layout *l, const char *p, const char *end,
 
 /*
  * One line of a report, without its newline, into *row: RF_ROW, or
- * RF_HEADER (a header line), RF_BAD (why says what is wrong with it),
+ * RF_HEADER (a header line, or a blank one), RF_BAD (why says what is wrong with it),
  * RF_REFUSED (the first line: the file is no report to merge).  The
  * layout starts zeroed for each file, and learns its form from the
  * first line.
@@ -560,6 +560,8 @@ report_parse(struct report_layout *l, const char *p, const char *end,
 	*why = "";
 	if (end > p && end[-1] == '\r')
 		end--;
+	if (json_space(p, end) == end)
+		return RF_HEADER;	/* a blank line says nothing */
 	if (l->form == RFORM_JSONL || (l->form == RFORM_NONE &&
 	    json_space(p, end) < end && *json_space(p, end) == '{'))
 		return json_row(l, p, end, row, why);

@@ -1057,7 +1057,7 @@ enum report_col { RC_IP, RC_HITS, RC_BYTES, RC_FIRST, RC_LAST, RC_MAX };
 
 enum report_fit {
 	RF_ROW,		/* a row by address: its counts */
-	RF_HEADER,	/* a header line (or the same one again) */
+	RF_HEADER,	/* a header line (the same again), a blank line */
 	RF_BAD,		/* a row that cannot be read; the file goes on */
 	RF_REFUSED,	/* the first line: no report by address */
 };

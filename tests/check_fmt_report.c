@@ -56,6 +56,10 @@ static const struct row_case rows[] = {
 	    0, NULL },
 	/* the same header again (reports put end to end) */
 	{ "ip,hits", "ip,hits", RF_HEADER, NULL, 0, 0, 0, 0, NULL },
+	/* blank lines, before the first or between rows */
+	{ NULL, "", RF_HEADER, NULL, 0, 0, 0, 0, NULL },
+	{ NULL, " \t\r", RF_HEADER, NULL, 0, 0, 0, 0, NULL },
+	{ "ip,hits", "", RF_HEADER, NULL, 0, 0, 0, 0, NULL },
 	/* CRLF */
 	{ "ip,hits", "10.0.0.1,4\r", RF_ROW, "10.0.0.1", 4, NONE, 0, 0, NULL },
 	/* counts at their limits */
