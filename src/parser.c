@@ -183,12 +183,6 @@ client_left_out(const struct config *cfg, const struct ip *ip)
 	    netlist_has(&cfg->exclude, ip);
 }
 
-/*
- * The hot path, in two steps: parse a line and prefetch its table slot
- * (take), then count a batch of parsed lines together (settle), by which
- * time their slots have arrived from memory.  The table is larger than the
- * caches; this hides most of the wait.
- */
 /* An address seen for the first time: looked up, unless left out. */
 static void
 new_address(struct parser *ps, struct count *c)
@@ -198,6 +192,12 @@ new_address(struct parser *ps, struct count *c)
 		route(ps, &c->ip);
 }
 
+/*
+ * The hot path, in two steps: parse a line and prefetch its table slot
+ * (take), then count a batch of parsed lines together (settle), by which
+ * time their slots have arrived from memory.  The table is larger than the
+ * caches; this hides most of the wait.
+ */
 static void
 count(struct parser *ps, const struct pending *pd)
 {
