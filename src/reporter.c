@@ -606,7 +606,7 @@ file_summary(const struct reporter *rp)
 
 		fprintf(stderr, "ipwhois: %s: %s: %llu lines, %llu read, %llu "
 		    "without a client, %llu rejected\n", name,
-		    logfmt_name((enum logfmt)fs->fmt),
+		    cfg->merge ? "report" : logfmt_name((enum logfmt)fs->fmt),
 		    (unsigned long long)fs->lines,
 		    (unsigned long long)fs->clients,
 		    (unsigned long long)fs->noclient,
