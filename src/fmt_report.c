@@ -391,7 +391,8 @@ json_value(const char *p, const char *end, struct cell_at *c, int *escaped)
 			return p + n;
 		}
 	}
-	for (q = p; q < end && strchr("0123456789+-.eE", *q) != NULL; q++)
+	for (q = p; q < end && *q != '\0' && strchr("0123456789+-.eE", *q) !=
+	    NULL; q++)
 		if (*q == '.' || *q == 'e' || *q == 'E')
 			c->real = 1;
 	c->p = p;

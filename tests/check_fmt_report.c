@@ -439,6 +439,30 @@ START_TEST(test_layout)
 }
 END_TEST
 
+/* A NUL inside a line is a byte like any other, never an end. */
+START_TEST(test_nul)
+{
+	static const char json[] = "{\"ip\":\"10.0.0.1\",\"hits\":1\0}";
+	static const char csv[] = "10.0.0.1,1\0,5";
+	struct report_layout l;
+	struct count row;
+	const char *why, *p;
+
+	memset(&l, 0, sizeof(l));
+	ck_assert_int_eq(parse(&l, "{\"ip\":\"10.0.0.2\",\"hits\":1}", &row,
+	    &why), RF_ROW);
+	p = tu_guarded(json, sizeof(json) - 1);
+	ck_assert_int_eq(report_parse(&l, p, p + sizeof(json) - 1, &row,
+	    &why), RF_BAD);
+	ck_assert_str_eq(why, "not one flat JSON object per line");
+	memset(&l, 0, sizeof(l));
+	p = tu_guarded(csv, sizeof(csv) - 1);
+	ck_assert_int_eq(report_parse(&l, p, p + sizeof(csv) - 1, &row,
+	    &why), RF_BAD);
+	ck_assert_str_eq(why, "hits is not a count of 1 or more");
+}
+END_TEST
+
 /* --counts-only's columns, and which need lookups. */
 START_TEST(test_columns)
 {
@@ -465,6 +489,7 @@ fmt_report_suite(void)
 	tcase_add_loop_test(tc, test_row, 0, nitems(rows));
 	tcase_add_loop_test(tc, test_row_cut, 0, nitems(rows));
 	tcase_add_test(tc, test_layout);
+	tcase_add_test(tc, test_nul);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("round trip");
