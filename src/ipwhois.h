@@ -825,6 +825,8 @@ void	 out_header(struct out *);
 void	 out_row(struct out *, const struct report_row *);
 void	 out_flush(struct out *);
 int	 csv_needs_quotes(const char *);
+int	 columns_counts(enum column *);
+int	 column_needs_lookup(enum column);
 
 /*
  * group.c: --by, the address rows folded into one row per network, AS,
@@ -890,6 +892,9 @@ struct config {
 	const char *build_db;	/* --build-db OUT: import the inputs (CSV) */
 	char	**inputs;	/* "-" is standard input */
 	int	 ninputs;
+	/* Many hosts, one report: counts without lookups, reports merged. */
+	int	 counts_only;	/* --counts-only */
+	int	 merge;		/* --merge: the inputs are reports */
 };
 
 /* How an option's value is read, and what it becomes. */
@@ -1049,6 +1054,41 @@ void	 rows_flush(struct rows *);
 void	 rows_sort(struct rows *);
 void	 rows_finish(struct rows *);
 void	 rows_free(struct rows *);
+
+/*
+ * fmt_report.c: ipwhois's own reports (CSV, TSV, JSON Lines) read back
+ * for --merge, a row's counts into an address's.  Pure functions.
+ */
+
+/* The columns a merge reads from a report. */
+enum report_col { RC_IP, RC_HITS, RC_BYTES, RC_FIRST, RC_LAST, RC_MAX };
+
+enum report_fit {
+	RF_ROW,		/* a row by address: its counts */
+	RF_HEADER,	/* a header line (the same again), a blank line */
+	RF_BAD,		/* a row that cannot be read; the file goes on */
+	RF_REFUSED,	/* the first line: no report by address */
+};
+
+enum report_form { RFORM_NONE, RFORM_CSV, RFORM_TSV, RFORM_JSONL };
+
+#define REPORT_COLS	64	/* columns a header may name */
+#define REPORT_NOCOL	255
+
+/* A file's form and columns, from its first line; zeroed per file. */
+struct report_layout {
+	uint8_t	 form;		/* enum report_form; RFORM_NONE: no line yet */
+	uint8_t	 header;	/* the columns come from a header line */
+	char	 sep;		/* CSV ',', TSV '\t' */
+	uint8_t	 ncols;		/* the header's columns */
+	uint8_t	 col[RC_MAX];	/* where each is; REPORT_NOCOL: not there */
+	uint8_t	 named[REPORT_COLS];	/* each column's enum column */
+	char	 msg[256];	/* why a file is refused */
+};
+
+enum report_fit report_parse(struct report_layout *, const char *,
+	    const char *, struct count *, const char **);
+void	 report_add(struct count *, const struct count *);
 
 /* util.c */
 

@@ -749,6 +749,20 @@ signals_parent(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+/*
+ * --counts-only looks nothing up: no worker is started, and the
+ * network, the cache and the IP database are left alone.
+ */
+static void
+counts_only(struct config *cfg)
+{
+	if (!cfg->counts_only)
+		return;
+	cfg->jobs = 0;
+	cfg->offline = 1;
+	cfg->no_cache = 1;
+}
+
 /* prepare()'s answer when the roles are to be started. */
 #define GO_ON	(-1)
 
@@ -778,9 +792,11 @@ prepare(struct config *cfg, struct run *run, struct wiring *w, char **tmp,
 		cfg->output = NULL;
 	if (compile_regex(cfg, run) == -1)
 		return EXIT_USAGE;
+	counts_only(cfg);
 	if (check_std_fds(cfg, closed) == -1 ||
 	    enough_fds(cfg->jobs, cfg->ninputs) == -1 ||
-	    need_curl(cfg) == -1 || open_db(cfg, run) == -1 ||
+	    need_curl(cfg) == -1 ||
+	    (!cfg->counts_only && open_db(cfg, run) == -1) ||
 	    open_bootstrap(cfg, run) == -1)
 		return EXIT_USAGE;
 	w->in_fds = xcalloc((size_t)cfg->ninputs, sizeof(int));

@@ -160,6 +160,12 @@ static const struct optdef opts[] = {
 	  .takes = "a number of hits" },
 	{ .name = "csv-safe", .kind = OA_FLAG, .off = CFG(csv_safe), .lo = 1,
 	  .help = "defuse cells a spreadsheet would read as formulas" },
+	{ .name = "counts-only", .kind = OA_FLAG, .off = CFG(counts_only),
+	  .lo = 1, .help = "count, look nothing up: a row per address with "
+	      "ip,hits,bytes,first_seen,last_seen, for --merge" },
+	{ .name = "merge", .kind = OA_FLAG, .off = CFG(merge), .lo = 1,
+	  .help = "the inputs are ipwhois reports (csv, tsv, jsonl): their "
+	      "rows of one address are added up" },
 	{ .name = "since", .kind = OA_TIME, .off = CFG(since), .arg = "TIME",
 	  .help = "count only lines at or after TIME: 2026-12-01, "
 	      "2026-12-01T08:00[:00][Z|+01:00], or 24h, 7d ago",
@@ -881,6 +887,35 @@ whois_server_empty(const struct config *cfg)
 	    FAILS : NULL;
 }
 
+/* --counts-only: the first column asked for that a lookup fills. */
+static const char *
+counts_only_fields(const struct config *cfg)
+{
+	if (!cfg->counts_only)
+		return NULL;
+	for (int i = 0; i < cfg->ncolumns; i++)
+		if (column_needs_lookup(cfg->columns[i]))
+			return column_name(cfg->columns[i]);
+	return NULL;
+}
+
+static const char *
+counts_only_by(const struct config *cfg)
+{
+	return cfg->counts_only && cfg->by != BY_IP ? groupby_name(cfg->by) :
+	    NULL;
+}
+
+/* A report's rows are counted already: what reads logs has no part. */
+static const char *
+merge_log_options(const struct config *cfg)
+{
+	return cfg->merge && (cfg->fmt != FMT_AUTO || cfg->regex != NULL ||
+	    cfg->log_format != NULL || cfg->json_field != NULL ||
+	    cfg->client != CLIENT_PEER || cfg->since != 0 ||
+	    cfg->until != 0) ? FAILS : NULL;
+}
+
 static char *stdin_only[] = { "-", NULL };
 
 static const char *
@@ -908,6 +943,14 @@ static const struct {
 	{ cache_empty, "--cache needs a value" },
 	{ whois_server_empty, "--whois-server needs a value" },
 	{ build_db_alone, "--build-db needs the CSV files to read" },
+	{ counts_only_fields, "--counts-only writes no column a lookup "
+	    "fills: --fields takes ip, hits, bytes, addresses, first_seen and "
+	    "last_seen with it" },
+	{ counts_only_by, "--counts-only writes a row per address: --by "
+	    "needs lookups; give it to the --merge" },
+	{ merge_log_options, "--merge reads ipwhois reports, not logs: -f, "
+	    "--regex, --log-format, --json-field, --client, --since and "
+	    "--until are for the runs that read the logs" },
 };
 
 static int
@@ -975,6 +1018,7 @@ config_parse(struct config *cfg, int argc, char **argv, char *err,
 	else if (cfg->json_field != NULL)
 		cfg->fmt = FMT_JSON;
 	if (cfg->ncolumns == 0)
-		cfg->ncolumns = columns_default(cfg->by, cfg->columns);
+		cfg->ncolumns = cfg->counts_only ? columns_counts(cfg->columns) :
+		    columns_default(cfg->by, cfg->columns);
 	return 0;
 }

@@ -63,6 +63,29 @@ static const enum column default_columns[BY_MAX][COL_MAX + 1] = {
 	    COL_FIRST_SEEN, COL_LAST_SEEN, COL_ORG, COL_COUNTRY, COL_MAX },
 };
 
+/*
+ * --counts-only: what the parser counts, nothing a lookup says; the
+ * columns --merge reads back.
+ */
+static const enum column counts_columns[] = {
+	COL_IP, COL_HITS, COL_BYTES, COL_FIRST_SEEN, COL_LAST_SEEN,
+};
+
+/* The columns of a --counts-only report; how many. */
+int
+columns_counts(enum column *out)
+{
+	memcpy(out, counts_columns, sizeof(counts_columns));
+	return (int)nitems(counts_columns);
+}
+
+/* Whether column c shows what a lookup says (kind to status). */
+int
+column_needs_lookup(enum column c)
+{
+	return c >= COL_KIND;
+}
+
 const char *
 column_name(enum column c)
 {

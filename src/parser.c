@@ -61,6 +61,10 @@ struct parser {
 	int		 npending;
 	struct window	 window;	/* --since, --until */
 	int		 filtered;	/* --include or --exclude given */
+	/* --merge: the inputs are reports (fmt_report.c). */
+	struct report_layout report;	/* the input's form and columns */
+	const char	*name;		/* the input's, for messages */
+	int		 refused;	/* the input is no report to merge */
 };
 
 static void
@@ -179,6 +183,15 @@ client_left_out(const struct config *cfg, const struct ip *ip)
 	    netlist_has(&cfg->exclude, ip);
 }
 
+/* An address seen for the first time: looked up, unless left out. */
+static void
+new_address(struct parser *ps, struct count *c)
+{
+	c->left_out = ps->filtered && client_left_out(ps->cfg, &c->ip);
+	if (!c->left_out)
+		route(ps, &c->ip);
+}
+
 /*
  * The hot path, in two steps: parse a line and prefetch its table slot
  * (take), then count a batch of parsed lines together (settle), by which
@@ -208,12 +221,8 @@ count(struct parser *ps, const struct pending *pd)
 		if (when > c->last)
 			c->last = when;
 	}
-	if (created) {
-		c->left_out = ps->filtered && client_left_out(ps->cfg,
-		    &pd->h.ip);
-		if (!c->left_out)
-			route(ps, &pd->h.ip);
-	}
+	if (created)
+		new_address(ps, c);
 }
 
 static void
@@ -227,6 +236,65 @@ settle(struct parser *ps)
 	ps->npending = 0;
 }
 
+/* The first rejected line of the input, for -v. */
+static void
+rejected(struct parser *ps, const char *p, size_t n)
+{
+	ps->st.rejected++;
+	if (ps->file.st.rejected++ == 0) {
+		ps->file.st.example_len = n < EXAMPLE_MAX ? n : EXAMPLE_MAX;
+		memcpy(ps->file.st.example, p, ps->file.st.example_len);
+	}
+}
+
+/* Bad rows named one by one, up to this many per input. */
+#define BAD_ROWS_SAID	10
+
+/*
+ * --merge: a report's row, its counts added to its address's.  Rows
+ * are few next to log lines (one per address and shard), so this is
+ * plain: no batching.
+ */
+static void
+take_row(struct parser *ps, const char *p, size_t n)
+{
+	struct count row, *c;
+	const char *why;
+	int created;
+
+	if (ps->refused) {
+		ps->st.rejected++;
+		ps->file.st.rejected++;
+		return;
+	}
+	switch (report_parse(&ps->report, p, p + n, &row, &why)) {
+	case RF_HEADER:
+		ps->st.noclient++;
+		ps->file.st.noclient++;
+		return;
+	case RF_REFUSED:
+		warnx("%s: %s", input_shown(ps->name), why);
+		ps->refused = 1;
+		ps->bad_files++;
+		rejected(ps, p, n);
+		return;
+	case RF_BAD:
+		if (ps->file.st.rejected < BAD_ROWS_SAID && !ps->cfg->quiet)
+			warnx("%s: line %llu: %s; left out",
+			    input_shown(ps->name),
+			    (unsigned long long)ps->file.st.lines, why);
+		rejected(ps, p, n);
+		return;
+	case RF_ROW:
+		break;
+	}
+	ps->file.st.clients++;
+	c = addrtab_get(&ps->tab, &row.ip, &created);
+	report_add(c, &row);
+	if (created)
+		new_address(ps, c);
+}
+
 static void
 take(struct parser *ps, const char *p, size_t n)
 {
@@ -234,14 +302,13 @@ take(struct parser *ps, const char *p, size_t n)
 
 	ps->st.lines++;
 	ps->file.st.lines++;
+	if (ps->cfg->merge) {
+		take_row(ps, p, n);
+		return;
+	}
 	switch (logfmt_parse(&ps->ctx, p, n, &pd->h)) {
 	case FIT_NONE:
-		ps->st.rejected++;
-		if (ps->file.st.rejected++ == 0) {
-			ps->file.st.example_len = n < EXAMPLE_MAX ? n :
-			    EXAMPLE_MAX;
-			memcpy(ps->file.st.example, p, ps->file.st.example_len);
-		}
+		rejected(ps, p, n);
 		return;
 	case FIT_NOCLIENT:
 		ps->st.noclient++;
@@ -451,6 +518,24 @@ one_address(struct parser *ps, const char *name)
 	    (unsigned long long)top, (unsigned long long)fc->st.clients);
 }
 
+/* --merge: the bad rows not named, and a report of which none was read. */
+static void
+merge_end(struct parser *ps, const char *name)
+{
+	const struct filestats *st = &ps->file.st;
+
+	if (ps->refused)
+		return;
+	if (st->rejected > BAD_ROWS_SAID && !ps->cfg->quiet)
+		warnx("%s: %llu bad rows more were left out", input_shown(name),
+		    (unsigned long long)(st->rejected - BAD_ROWS_SAID));
+	if (st->clients == 0 && st->rejected > 0) {
+		warnx("%s: none of its %llu rows could be read",
+		    input_shown(name), (unsigned long long)st->rejected);
+		ps->unreadable++;
+	}
+}
+
 /*
  * The end of an input: a file of which no line could be read is said at
  * once, with or without -v; how each was read goes to the reporter,
@@ -462,7 +547,9 @@ file_end(struct parser *ps, int input, const char *name)
 	struct file_counts *fc = &ps->file;
 	char shown[4 * EXAMPLE_MAX + 1];
 
-	if (fc->st.clients == 0 && fc->st.rejected > 0) {
+	if (ps->cfg->merge)
+		merge_end(ps, name);
+	else if (fc->st.clients == 0 && fc->st.rejected > 0) {
 		text_escape(shown, sizeof(shown), fc->st.example,
 		    fc->st.example_len);
 		warnx("%s: none of its %llu lines could be read as %s, e.g.: "
@@ -486,7 +573,8 @@ read_input(struct parser *ps, int input, int fd, const char *name)
 	struct input *in;
 	struct stat sb;
 	size_t have = 0;
-	int skipping = 0, detected = ps->cfg->fmt != FMT_AUTO;
+	int skipping = 0, detected = ps->cfg->fmt != FMT_AUTO ||
+	    ps->cfg->merge;
 	uint64_t raw_told = 0;
 	ssize_t n;
 
@@ -494,8 +582,11 @@ read_input(struct parser *ps, int input, int fd, const char *name)
 	    S_ISREG(sb.st_mode) ? sb.st_mtime : time(NULL));
 	memset(&ps->file, 0, sizeof(ps->file));
 	memset(&ps->ctx.w3c, 0, sizeof(ps->ctx.w3c));
+	memset(&ps->report, 0, sizeof(ps->report));
+	ps->name = name;
+	ps->refused = 0;
 	ps->ctx.fallback = 0;
-	if (detected) {
+	if (detected && !ps->cfg->merge) {
 		logfmt_set(&ps->ctx, ps->cfg->fmt);
 		xff_note(ps, name);
 	}

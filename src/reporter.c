@@ -606,7 +606,7 @@ file_summary(const struct reporter *rp)
 
 		fprintf(stderr, "ipwhois: %s: %s: %llu lines, %llu read, %llu "
 		    "without a client, %llu rejected\n", name,
-		    logfmt_name((enum logfmt)fs->fmt),
+		    cfg->merge ? "report" : logfmt_name((enum logfmt)fs->fmt),
 		    (unsigned long long)fs->lines,
 		    (unsigned long long)fs->clients,
 		    (unsigned long long)fs->noclient,
@@ -799,7 +799,8 @@ reporter_main(const struct reporter_args *args)
 		_exit(exit_for_signal());
 	progress_off(args->run);	/* before anything is written */
 	rows_finish(&rp.rows);
-	failed = count_status(&rp, by);
+	/* --counts-only: no lookup was asked for, none failed. */
+	failed = args->cfg->counts_only ? 0 : count_status(&rp, by);
 	if (write_report(&rp, args->out_fd) == -1) {
 		if (errno == EPIPE)	/* the reader left: not our failure */
 			_exit(failed ? EXIT_LOOKUP : EXIT_OK);

@@ -426,6 +426,66 @@ else
 	echo "live lookups: skipped (TESTSERVER not set; make bench sets it)"
 fi
 
+# ------------------------------------------------------------ many hosts
+#
+# The log cut into 8 shards by lines, as 8 hosts would hold it: each
+# through --counts-only (MB/s, against the plain offline run over the
+# whole log), the partials' size per address, then --merge of the 8
+# partials (rows per second), with and without the offline lookups, and
+# the whole against the single run.
+
+SHARDS=8
+SHD=$BENCH_DIR/shards
+rm -rf "$SHD"
+mkdir -p "$SHD"
+split -n "l/$SHARDS" -d -a 2 "$LOG" "$SHD/s" || die "split failed"
+cat "$SHD"/s* >/dev/null # warm the page cache
+run_counts_only() {
+	"$IPWHOIS" --counts-only -F tsv --no-header "$1" >"$1.part" ||
+	    die "--counts-only $1 failed"
+}
+run_merge() {
+	run_ipwhois --merge "$@" "$SHD"/s*.part
+}
+echo
+echo "many hosts: the log in $SHARDS shards by lines, each --counts-only -F tsv --no-header"
+printf '  %-46s %8s %9s
+' "" seconds MB/s
+map_ns=0
+map_max=0
+for s in "$SHD"/s??; do
+	sb=$(wc -c <"$s")
+	best 1 0 run_counts_only "$s"
+	map_ns=$((map_ns + best))
+	[ "$best" -le "$map_max" ] || map_max=$best
+	LC_ALL=C awk -v label="--counts-only, shard ${s##*/s} ($((sb / 1000000)) MB)" \
+	    -v ns="$best" -v b="$sb" 'BEGIN {
+		printf "  %-46s %8.3f %9.1f\n", label, ns / 1e9, b / 1e6 / (ns / 1e9)
+	}' </dev/null
+done
+row "--counts-only, the $SHARDS shards one after another" "$map_ns"
+row "ipwhois --offline -j $JOBS, the whole log" "$ipw_ns"
+prows=$(cat "$SHD"/s*.part | wc -l)
+pbytes=$(cat "$SHD"/s*.part | wc -c)
+"$IPWHOIS" --merge --counts-only -F tsv --no-header "$SHD"/s*.part \
+    >"$SHD/merged" || die "--merge --counts-only failed"
+maddrs=$(wc -l <"$SHD/merged")
+best "$BENCH_RUNS" 30 run_merge --counts-only -F tsv --no-header
+merge_co_ns=$best
+best "$BENCH_RUNS" 30 run_merge -j "$JOBS" --no-cache
+merge_ns=$best
+echo
+echo "many hosts: the partials and their merge, best of $BENCH_RUNS"
+printf '  %-46s %12s\n' "partial rows, all shards" "$((prows + 0))" \
+    "unique addresses, merged" "$((maddrs + 0))"
+calc "printf \"  %-46s %12.1f\n  %-46s %12.1f\n\", \"partial bytes per row\", $pbytes / $prows, \"partial bytes per unique address (all shards)\", $pbytes / $maddrs"
+printf '  %-46s %8s %12s\n' "" seconds rows/s
+calc "printf \"  %-46s %8.3f %12.0f\n  %-46s %8.3f %12.0f\n\", \"--merge --counts-only\", $merge_co_ns / 1e9, $prows / ($merge_co_ns / 1e9), \"--merge --offline -j $JOBS (with the lookups)\", $merge_ns / 1e9, $prows / ($merge_ns / 1e9)"
+echo
+printf '  %-46s %8s %9s\n' "" seconds "x single"
+calc "printf \"  %-46s %8.3f %9.2f\n  %-46s %8.3f %9.2f\n  %-46s %8.3f %9.2f\n\", \"single run over the whole log\", $ipw_ns / 1e9, 1, \"shards one after another, then the merge\", ($map_ns + $merge_ns) / 1e9, ($map_ns + $merge_ns) / $ipw_ns, \"$SHARDS hosts at once (slowest shard), then merge\", ($map_max + $merge_ns) / 1e9, ($map_max + $merge_ns) / $ipw_ns"
+rm -rf "$SHD"
+
 # ------------------------------------------------ IP database and cache
 #
 # The database from the four ip-location-db CSVs in $BENCH_IPDB_CSV when
