@@ -23,7 +23,6 @@ static const char *const source_names[SRC_MAX] = {
 	[SRC_CACHE] = "cache",
 	[SRC_BUILTIN] = "builtin",
 	[SRC_DB] = "db",
-	[SRC_KNOWN] = "cache",
 };
 
 const char *

@@ -50,7 +50,7 @@
 /* The enums are stored as numbers: new ones may be added at the end,
  * but renumbering would misread every cache already written. */
 _Static_assert(KIND_RESERVED == 13 && RIR_RIPE == 5 && ST_ERROR == 4 &&
-    SRC_KNOWN == 6, "the cache stores these numbers: keep them");
+    SRC_DB == 5, "the cache stores these numbers: keep them");
 _Static_assert(FLD_MAX == 7, "a new field needs a column: a new schema");
 
 static const char schema_sql[] =

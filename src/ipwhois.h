@@ -327,7 +327,6 @@ enum source {
 	SRC_CACHE,
 	SRC_BUILTIN,
 	SRC_DB,		/* the local IP database (ipdb.c) */
-	SRC_KNOWN,	/* a network learned earlier in this run: "cache" */
 	SRC_MAX
 };
 

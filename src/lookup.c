@@ -194,8 +194,8 @@ lookup_known(struct lookup *lk, const struct ip *ip, struct answer *a)
 		a->registry = registry;
 	/*
 	 * From the cache file; or learned in this run, keeping the source of
-	 * the registry that was asked: which address of the network shows as
-	 * the one asked is the reporter's to say, by the report's order.
+	 * the registry that was asked: the column says where the answer came
+	 * from, for the address asked and its neighbours alike.
 	 */
 	if (cached)
 		a->source = SRC_CACHE;

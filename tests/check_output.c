@@ -579,7 +579,7 @@ START_TEST(test_answer_column)
 	memset(&a, 0, sizeof(a));
 	a.kind = KIND_PRIVATE;
 	a.registry = RIR_NONE;
-	a.source = SRC_KNOWN;
+	a.source = SRC_CACHE;
 	a.status = ST_RATE_LIMITED;
 	a.field[FLD_ORG] = strdup("");
 	a.field[FLD_ASN] = strdup("64500");
