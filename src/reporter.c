@@ -283,12 +283,21 @@ one_answer(struct rows *rs, uint32_t i)
 static void
 settle_sources(struct rows *rs)
 {
+	size_t n = rs->answers.n;
+	uint32_t *shown = xcalloc(n, sizeof(*shown));	/* index + 1 */
+
+	/* Rows are many and answers few: each answer is settled once. */
 	for (size_t r = 0; r < rs->tab.used; r++) {
 		struct count *row = &rs->tab.ent[r];
+		uint32_t i = row->answer;
 
-		if (learned(&rs->answers.v[row->answer]))
-			row->answer = one_answer(rs, row->answer);
+		if (i >= n || !learned(&rs->answers.v[i]))
+			continue;
+		if (shown[i] == 0)
+			shown[i] = one_answer(rs, i) + 1;
+		row->answer = shown[i] - 1;
 	}
+	free(shown);
 }
 
 /*
