@@ -23,7 +23,6 @@ static const char *const source_names[SRC_MAX] = {
 	[SRC_CACHE] = "cache",
 	[SRC_BUILTIN] = "builtin",
 	[SRC_DB] = "db",
-	[SRC_KNOWN] = "cache",
 };
 
 const char *
@@ -36,6 +35,102 @@ const char *
 source_name(enum source s)
 {
 	return s < SRC_MAX ? source_names[s] : "";
+}
+
+/*
+ * Each registry's words for a network's type: RDAP "type" (RFC 9083
+ * 5.4), whois NetType (ARIN) and status (RPSL, LACNIC).  Compared with
+ * case, '-', '_' and runs of spaces folded: "ALLOCATED-BY-RIR" and
+ * "Allocated by RIR" are one.  An allocation is a block its holder may
+ * hand out in parts, so an address inside it may belong to a customer
+ * the registry knows of; an assignment is used by its holder.
+ */
+static const struct {
+	const char *type;
+	enum net_class cls;
+} net_types[] = {
+	/* ARIN NetType (whois) and RDAP type; "reallocation: the customer
+	 * intends to issue pieces of that block to customers of their own"
+	 * (ARIN, Reporting Reassignments). */
+	{ "Direct Allocation", NET_ALLOCATION },
+	{ "Reallocated", NET_ALLOCATION },
+	{ "Reallocation", NET_ALLOCATION },
+	{ "Direct Assignment", NET_ASSIGNMENT },
+	{ "Reassigned", NET_ASSIGNMENT },
+	{ "Reassignment", NET_ASSIGNMENT },
+	/* RIPE and AFRINIC inetnum status (RIPE Database documentation
+	 * 4.2.3.2), RDAP alike. */
+	{ "ALLOCATED PA", NET_ALLOCATION },
+	{ "ALLOCATED PI", NET_ALLOCATION },
+	{ "ALLOCATED UNSPECIFIED", NET_ALLOCATION },
+	{ "LIR-PARTITIONED PA", NET_ALLOCATION },
+	{ "LIR-PARTITIONED PI", NET_ALLOCATION },
+	{ "SUB-ALLOCATED PA", NET_ALLOCATION },
+	{ "ASSIGNED PA", NET_ASSIGNMENT },
+	{ "ASSIGNED PI", NET_ASSIGNMENT },
+	{ "ASSIGNED ANYCAST", NET_ASSIGNMENT },
+	/* RIPE's allocation used whole by its holder: nothing inside. */
+	{ "ALLOCATED-ASSIGNED PA", NET_ASSIGNMENT },
+	/* RIPE and AFRINIC inet6num status (4.2.4.2). */
+	{ "ALLOCATED-BY-RIR", NET_ALLOCATION },
+	{ "ALLOCATED-BY-LIR", NET_ALLOCATION },
+	{ "AGGREGATED-BY-LIR", NET_ALLOCATION },
+	{ "ASSIGNED", NET_ASSIGNMENT },
+	/* APNIC, and the national registries under it (JPNIC, KRNIC,
+	 * TWNIC): portable from APNIC, non-portable from an LIR. */
+	{ "ALLOCATED PORTABLE", NET_ALLOCATION },
+	{ "ALLOCATED NON-PORTABLE", NET_ALLOCATION },
+	{ "ASSIGNED PORTABLE", NET_ASSIGNMENT },
+	{ "ASSIGNED NON-PORTABLE", NET_ASSIGNMENT },
+	/* LACNIC and NIC.br status, and their RDAP type. */
+	{ "allocated", NET_ALLOCATION },
+	{ "reallocated", NET_ALLOCATION },
+	{ "allocation", NET_ALLOCATION },
+	{ "assignment", NET_ASSIGNMENT },
+	{ "reassigned", NET_ASSIGNMENT },
+	/* Not placed (NET_UNKNOWN): LEGACY, NOT-SET, EARLY-REGISTRATION,
+	 * ARIN's "Allocated to RIPE NCC" (a referral), anything new. */
+};
+
+/* The next character of a type for comparing, folded; 0 at the end. */
+static int
+type_char(const char **s)
+{
+	int c = (unsigned char)**s;
+
+	if (c == '\0')
+		return 0;
+	(*s)++;
+	if (c == ' ' || c == '-' || c == '_') {
+		while (**s == ' ' || **s == '-' || **s == '_')
+			(*s)++;
+		return ' ';
+	}
+	return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c;
+}
+
+static int
+same_type(const char *a, const char *b)
+{
+	int x, y;
+
+	do {
+		x = type_char(&a);
+		y = type_char(&b);
+	} while (x == y && x != 0);
+	return x == y;
+}
+
+/* What a network's type says (net_types[]); NET_UNKNOWN for NULL. */
+enum net_class
+net_class(const char *type)
+{
+	if (type == NULL)
+		return NET_UNKNOWN;
+	for (size_t i = 0; i < nitems(net_types); i++)
+		if (same_type(type, net_types[i].type))
+			return net_types[i].cls;
+	return NET_UNKNOWN;
 }
 
 /* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */

@@ -2,7 +2,7 @@
  * Answers remembered between runs, in SQLite: it survives a crash in the
  * middle of a write, and two runs can share one file.
  *
- * Schema version 1, kept in PRAGMA user_version:
+ * Schema version 2, kept in PRAGMA user_version:
  *
  *	CREATE TABLE answers (
  *	    lo BLOB NOT NULL,	-- the network's first address, 16 bytes
@@ -14,6 +14,7 @@
  *	    fetched INT,	-- when a registry said it, epoch seconds
  *	    network TEXT, net_name TEXT, org TEXT, country TEXT, asn TEXT,
  *	    as_name TEXT, abuse_email TEXT,	-- enum field order; NULL: none
+ *	    net_type TEXT,	-- version 2: the registry's word for it
  *	    PRIMARY KEY (lo, hi)) WITHOUT ROWID
  *
  * Addresses are struct ip's bytes (IPv4 IPv4-mapped), big-endian, so
@@ -23,8 +24,10 @@
  * this ipwhois does not know is skipped on load.
  *
  * Changing the table means a new SCHEMA_VERSION: files from a newer
- * ipwhois are refused, never rewritten; older ones (none yet) are to be
- * migrated in check_schema().
+ * ipwhois are refused, never rewritten (ipwhois reading schema 1 refuses
+ * anything above 1, so version 2 is safe from it).  Older ones are read
+ * as they are, and upgraded in place, rows kept, when a run writes
+ * (upgrade()).
  *
  * Readers load it whole; one process per run (the reporter) writes, in
  * one transaction.  WAL lets a run read while another writes, and the
@@ -41,7 +44,7 @@
 
 #include "ipwhois.h"
 
-#define SCHEMA_VERSION	1
+#define SCHEMA_VERSION	2
 #define BUSY_MS		5000	/* a writer waits this long for another */
 
 #define STR(x)		#x
@@ -50,30 +53,41 @@
 /* The enums are stored as numbers: new ones may be added at the end,
  * but renumbering would misread every cache already written. */
 _Static_assert(KIND_RESERVED == 13 && RIR_RIPE == 5 && ST_ERROR == 4 &&
-    SRC_KNOWN == 6, "the cache stores these numbers: keep them");
-_Static_assert(FLD_MAX == 7, "a new field needs a column: a new schema");
+    SRC_DB == 5, "the cache stores these numbers: keep them");
+_Static_assert(FLD_MAX == 8, "a new field needs a column: a new schema");
 
 static const char schema_sql[] =
     "CREATE TABLE answers (lo BLOB NOT NULL, hi BLOB NOT NULL,"
     " kind INT, registry INT, status INT, source INT, fetched INT,"
     " network TEXT, net_name TEXT, org TEXT, country TEXT, asn TEXT,"
-    " as_name TEXT, abuse_email TEXT, PRIMARY KEY (lo, hi)) WITHOUT ROWID;"
+    " as_name TEXT, abuse_email TEXT, net_type TEXT,"
+    " PRIMARY KEY (lo, hi)) WITHOUT ROWID;"
     "PRAGMA user_version = " XSTR(SCHEMA_VERSION);
+
+/* Version 1 to 2: the network's type, unknown for the rows already in. */
+static const char upgrade_sql[] =
+    "ALTER TABLE answers ADD COLUMN net_type TEXT;"
+    "PRAGMA user_version = 2";
 
 /* Column numbers in load_sql and store_sql; the fields follow C_FIELD. */
 enum { C_LO, C_HI, C_KIND, C_FETCHED = C_KIND + 4, C_FIELD };
 
 /* Every column but the key, in the order of load_sql and store_sql. */
-#define DATA_COLUMNS	"kind, registry, status, source, fetched, network," \
+#define V1_COLUMNS	"kind, registry, status, source, fetched, network," \
 	" net_name, org, country, asn, as_name, abuse_email"
+#define DATA_COLUMNS	V1_COLUMNS ", net_type"
 
 static const char load_sql[] = "SELECT lo, hi, " DATA_COLUMNS " FROM answers";
 
+/* A version 1 file read without writing (so not upgraded): no type. */
+static const char load_v1_sql[] = "SELECT lo, hi, " V1_COLUMNS ", NULL"
+    " FROM answers";
+
 /* An older answer never replaces a newer one. */
 static const char store_sql[] = "INSERT INTO answers (lo, hi, " DATA_COLUMNS
-    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
-    " ON CONFLICT (lo, hi) DO UPDATE SET (" DATA_COLUMNS ") ="
-    " (?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+    " ?15) ON CONFLICT (lo, hi) DO UPDATE SET (" DATA_COLUMNS ") ="
+    " (?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
     " WHERE fetched <= ?7";
 
 /* The one-byte enums, in column order from C_KIND, and their bounds. */
@@ -94,6 +108,7 @@ struct cache {
 	sqlite3	*db;
 	char	*path;
 	int	 empty;		/* no schema yet: a writer is making it */
+	int64_t	 version;	/* the file's schema */
 };
 
 /* "path: what: SQLite's reason"; -1. */
@@ -188,6 +203,30 @@ make_schema(struct cache *c, int64_t *v, char *err, size_t n)
 }
 
 /*
+ * A version 1 file made version 2 in place, every row kept: one
+ * transaction under the write lock, so a reader sees the old table or
+ * the new one, and of two runs upgrading at once the second finds it
+ * done.  An older ipwhois then refuses the file (schema 2), as it must:
+ * it would not know the new column.
+ */
+static int
+upgrade(struct cache *c, int64_t *v, char *err, size_t n)
+{
+	if (exec(c, "BEGIN IMMEDIATE") == -1)
+		return fail(c, err, n, "cannot write");
+	if (read_version(c, v) == -1 ||
+	    (*v == 1 && exec(c, upgrade_sql) == -1) ||
+	    exec(c, "COMMIT") == -1) {
+		fail(c, err, n, "cannot upgrade to schema " XSTR(SCHEMA_VERSION));
+		exec(c, "ROLLBACK");
+		return -1;
+	}
+	if (*v == 1)
+		*v = 2;
+	return 0;
+}
+
+/*
  * Every page read and its structure checked (some 40 ms for 100,000
  * answers, 20 MB), so that a damaged file fails here, before a reader
  * trusts it or a writer adds to it.
@@ -250,8 +289,11 @@ check_schema(struct cache *c, int create, char *err, size_t n)
 		c->empty = 1;
 		return 0;
 	}
-	/* Older schemas would be migrated here; version 1 is the first. */
-	if (sqlite3_prepare_v2(c->db, load_sql, -1, &st, NULL) != SQLITE_OK)
+	if (create && v == 1 && upgrade(c, &v, err, n) == -1)
+		return -1;
+	c->version = v;
+	if (sqlite3_prepare_v2(c->db, v == 1 ? load_v1_sql : load_sql, -1, &st,
+	    NULL) != SQLITE_OK)
 		return fail(c, err, n, "not an ipwhois cache");
 	sqlite3_finalize(st);
 	return check_pages(c, err, n);
@@ -392,7 +434,8 @@ cache_load(struct cache *c, int (*fn)(void *, const struct answer *),
 
 	if (c->empty)
 		return 0;
-	if (sqlite3_prepare_v2(c->db, load_sql, -1, &st, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(c->db, c->version == 1 ? load_v1_sql :
+	    load_sql, -1, &st, NULL) != SQLITE_OK)
 		return fail(c, err, errlen, "cannot read");
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (row_answer(st, &a) == 0)

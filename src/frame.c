@@ -19,7 +19,7 @@
 #include "ipwhois.h"
 
 /* Bump this when a frame's layout changes. */
-#define FRAME_VERSION	5
+#define FRAME_VERSION	6
 
 /* Largest payload each frame type may carry; checked before any copy. */
 static const uint32_t frame_max[F_TYPE_MAX] = {

@@ -335,7 +335,6 @@ enum source {
 	SRC_CACHE,
 	SRC_BUILTIN,
 	SRC_DB,		/* the local IP database (ipdb.c) */
-	SRC_KNOWN,	/* a network learned earlier in this run: "cache" */
 	SRC_MAX
 };
 
@@ -347,6 +346,7 @@ enum field {
 	FLD_ASN,
 	FLD_AS_NAME,
 	FLD_ABUSE_EMAIL,
+	FLD_NET_TYPE,	/* the registry's word: ALLOCATED PA, Reassigned... */
 	FLD_MAX
 };
 
@@ -383,6 +383,15 @@ int	 answer_equal(const struct answer *, const struct answer *);
 uint64_t answer_hash(const struct answer *);
 const char *status_name(enum status);
 const char *source_name(enum source);
+
+/* What a network's type (FLD_NET_TYPE) says of the blocks inside it. */
+enum net_class {
+	NET_UNKNOWN,	/* no type, or one we cannot place (LEGACY) */
+	NET_ALLOCATION,	/* may have children: an ISP's block */
+	NET_ASSIGNMENT,	/* used as it is: no registered child */
+};
+
+enum net_class net_class(const char *);
 size_t	 text_clean(char *, const char *, size_t, size_t);
 size_t	 text_escape(char *, size_t, const char *, size_t);
 const char *input_shown(const char *);
@@ -758,19 +767,20 @@ enum column {
 	COL_LAST_SEEN,
 	COL_KIND,
 	COL_REGISTRY,
-	COL_NETWORK,	/* COL_NETWORK + f is field f, to COL_ABUSE_EMAIL */
+	COL_NETWORK,	/* COL_NETWORK + f is field f, to COL_NET_TYPE */
 	COL_NET_NAME,
 	COL_ORG,
 	COL_COUNTRY,
 	COL_ASN,
 	COL_AS_NAME,
 	COL_ABUSE_EMAIL,
+	COL_NET_TYPE,	/* not in any default: --fields */
 	COL_SOURCE,
 	COL_STATUS,
 	COL_MAX
 };
 
-_Static_assert(COL_ABUSE_EMAIL - COL_NETWORK == FLD_ABUSE_EMAIL - FLD_NETWORK,
+_Static_assert(COL_NET_TYPE - COL_NETWORK == FLD_NET_TYPE - FLD_NETWORK,
     "the field columns follow enum field");
 
 enum outfmt { OUT_CSV, OUT_TSV, OUT_JSONL };
@@ -869,6 +879,7 @@ struct config {
 	const char *log_format;	/* --log-format STRING */
 	const char *json_field, *json_time, *json_bytes;	/* --json-* */
 	int	 offline;
+	int	 exact;		/* --exact: allocations answer no neighbour */
 	int	 verbose;
 	int	 quiet;
 	int	 progress;	/* --progress 1, --no-progress 0; -1 auto */

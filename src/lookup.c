@@ -137,8 +137,20 @@ stale(const struct lookup *lk, uint32_t i)
 }
 
 /*
+ * Whether a network answers its neighbours: always, but with --exact
+ * not an allocation, which may hold a customer's block the run has not
+ * asked about.  An assignment, or a network of unknown type, still does.
+ */
+static int
+answers_neighbours(const struct config *cfg, const struct answer *a)
+{
+	return !cfg->exact ||
+	    net_class(a->field[FLD_NET_TYPE]) != NET_ALLOCATION;
+}
+
+/*
  * nettab_find()'s test: what this run learned, and fresh answers from the
- * cache (offline: any that answers).
+ * cache (offline: any that answers, since nothing can be asked).
  */
 static int
 usable(void *ctx, uint32_t i)
@@ -148,7 +160,7 @@ usable(void *ctx, uint32_t i)
 
 	if (lk->cfg->offline)
 		return a->status == ST_OK || a->status == ST_NOT_FOUND;
-	return !stale(lk, i);
+	return !stale(lk, i) && answers_neighbours(lk->cfg, a);
 }
 
 /* Take the answers other workers (and the cache) published since last. */
@@ -194,8 +206,8 @@ lookup_known(struct lookup *lk, const struct ip *ip, struct answer *a)
 		a->registry = registry;
 	/*
 	 * From the cache file; or learned in this run, keeping the source of
-	 * the registry that was asked: which address of the network shows as
-	 * the one asked is the reporter's to say, by the report's order.
+	 * the registry that was asked: the column says where the answer came
+	 * from, for the address asked and its neighbours alike.
 	 */
 	if (cached)
 		a->source = SRC_CACHE;

@@ -107,6 +107,10 @@ static const struct optdef opts[] = {
 	  .help = "IANA RDAP bootstrap file (ipv4.json, ipv6.json; may be "
 	      "repeated) instead of the built-in table",
 	  .takes = "at most " XSTR(BOOTSTRAP_MAX) " files" },
+	{ .name = "exact", .kind = OA_FLAG, .off = CFG(exact), .lo = 1,
+	  .help = "ask about each address inside an allocation (a block "
+	      "an ISP may hand out) instead of answering it from the "
+	      "allocation" },
 	{ .name = "rate", .kind = OA_DOUBLE, .off = CFG(rate),
 	  .lo = 0.01, .hi = 1e6, .arg = "N",
 	  .help = "requests per second to each server (default 5)",

@@ -26,6 +26,7 @@ static const char *const column_names[COL_MAX] = {
 	[COL_ASN] = "asn",
 	[COL_AS_NAME] = "as_name",
 	[COL_ABUSE_EMAIL] = "abuse_email",
+	[COL_NET_TYPE] = "net_type",
 	[COL_SOURCE] = "source",
 	[COL_STATUS] = "status",
 };
@@ -157,7 +158,7 @@ answer_column(const struct answer *a, enum column c)
 		s = status_name((enum status)a->status);
 		break;
 	default:
-		if (c < COL_NETWORK || c > COL_ABUSE_EMAIL)
+		if (c < COL_NETWORK || c > COL_NET_TYPE)
 			return NULL;
 		s = a->field[c - COL_NETWORK];
 		break;
@@ -210,7 +211,7 @@ static inline __attribute__((always_inline)) void
 cell_of(const struct report_row *r, enum column c, struct cell *v)
 {
 	v->type = CELL_TEXT;
-	v->plain = c < COL_NETWORK || c > COL_ABUSE_EMAIL;
+	v->plain = c < COL_NETWORK || c > COL_NET_TYPE;
 	v->s = v->buf;
 	if (r->mixed & COL_BIT(c)) {
 		v->type = CELL_NULL;
@@ -245,6 +246,7 @@ cell_of(const struct report_row *r, enum column c, struct cell *v)
 	case COL_ASN:
 	case COL_AS_NAME:
 	case COL_ABUSE_EMAIL:
+	case COL_NET_TYPE:
 		v->s = r->answer->field[c - COL_NETWORK];
 		if (v->s == NULL || *v->s == '\0') {
 			v->type = CELL_NULL;

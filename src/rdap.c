@@ -25,6 +25,7 @@
 /* The fields an RDAP answer fills; the others belong to other sources. */
 static const enum field rdap_fields[] = {
 	FLD_NETWORK, FLD_NET_NAME, FLD_ORG, FLD_COUNTRY, FLD_ABUSE_EMAIL,
+	FLD_NET_TYPE,
 };
 
 /* The network's entities in breadth-first order, with their depth. */
@@ -496,6 +497,9 @@ map_network(const json_t *root, struct answer *a, struct netrange *r,
 		return -1;
 	set_string(a, FLD_NET_NAME, json_object_get(root, "name"));
 	set_string(a, FLD_COUNTRY, json_object_get(root, "country"));
+	/* RFC 9083 5.4: "a string containing an RIR-specific classification
+	 * of the network", e.g. ARIN's "DIRECT ALLOCATION". */
+	set_string(a, FLD_NET_TYPE, json_object_get(root, "type"));
 	a->registry = (uint8_t)registry_of(root);
 	entities_collect(root, &w);
 	map_org(&w, a);

@@ -259,75 +259,45 @@ learned(const struct answer *a)
 	    (a->source == SRC_RDAP || a->source == SRC_WHOIS);
 }
 
-/* The answer as said about a network, whoever asked: no source, no net. */
-static uint64_t
-content_hash(const struct answer *a)
-{
-	struct answer c = *a;
-
-	c.source = SRC_NONE;
-	c.has_net = 0;
-	return answer_hash(&c);
-}
-
-static int
-same_content(const struct answer *a, const struct answer *b)
-{
-	struct answer x = *a, y = *b;
-
-	x.source = y.source = SRC_NONE;
-	x.has_net = y.has_net = 0;
-	return answer_equal(&x, &y);
-}
-
-/* a, shown with another source; interned (an index into answers). */
+/* a as every row shows it: no network to store; interned. */
 static uint32_t
-shown_as(struct rows *rs, uint32_t i, enum source src)
+one_answer(struct rows *rs, uint32_t i)
 {
 	struct answer c;
 
 	answer_copy(&c, &rs->answers.v[i]);
-	c.source = (uint8_t)src;
 	c.has_net = 0;
 	memset(&c.net, 0, sizeof(c.net));
 	return intern(&rs->answers, &c);
 }
 
 /*
- * The source column of the networks learned in this run, decided here
- * and nowhere else.  Which worker asked and which took the answer from
- * it depends on timing, so every row of such a network comes saying who
- * was asked, and the report order settles it: the first row of each
- * network shows as asked (rdap, whois), the others as answered from what
- * the run knew (cache).  The report is then the same for every -j.
+ * The source column says where the answer came from: every row of a
+ * network a registry told this run shows that registry's protocol, the
+ * address that was asked and its neighbours alike.  Which worker asked
+ * depends on timing; where the answer came from does not, so the report
+ * is the same for every -j, and a network's rows read as one answer
+ * (the asker's copy, which carries the network for the cache file, is
+ * kept apart from them).
  */
 static void
 settle_sources(struct rows *rs)
 {
-	size_t mask = 1;
-	uint32_t *seen;		/* answer index + 1 of a network shown asked */
+	size_t n = rs->answers.n;
+	uint32_t *shown = xcalloc(n, sizeof(*shown));	/* index + 1 */
 
-	while (mask < rs->answers.n * 2)
-		mask <<= 1;
-	seen = xcalloc(mask--, sizeof(*seen));
+	/* Rows are many and answers few: each answer is settled once. */
 	for (size_t r = 0; r < rs->tab.used; r++) {
 		struct count *row = &rs->tab.ent[r];
-		size_t h;
+		uint32_t i = row->answer;
 
-		if (!learned(&rs->answers.v[row->answer]))
+		if (i >= n || !learned(&rs->answers.v[i]))
 			continue;
-		for (h = content_hash(&rs->answers.v[row->answer]) & mask;
-		    seen[h] && !same_content(&rs->answers.v[seen[h] - 1],
-		    &rs->answers.v[row->answer]); h = (h + 1) & mask)
-			;
-		if (seen[h] == 0) {
-			seen[h] = row->answer + 1;
-			row->answer = shown_as(rs, row->answer,
-			    rs->answers.v[row->answer].source);
-		} else
-			row->answer = shown_as(rs, row->answer, SRC_KNOWN);
+		if (shown[i] == 0)
+			shown[i] = one_answer(rs, i) + 1;
+		row->answer = shown[i] - 1;
 	}
-	free(seen);
+	free(shown);
 }
 
 /*

@@ -524,7 +524,8 @@ static void
 put_found(struct parse *x, const struct found *fd)
 {
 	static const enum field mine[] = {
-		FLD_NETWORK, FLD_NET_NAME, FLD_ORG, FLD_COUNTRY, FLD_ABUSE_EMAIL
+		FLD_NETWORK, FLD_NET_NAME, FLD_ORG, FLD_COUNTRY, FLD_ABUSE_EMAIL,
+		FLD_NET_TYPE
 	};
 
 	for (size_t i = 0; i < nitems(mine); i++)
@@ -713,6 +714,7 @@ parse_arin(struct parse *x)
 	else
 		range_cidrs(&fd);
 	get(g, "NetName", &fd.f[FLD_NET_NAME]);
+	get(g, "NetType", &fd.f[FLD_NET_TYPE]);
 	arin_org_of(g, &fd.f[FLD_ORG]);
 	/* The net's Country if it has one, else its organisation's. */
 	get(g, "Country", &v);
@@ -992,6 +994,7 @@ parse_rpsl(struct parse *x)
 		return refer_to_rir(x, rir_of_set(named, x->rir));
 	range_cidrs(&fd);
 	get(net, st->name, &fd.f[FLD_NET_NAME]);
+	get(net, "status", &fd.f[FLD_NET_TYPE]);
 	rpsl_org(x, st, net, &fd.f[FLD_ORG]);
 	rpsl_country(x, st, net, &fd.f[FLD_COUNTRY]);
 	rpsl_abuse(x, st, net, comment, &fd.f[FLD_ABUSE_EMAIL]);

@@ -486,6 +486,60 @@ printf '  %-46s %8s %9s\n' "" seconds "x single"
 calc "printf \"  %-46s %8.3f %9.2f\n  %-46s %8.3f %9.2f\n  %-46s %8.3f %9.2f\n\", \"single run over the whole log\", $ipw_ns / 1e9, 1, \"shards one after another, then the merge\", ($map_ns + $merge_ns) / 1e9, ($map_ns + $merge_ns) / $ipw_ns, \"$SHARDS hosts at once (slowest shard), then merge\", ($map_max + $merge_ns) / 1e9, ($map_max + $merge_ns) / $ipw_ns"
 rm -rf "$SHD"
 
+# ------------------------------------------- allocations and --exact
+#
+# Queries per network, with and without --exact, next to the number of
+# unique addresses (what `xargs whois` would send): a log of 1000
+# addresses in 150 networks the loopback test server holds, 50 ALLOCATED
+# PA /16s (77.0-49.0.0) each with two ASSIGNED PA /24s inside (.1 and
+# .2), the addresses half inside the assignments, half elsewhere in the
+# allocations.  Fixtures generated here, in $BENCH_DIR/nettype.
+
+if [ -x "${TESTSERVER:-}" ]; then
+	nt=$BENCH_DIR/nettype
+	mkdir -p "$nt/rdap"
+	awk -v dir="$nt/rdap" 'function net(start, end, plen, type, name) {
+		f = dir "/" start "_" plen ".json"
+		printf "{\"objectClassName\": \"ip network\", \"startAddress\": \"%s\", \"endAddress\": \"%s\", \"ipVersion\": \"v4\", \"name\": \"%s\", \"type\": \"%s\", \"cidr0_cidrs\": [{\"v4prefix\": \"%s\", \"length\": %d}]}\n", start, end, name, type, start, plen >f
+		close(f)
+	}
+	BEGIN { for (i = 0; i < 50; i++) {
+		net("77." i ".0.0", "77." i ".255.255", 16, "ALLOCATED PA", "LIR-" i)
+		for (k = 1; k <= 2; k++)
+			net("77." i "." k ".0", "77." i "." k ".255", 24,
+			    "ASSIGNED PA", "CUSTOMER-" i "-" k)
+	} }'
+	awk 'BEGIN { srand(14); for (n = 0; n < 1000; n++) {
+		i = int(rand() * 50)
+		c = n % 2 ? 1 + int(rand() * 2) : 3 + int(rand() * 250)
+		printf "77.%d.%d.%d - - [10/Oct/2025:13:55:36 +0000] \"GET / HTTP/1.1\" 200 1\n",
+		    i, c, 1 + int(rand() * 254) } }' >"$BENCH_DIR/nettype.log"
+	"$TESTSERVER" -d "$nt" -p "$nt/ports" -t 900 2>/dev/null &
+	ntsrv=$!
+	n=0
+	while [ ! -s "$nt/ports" ] && [ $n -lt 50 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	read -r line <"$nt/ports"
+	http=${line#http=}
+	http=${http%% *}
+	echo
+	echo "allocations: 1000 addresses in 150 networks (50 allocations holding 100 assignments), -j 12"
+	printf '  %-30s %8s %8s %14s\n' "" addresses queries "per network"
+	for exact in "" --exact; do
+		summary=$("$IPWHOIS" -v --no-cache --rate 100000 -j 12 $exact \
+		    --rdap-url "http://127.0.0.1:$http/" \
+		    "$BENCH_DIR/nettype.log" 2>&1 >/dev/null) || :
+		uniq_n=$(echo "$summary" | sed -n 's/.* \([0-9]*\) unique addresses.*/\1/p')
+		sent=$(echo "$summary" | sed -n 's/.* \([0-9]*\) queries sent.*/\1/p')
+		printf '  %-30s %8s %8s %14s\n' "${exact:-default}" "$uniq_n" \
+		    "$sent" "$(calc "printf \"%.2f\", $sent / 150")"
+	done
+	kill "$ntsrv" 2>/dev/null
+	wait "$ntsrv" 2>/dev/null
+fi
+
 # ------------------------------------------------ IP database and cache
 #
 # The database from the four ip-location-db CSVs in $BENCH_IPDB_CSV when

@@ -289,6 +289,7 @@ START_TEST(test_round_trip)
 	const char *full[FLD_MAX] = {
 		"192.0.2.0/24", "EXAMPLE-NET", "Société \"Exemple\", S.A.",
 		"FR", "AS64500", "EXAMPLE, Inc. 例え", "abuse@example.fr",
+		"ALLOCATED PA",
 	};
 	const char *some[FLD_MAX] = {
 		"2001:db8::/32", NULL, "Beispiel GmbH; Müller & Söhne", NULL,
@@ -539,6 +540,149 @@ START_TEST(test_damaged)
 	refused(path, 0, "damaged");
 	refused(path, 1, "damaged");
 	free(whole);
+}
+END_TEST
+
+/*
+ * Version 1 as ipwhois 0.1.0 made it (git history of cache.c), with the
+ * rows a run of it wrote: a network, a negative answer, one with every
+ * field empty.
+ */
+static const char *const v1_sql[] = {
+	"CREATE TABLE answers (lo BLOB NOT NULL, hi BLOB NOT NULL,"
+	" kind INT, registry INT, status INT, source INT, fetched INT,"
+	" network TEXT, net_name TEXT, org TEXT, country TEXT, asn TEXT,"
+	" as_name TEXT, abuse_email TEXT, PRIMARY KEY (lo, hi)) WITHOUT ROWID",
+	"PRAGMA user_version = 1",
+	"INSERT INTO answers VALUES (x'00000000000000000000ffffc0000200',"
+	" x'00000000000000000000ffffc00002ff', 0, 5, 0, 1, 1700000000,"
+	" '192.0.2.0/24', 'EXAMPLE-NET', 'Example B.V.', 'NL', '64500',"
+	" 'EXAMPLE-AS', 'abuse@example.nl')",
+	"INSERT INTO answers VALUES (x'00000000000000000000ffffc6336407',"
+	" x'00000000000000000000ffffc6336407', 0, 3, 1, 2, 1700000001,"
+	" NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+	"INSERT INTO answers VALUES (x'20010db8000000000000000000000000',"
+	" x'20010db8ffffffffffffffffffffffff', 0, 3, 0, 1, 1700000002,"
+	" '2001:db8::/32', NULL, 'Beispiel GmbH', NULL, NULL, NULL, NULL)",
+};
+
+static void
+make_v1(void)
+{
+	for (size_t i = 0; i < nitems(v1_sql); i++)
+		raw(path, v1_sql[i], NULL, 0);
+}
+
+/* The rows v1_sql wrote, as answers. */
+static void
+v1_answers(struct answer a[3])
+{
+	const char *net[FLD_MAX] = { "192.0.2.0/24", "EXAMPLE-NET",
+	    "Example B.V.", "NL", "64500", "EXAMPLE-AS", "abuse@example.nl" };
+	const char *v6[FLD_MAX] = { "2001:db8::/32", [FLD_ORG] =
+	    "Beispiel GmbH" };
+
+	mkanswer(&a[0], "192.0.2.0", "192.0.2.255", 1700000000, net);
+	a[0].registry = RIR_RIPE;
+	mkanswer(&a[1], "198.51.100.7", "198.51.100.7", 1700000001, NULL);
+	a[1].registry = RIR_ARIN;
+	a[1].status = ST_NOT_FOUND;
+	a[1].source = SRC_WHOIS;
+	mkanswer(&a[2], "2001:db8::", "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff",
+	    1700000002, v6);
+	a[2].registry = RIR_ARIN;
+}
+
+/*
+ * A version 1 file: read as it is (no type) without being changed, and
+ * upgraded in place by a writer, every row kept; new rows then carry
+ * their type.
+ */
+START_TEST(test_upgrade_v1)
+{
+	const char *typed[FLD_MAX] = { "203.0.113.0/24",
+	    [FLD_NET_TYPE] = "ASSIGNED PA" };
+	struct answer a[4];
+	const struct answer *v[1] = { &a[3] };
+	struct got g = { .n = 0 };
+	struct cache *c;
+	char out[64] = "";
+
+	make_v1();
+	v1_answers(a);
+	load(&g);
+	ck_assert_uint_eq(g.n, 3);
+	for (int i = 0; i < 3; i++)
+		same(find(&g, &a[i]), &a[i]);
+	got_free(&g);
+	raw(path, "PRAGMA user_version", out, sizeof(out));
+	ck_assert_str_eq(out, "1");		/* a reader changes nothing */
+
+	ck_assert_ptr_nonnull(c = cache_open(path, 1, errbuf, sizeof(errbuf)));
+	cache_close(c);
+	raw(path, "PRAGMA user_version", out, sizeof(out));
+	ck_assert_str_eq(out, "2");
+	raw(path, "SELECT count(*) FROM answers WHERE net_type IS NULL", out,
+	    sizeof(out));
+	ck_assert_str_eq(out, "3");
+	load(&g);
+	ck_assert_uint_eq(g.n, 3);
+	for (int i = 0; i < 3; i++)
+		same(find(&g, &a[i]), &a[i]);
+	got_free(&g);
+
+	/* Opened again for writing: already version 2, nothing to do. */
+	mkanswer(&a[3], "203.0.113.0", "203.0.113.255", 1700000003, typed);
+	store(v, 1);
+	load(&g);
+	ck_assert_uint_eq(g.n, 4);
+	for (int i = 0; i < 4; i++)
+		same(find(&g, &a[i]), &a[i]);
+	ck_assert_str_eq(find(&g, &a[3])->field[FLD_NET_TYPE], "ASSIGNED PA");
+	got_free(&g);
+	for (int i = 0; i < 4; i++)
+		answer_clear(&a[i]);
+}
+END_TEST
+
+/* A new file is version 2, with the type's column. */
+START_TEST(test_new_v2)
+{
+	struct answer a;
+	const struct answer *v[1] = { &a };
+	char out[64] = "";
+
+	mkanswer(&a, "192.0.2.1", "192.0.2.1", 7, NULL);
+	store(v, 1);
+	raw(path, "PRAGMA user_version", out, sizeof(out));
+	ck_assert_str_eq(out, "2");
+	raw(path, "SELECT name FROM pragma_table_info('answers')"
+	    " WHERE cid = 14", out, sizeof(out));
+	ck_assert_str_eq(out, "net_type");
+	answer_clear(&a);
+}
+END_TEST
+
+/*
+ * The next schema is refused, read or written, and left as it is: what
+ * ipwhois reading schema 1 says of a version 2 file, one number on.
+ */
+START_TEST(test_v3_refused)
+{
+	struct answer a;
+	const struct answer *v[1] = { &a };
+	char out[64] = "";
+
+	mkanswer(&a, "192.0.2.1", "192.0.2.1", 7, NULL);
+	store(v, 1);
+	raw(path, "PRAGMA user_version = 3", NULL, 0);
+	refused(path, 0, "made by a newer ipwhois (schema 3; this one reads 2)");
+	refused(path, 1, "made by a newer ipwhois (schema 3; this one reads 2)");
+	raw(path, "PRAGMA user_version", out, sizeof(out));
+	ck_assert_str_eq(out, "3");
+	raw(path, "SELECT count(*) FROM answers", out, sizeof(out));
+	ck_assert_str_eq(out, "1");
+	answer_clear(&a);
 }
 END_TEST
 
@@ -806,6 +950,9 @@ cache_suite(void)
 	tcase_add_test(tc, test_foreign_database);
 	tcase_add_test(tc, test_damaged);
 	tcase_add_test(tc, test_newer_schema);
+	tcase_add_test(tc, test_upgrade_v1);
+	tcase_add_test(tc, test_new_v2);
+	tcase_add_test(tc, test_v3_refused);
 	tcase_add_test(tc, test_unwritable);
 	suite_add_tcase(s, tc);
 

@@ -15,10 +15,10 @@
 #include "testutil.h"
 
 /* The frame layout version this suite knows. */
-#define V	5
+#define V	6
 
 /* F_RESULT: the address, five bytes of enums and flags, the network
- * (two addresses), the fetch time, seven length-prefixed fields. */
+ * (two addresses), the fetch time, eight length-prefixed fields. */
 #define RESULT_MIN	(16 + 5 + 32 + 8 + FLD_MAX * 2)
 #define RESULT_MAX	(RESULT_MIN + FLD_MAX * FIELD_MAX)
 
@@ -184,7 +184,8 @@ static const struct {
 	{ "version 2 (older)", 4, F_SENTINEL, 2 },
 	{ "version 3 (older)", 4, F_SENTINEL, 3 },
 	{ "version 4 (older)", 4, F_SENTINEL, 4 },
-	{ "version 6", 4, F_SENTINEL, 6 },
+	{ "version 5 (older)", 4, F_SENTINEL, 5 },
+	{ "version 7", 4, F_SENTINEL, 7 },
 	{ "version 0x100", 4, F_SENTINEL, 0x100 },
 	{ "sentinel too long", sizeof(struct sentinel) + 1, F_SENTINEL, V },
 	{ "sentinel too short", sizeof(struct sentinel) - 1, F_SENTINEL, V },
@@ -840,6 +841,7 @@ START_TEST(test_result_all_fields)
 		[FLD_ASN] = "15169",
 		[FLD_AS_NAME] = "Zürich Ünïcode — 東京",
 		[FLD_ABUSE_EMAIL] = "arin-contact@google.com",
+		[FLD_NET_TYPE] = "Direct Allocation",
 	};
 	struct answer a = { 0 };
 	struct ip ip;

@@ -95,7 +95,7 @@ START_TEST(test_by_network)
 	    "network=193.0.0.0/21", "org=NCC", "country=NL", NULL);
 	ripe2 = answer(KIND_PUBLIC, RIR_RIPE, SRC_CACHE, ST_OK,
 	    "network=193.0.0.0/21", "org=NCC B.V.", "country=NL", NULL);
-	ripe3 = answer(KIND_PUBLIC, RIR_RIPE, SRC_KNOWN, ST_OK,
+	ripe3 = answer(KIND_PUBLIC, RIR_RIPE, SRC_WHOIS, ST_OK,
 	    "network=193.0.0.0/21", "org=NCC", "country=NL", NULL);
 	lone = answer(KIND_PRIVATE, RIR_NONE, SRC_BUILTIN, ST_OK,
 	    "network=10.0.0.0/8", "net_name=Private-Use", NULL);

@@ -152,7 +152,8 @@ asking(int w, const char *a)
 	    3600LL * 1000000000, share_count(sh)), 0);
 }
 
-/* The answer's report columns, kind to status, joined with ','. */
+/* The answer's report columns, kind to status, joined with ','; the
+ * network's type apart (net_type()). */
 static const char *
 row(const struct answer *a)
 {
@@ -162,6 +163,8 @@ row(const struct answer *a)
 	for (enum column c = COL_KIND; c <= COL_STATUS; c++) {
 		const char *s = answer_column(a, c);
 
+		if (c == COL_NET_TYPE)
+			continue;
 		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s",
 		    c > COL_KIND ? "," : "", s ? s : "");
 		ck_assert_uint_lt(n, sizeof(buf));
@@ -605,6 +608,146 @@ START_TEST(test_deferred_timeout)
 }
 END_TEST
 
+/* --- allocations and assignments (--exact) ----------------------------- */
+
+/* Each registry's documented words, as its answers write them. */
+static const struct {
+	const char *type;
+	enum net_class cls;
+} class_cases[] = {
+	/* ARIN whois NetType, and its RDAP type */
+	{ "Direct Allocation", NET_ALLOCATION },
+	{ "DIRECT ALLOCATION", NET_ALLOCATION },
+	{ "Reallocated", NET_ALLOCATION },
+	{ "REALLOCATION", NET_ALLOCATION },
+	{ "Direct Assignment", NET_ASSIGNMENT },
+	{ "DIRECT ASSIGNMENT", NET_ASSIGNMENT },
+	{ "Reassigned", NET_ASSIGNMENT },
+	{ "REASSIGNMENT", NET_ASSIGNMENT },
+	{ "Allocated to RIPE NCC", NET_UNKNOWN },
+	/* RIPE, AFRINIC */
+	{ "ALLOCATED PA", NET_ALLOCATION },
+	{ "Allocated PA", NET_ALLOCATION },
+	{ "ALLOCATED-BY-RIR", NET_ALLOCATION },
+	{ "allocated by rir", NET_ALLOCATION },
+	{ "ALLOCATED UNSPECIFIED", NET_ALLOCATION },
+	{ "LIR-PARTITIONED PA", NET_ALLOCATION },
+	{ "SUB-ALLOCATED PA", NET_ALLOCATION },
+	{ "ALLOCATED-BY-LIR", NET_ALLOCATION },
+	{ "AGGREGATED-BY-LIR", NET_ALLOCATION },
+	{ "ASSIGNED PA", NET_ASSIGNMENT },
+	{ "ASSIGNED PI", NET_ASSIGNMENT },
+	{ "ASSIGNED  ANYCAST", NET_ASSIGNMENT },
+	{ "ALLOCATED-ASSIGNED PA", NET_ASSIGNMENT },
+	{ "Assigned", NET_ASSIGNMENT },
+	{ "LEGACY", NET_UNKNOWN },
+	{ "NOT-SET", NET_UNKNOWN },
+	/* APNIC, JPNIC, KRNIC, TWNIC */
+	{ "ALLOCATED PORTABLE", NET_ALLOCATION },
+	{ "ALLOCATED NON-PORTABLE", NET_ALLOCATION },
+	{ "ASSIGNED PORTABLE", NET_ASSIGNMENT },
+	{ "ASSIGNED NON-PORTABLE", NET_ASSIGNMENT },
+	/* LACNIC, NIC.br */
+	{ "allocated", NET_ALLOCATION },
+	{ "reallocated", NET_ALLOCATION },
+	{ "ALLOCATION", NET_ALLOCATION },
+	{ "assigned", NET_ASSIGNMENT },
+	{ "reassigned", NET_ASSIGNMENT },
+	/* Near misses are not guessed at. */
+	{ "", NET_UNKNOWN },
+	{ "ALLOCATED", NET_ALLOCATION },
+	{ "ALLOCATED P", NET_UNKNOWN },
+	{ "ALLOCATED PA X", NET_UNKNOWN },
+	{ "ASSIGNED-", NET_UNKNOWN },
+	{ "-ASSIGNED", NET_UNKNOWN },
+	{ "ASSIGNEDPA", NET_UNKNOWN },
+};
+
+START_TEST(test_net_class)
+{
+	ck_assert_msg(net_class(class_cases[_i].type) == class_cases[_i].cls,
+	    "'%s': %d, want %d", class_cases[_i].type,
+	    net_class(class_cases[_i].type), class_cases[_i].cls);
+}
+END_TEST
+
+START_TEST(test_net_class_null)
+{
+	ck_assert_int_eq(net_class(NULL), NET_UNKNOWN);
+}
+END_TEST
+
+/* A network of type type learned in the run, fetched now. */
+static void
+typed(const char *cidr, const char *org, const char *type)
+{
+	struct answer a;
+
+	registry_answer(&a, cidr, RIR_ARIN, ST_OK, 0);
+	set(&a, FLD_ORG, org);
+	if (type != NULL)
+		set(&a, FLD_NET_TYPE, type);
+	publish(&a);
+}
+
+/*
+ * --exact: inside an allocation, an address is asked on its own (here:
+ * it waits for worker 1, asking nearby, instead of taking the
+ * allocation's answer); an assignment inside it, and a network of
+ * unknown type, still answer their neighbours.
+ */
+START_TEST(test_exact)
+{
+	struct answer a;
+
+	cfg.offline = 0;
+	cfg.exact = 1;
+	cache_loaded();
+	typed("66.0.0.0/8", "Example ISP", "Direct Allocation");
+	typed("66.249.66.0/24", "Example Customer", "Reassigned");
+	typed("45.67.0.0/16", "Old Holder", NULL);
+	typed("81.2.0.0/22", "Legacy Holder", "LEGACY");
+	answers("66.249.66.77",
+	    "public,ARIN,66.249.66.0/24,,Example Customer,,,,,rdap,ok");
+	answers("45.67.100.1",
+	    "public,ARIN,45.67.0.0/16,,Old Holder,,,,,rdap,ok");
+	answers("81.2.3.9",
+	    "public,ARIN,81.2.0.0/22,,Legacy Holder,,,,,rdap,ok");
+	asking(1, "66.1.0.1");
+	deferred("66.1.2.3", 1);
+	ck_assert_uint_eq(counted().known, 3);
+	/* The type travels with the answer. */
+	look("66.249.66.1", &a);
+	ck_assert_str_eq(a.field[FLD_NET_TYPE], "Reassigned");
+	answer_clear(&a);
+}
+END_TEST
+
+/* By default, and offline (nothing can be asked), an allocation answers
+ * every address inside it. */
+START_TEST(test_exact_not)
+{
+	cfg.offline = _i;
+	cfg.exact = _i;
+	cache_loaded();
+	typed("66.0.0.0/8", "Example ISP", "Direct Allocation");
+	answers("66.1.2.3", "public,ARIN,66.0.0.0/8,,Example ISP,,,,,rdap,ok");
+}
+END_TEST
+
+/* An allocation from the cache file under --exact: not an answer. */
+START_TEST(test_exact_cached)
+{
+	typed("66.0.0.0/8", "Example ISP", "ALLOCATED PA");
+	cache_loaded();
+	cfg.offline = 0;
+	cfg.exact = 1;
+	asking(1, "66.1.0.1");
+	deferred("66.1.2.3", 1);
+	ck_assert_uint_eq(counted().cached, 0);
+}
+END_TEST
+
 static Suite *
 lookup_suite(void)
 {
@@ -639,6 +782,15 @@ lookup_suite(void)
 	tcase_add_test(tc, test_known);
 	tcase_add_test(tc, test_deferred);
 	tcase_add_test(tc, test_deferred_timeout);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("exact");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_net_class, 0, nitems(class_cases));
+	tcase_add_test(tc, test_net_class_null);
+	tcase_add_test(tc, test_exact);
+	tcase_add_loop_test(tc, test_exact_not, 0, 2);
+	tcase_add_test(tc, test_exact_cached);
 	suite_add_tcase(s, tc);
 	return s;
 }

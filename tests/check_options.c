@@ -334,7 +334,7 @@ static const struct {
 	{ { "--fields", "ip,nope" }, "--fields: unknown column 'nope' (ip, "
 	    "hits, bytes, addresses, first_seen, last_seen, kind, registry, "
 	    "network, net_name, org, country, asn, as_name, abuse_email, "
-	    "source, status)" },
+	    "net_type, source, status)" },
 	{ { "--fields", "hits,ip,hits" }, "--fields: 'hits' twice" },
 	{ { "--exclude", "1.2.3.4,,5.6.7.8" }, "--exclude takes addresses or "
 	    "networks like 192.0.2.0/24,2001:db8::/32, "

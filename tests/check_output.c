@@ -455,6 +455,68 @@ START_TEST(test_json_numbers)
 }
 END_TEST
 
+/* --- the network's type: asked for, or not there ----------------------- */
+
+/*
+ * net_type is in no default: an answer that has one writes the default
+ * report as before; --fields names it, in CSV, TSV and JSON Lines, and
+ * its text is the registry's, quoted like the other fields.
+ */
+START_TEST(test_net_type)
+{
+	struct report_row r[2];
+	struct answer a[2];
+	struct config cfg;
+	char *got;
+
+	answer_with(&a[0], FLD_NET_TYPE, "ALLOCATED PA");
+	a[0].field[FLD_NETWORK] = strdup("193.0.0.0/21");
+	answer_with(&a[1], FLD_NET_TYPE, "=Reassigned, \"odd\"");
+	row(&r[0], "193.0.6.139", 2, BYTES_NONE, 0, 0, &a[0]);
+	row(&r[1], "193.0.0.1", 1, BYTES_NONE, 0, 0, &a[1]);
+
+	setup(&cfg, OUT_CSV, NULL);
+	got = render(&cfg, r, 1);
+	ck_assert_str_eq(got, "ip,hits,bytes,first_seen,last_seen,kind,"
+	    "registry,network,net_name,org,country,asn,as_name,abuse_email,"
+	    "source,status\n193.0.6.139,2,,,,public,RIPE,193.0.0.0/21,,,,,,,"
+	    "db,ok\n");
+	free(got);
+	setup(&cfg, OUT_JSONL, NULL);
+	got = render(&cfg, r, 1);
+	ck_assert_ptr_null(strstr(got, "net_type"));
+	free(got);
+
+	setup(&cfg, OUT_CSV, "ip,network,net_type");
+	cfg.csv_safe = 1;
+	got = render(&cfg, r, 2);
+	ck_assert_str_eq(got, "ip,network,net_type\n"
+	    "193.0.6.139,193.0.0.0/21,ALLOCATED PA\n"
+	    "193.0.0.1,,\"'=Reassigned, \"\"odd\"\"\"\n");
+	free(got);
+	setup(&cfg, OUT_TSV, "net_type,ip");
+	got = render(&cfg, r, 2);
+	ck_assert_str_eq(got, "net_type\tip\nALLOCATED PA\t193.0.6.139\n"
+	    "=Reassigned, \"odd\"\t193.0.0.1\n");
+	free(got);
+	setup(&cfg, OUT_JSONL, "ip,net_type");
+	got = render(&cfg, r, 2);
+	ck_assert_str_eq(got, "{\"ip\":\"193.0.6.139\",\"net_type\":"
+	    "\"ALLOCATED PA\"}\n{\"ip\":\"193.0.0.1\",\"net_type\":"
+	    "\"=Reassigned, \\\"odd\\\"\"}\n");
+	free(got);
+	ck_assert_str_eq(answer_column(&a[0], COL_NET_TYPE), "ALLOCATED PA");
+	free(a[0].field[FLD_NET_TYPE]);
+	a[0].field[FLD_NET_TYPE] = NULL;
+	setup(&cfg, OUT_JSONL, "net_type");
+	got = render(&cfg, r, 1);
+	ck_assert_str_eq(got, "{\"net_type\":null}\n");
+	free(got);
+	answer_free(&a[0]);
+	answer_free(&a[1]);
+}
+END_TEST
+
 /* --- a group row: what the members do not share is empty -------------- */
 
 START_TEST(test_mixed)
@@ -579,7 +641,7 @@ START_TEST(test_answer_column)
 	memset(&a, 0, sizeof(a));
 	a.kind = KIND_PRIVATE;
 	a.registry = RIR_NONE;
-	a.source = SRC_KNOWN;
+	a.source = SRC_CACHE;
 	a.status = ST_RATE_LIMITED;
 	a.field[FLD_ORG] = strdup("");
 	a.field[FLD_ASN] = strdup("64500");
@@ -641,6 +703,7 @@ output_suite(void)
 	tcase_add_loop_test(tc, test_json_asn, 0, nitems(asns));
 	tcase_add_test(tc, test_json_numbers);
 	tcase_add_test(tc, test_mixed);
+	tcase_add_test(tc, test_net_type);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("buffer");

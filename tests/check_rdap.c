@@ -630,7 +630,7 @@ check_field(const struct answer *a, enum field f, const char *want,
 {
 	static const char *const names[FLD_MAX] = {
 		"network", "net_name", "org", "country", "asn", "as_name",
-		"abuse_email",
+		"abuse_email", "net_type",
 	};
 
 	if (want == NULL)
@@ -703,6 +703,40 @@ START_TEST(test_fixture_truncated)
 			ck_assert_ptr_null(a.field[f]);
 		free(copy);
 	}
+}
+END_TEST
+
+/* The network's type (RFC 9083 5.4 "type"), as the registry wrote it. */
+static const struct {
+	const char *name, *json, *type;
+} types[] = {
+	{ "arin_v4", arin_v4, "DIRECT ALLOCATION" },
+	{ "arin_v6", arin_v6, NULL },
+	{ "ripe_v4", ripe_v4, "ASSIGNED PA" },
+	{ "apnic", apnic, "ALLOCATED PORTABLE" },
+	{ "lacnic_echo", lacnic_echo, "ALLOCATION" },
+	{ "afrinic", afrinic, "ASSIGNED PA" },
+	{ "number", J({"objectClassName": "ip network", "type": 7,
+	    "startAddress": "192.0.2.0", "endAddress": "192.0.2.255"}), NULL },
+	{ "control", J({"objectClassName": "ip network",
+	    "type": "ASSIGNED\u001b[31m\nPA",
+	    "startAddress": "192.0.2.0", "endAddress": "192.0.2.255"}),
+	    "ASSIGNED [31m PA" },
+};
+
+START_TEST(test_type)
+{
+	struct answer a;
+	struct netrange r;
+	char err[128];
+
+	memset(&a, 0, sizeof(a));
+	/* An earlier answer's type never survives a new one. */
+	answer_set(&a, FLD_NET_TYPE, "stale", 5);
+	ck_assert_msg(rdap_map(types[_i].json, strlen(types[_i].json), &a, &r,
+	    err, sizeof(err)) == 0, "%s: %s", types[_i].name, err);
+	check_field(&a, FLD_NET_TYPE, types[_i].type, types[_i].name);
+	answer_clear(&a);
 }
 END_TEST
 
@@ -1177,6 +1211,50 @@ START_TEST(test_real)
 }
 END_TEST
 
+/* The real answers' types, each registry's words (realdata/rdap). */
+static const struct {
+	const char *file, *type;
+	enum net_class cls;
+} real_types[] = {
+	{ "misc/192.198.0.0.json", "DIRECT ALLOCATION", NET_ALLOCATION },
+	{ "ipwhois-2015/62.239.237.1.json", "ASSIGNED PA", NET_ASSIGNMENT },
+	{ "ipwhois-2015/2a00:2381:ffff::1.json", "Assigned", NET_ASSIGNMENT },
+	{ "ipwhois-2015/210.107.73.73.json", "ALLOCATED PORTABLE",
+	  NET_ALLOCATION },
+	{ "ipwhois-2015/200.57.141.161.json", "allocated", NET_ALLOCATION },
+	{ "ipwhois-2015/2801:10:c000::.json", "assigned", NET_ASSIGNMENT },
+	{ "ipwhois-2015/196.11.240.215.json", "ASSIGNED PI", NET_ASSIGNMENT },
+	{ "whoisit-2021-2022/1.1.1.1.json", "ASSIGNED PORTABLE",
+	  NET_ASSIGNMENT },
+	{ "whoisit-2021-2022/130.59.31.80.json", "LEGACY", NET_UNKNOWN },
+	{ "ipwhois-2015/74.125.225.229.json", NULL, NET_UNKNOWN },
+};
+
+START_TEST(test_real_type)
+{
+	char path[4096], err[128];
+	struct answer a;
+	struct netrange r;
+	size_t len;
+	char *json;
+
+	if (rdap_dir(path, sizeof(path)) == -1)
+		return;
+	snprintf(path + strlen(path), sizeof(path) - strlen(path), "/%s",
+	    real_types[_i].file);
+	json = tu_slurp(path, &len);
+	ck_assert_msg(json != NULL, "%s: cannot read", path);
+	memset(&a, 0, sizeof(a));
+	ck_assert_msg(rdap_map(json, len, &a, &r, err, sizeof(err)) == 0,
+	    "%s: %s", real_types[_i].file, err);
+	check_field(&a, FLD_NET_TYPE, real_types[_i].type,
+	    real_types[_i].file);
+	ck_assert_int_eq(net_class(a.field[FLD_NET_TYPE]), real_types[_i].cls);
+	answer_clear(&a);
+	free(json);
+}
+END_TEST
+
 static int nfiles, nerrors;
 
 /* Map one real file whole and cut at many lengths: never a crash. */
@@ -1291,6 +1369,7 @@ rdap_suite(void)
 	suite_add_tcase(s, rg);
 
 	tcase_add_loop_test(tc, test_fixture, 0, (int)nitems(fixtures));
+	tcase_add_loop_test(tc, test_type, 0, (int)nitems(types));
 	tcase_add_loop_test(tc, test_fixture_truncated, 0,
 	    (int)nitems(fixtures));
 	tcase_add_test(tc, test_keeps_callers_part);
@@ -1305,6 +1384,7 @@ rdap_suite(void)
 	suite_add_tcase(s, tc);
 
 	tcase_add_loop_test(rd, test_real, 0, (int)nitems(reals));
+	tcase_add_loop_test(rd, test_real_type, 0, (int)nitems(real_types));
 	tcase_add_test(rd, test_real_all);
 	tcase_add_test(rd, test_real_error);
 	tcase_set_timeout(rd, 60);

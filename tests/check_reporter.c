@@ -396,9 +396,8 @@ END_TEST
 
 /*
  * A network learned in the run: the worker that asked sends it with the
- * network (to be stored), the others as taken from it; all say rdap.  The
- * first row of the network in report order shows rdap, the rest cache,
- * whichever worker asked.
+ * network (to be stored), the others as taken from it; all say rdap, and
+ * every row of the network shows rdap, whichever worker asked: one answer.
  */
 START_TEST(test_sources_learned)
 {
@@ -449,10 +448,14 @@ START_TEST(test_sources_learned)
 	rows_finish(&rs);
 
 	ck_assert_uint_eq(answer_of(&rs, "66.249.64.10")->source, SRC_RDAP);
-	ck_assert_uint_eq(answer_of(&rs, "66.249.70.5")->source, SRC_KNOWN);
-	ck_assert_uint_eq(answer_of(&rs, "66.249.66.1")->source, SRC_KNOWN);
+	ck_assert_uint_eq(answer_of(&rs, "66.249.70.5")->source, SRC_RDAP);
+	ck_assert_uint_eq(answer_of(&rs, "66.249.66.1")->source, SRC_RDAP);
 	ck_assert_str_eq(source_name(answer_of(&rs, "66.249.66.1")->source),
-	    "cache");
+	    "rdap");
+	ck_assert_ptr_eq(answer_of(&rs, "66.249.66.1"),
+	    answer_of(&rs, "66.249.64.10"));
+	ck_assert_ptr_eq(answer_of(&rs, "66.249.66.1"),
+	    answer_of(&rs, "66.249.70.5"));
 	ck_assert_str_eq(org_of(&rs, "66.249.66.1"), "Search");
 	ck_assert_uint_eq(answer_of(&rs, "8.8.8.8")->source, SRC_CACHE);
 	ck_assert_uint_eq(answer_of(&rs, "8.8.4.4")->source, SRC_DB);
@@ -469,7 +472,7 @@ START_TEST(test_sources_learned)
 }
 END_TEST
 
-/* Over whois: the first row shows whois. */
+/* Over whois: every row shows whois. */
 START_TEST(test_sources_whois)
 {
 	struct rows rs;
@@ -481,7 +484,7 @@ START_TEST(test_sources_whois)
 	put_answer(&rs, "193.0.0.1", ST_OK, SRC_WHOIS, "RIPE NCC");
 	rows_finish(&rs);
 	ck_assert_uint_eq(answer_of(&rs, "193.0.0.1")->source, SRC_WHOIS);
-	ck_assert_uint_eq(answer_of(&rs, "193.0.6.139")->source, SRC_KNOWN);
+	ck_assert_uint_eq(answer_of(&rs, "193.0.6.139")->source, SRC_WHOIS);
 	rows_free(&rs);
 }
 END_TEST

@@ -385,8 +385,8 @@ static const struct {
 	{ 3, "rate-limited", "cache" },
 	{ 4, "error", "builtin" },
 	{ 5, "error", "db" },		/* out of range: ST_MAX */
-	{ 6, "error", "cache" },	/* SRC_KNOWN reads as cache */
-	{ 7, "error", "" },		/* out of range: SRC_MAX */
+	{ 6, "error", "" },		/* out of range: SRC_MAX */
+	{ 7, "error", "" },
 	{ 200, "error", "" },
 };
 

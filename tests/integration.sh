@@ -1331,12 +1331,12 @@ t_live_faults() {
 	ip,network,source,status
 	8.8.8.8,8.8.8.0/24,rdap,ok
 	66.249.66.1,66.249.64.0/19,rdap,ok
-	66.249.64.10,66.249.64.0/19,cache,ok
+	66.249.64.10,66.249.64.0/19,rdap,ok
 	192.168.1.20,192.168.0.0/16,builtin,ok
 	193.0.6.139,,rdap,error
 	2a00:1450:4001:81c::200e,,rdap,error
 	9.9.9.9,,rdap,rate-limited
-	66.249.79.9,66.249.64.0/19,cache,ok
+	66.249.79.9,66.249.64.0/19,rdap,ok
 	196.11.241.5,,rdap,timeout
 	200.57.130.1,,rdap,error
 	203.119.101.61,,rdap,error
@@ -1413,7 +1413,7 @@ t_live_transfer() {
 	cat >"$W/want" <<-EOF
 	$HEADER
 	45.11.9.7,2,20,2025-10-10T13:55:30Z,2025-10-10T13:55:31Z,public,RIPE,45.11.8.0/22,EXAMPLE-MOVED-NET,Example Moved Hosting GmbH,DE,,,abuse@moved.example,rdap,ok
-	45.11.10.200,1,10,2025-10-10T13:55:32Z,2025-10-10T13:55:32Z,public,RIPE,45.11.8.0/22,EXAMPLE-MOVED-NET,Example Moved Hosting GmbH,DE,,,abuse@moved.example,cache,ok
+	45.11.10.200,1,10,2025-10-10T13:55:32Z,2025-10-10T13:55:32Z,public,RIPE,45.11.8.0/22,EXAMPLE-MOVED-NET,Example Moved Hosting GmbH,DE,,,abuse@moved.example,rdap,ok
 	EOF
 	report_is "live-transfer: the registry the answer names" "$W/want" quiet
 	q=$(served rdap_requests)

@@ -294,8 +294,8 @@ t_output_usage() {
 	--output-format=CSV|ipwhois: -F takes csv, tsv or jsonl, not 'CSV'
 	--by foo|ipwhois: --by takes ip, network, asn, org, country or abuse, not 'foo'
 	--by abuse_email|ipwhois: --by takes ip, network, asn, org, country or abuse, not 'abuse_email'
-	--fields ip,nope|ipwhois: --fields: unknown column 'nope' (ip, hits, bytes, addresses, first_seen, last_seen, kind, registry, network, net_name, org, country, asn, as_name, abuse_email, source, status)
-	--fields ip,,hits|ipwhois: --fields: unknown column '' (ip, hits, bytes, addresses, first_seen, last_seen, kind, registry, network, net_name, org, country, asn, as_name, abuse_email, source, status)
+	--fields ip,nope|ipwhois: --fields: unknown column 'nope' (ip, hits, bytes, addresses, first_seen, last_seen, kind, registry, network, net_name, org, country, asn, as_name, abuse_email, net_type, source, status)
+	--fields ip,,hits|ipwhois: --fields: unknown column '' (ip, hits, bytes, addresses, first_seen, last_seen, kind, registry, network, net_name, org, country, asn, as_name, abuse_email, net_type, source, status)
 	--fields hits,ip,hits|ipwhois: --fields: 'hits' twice
 	--top 0|ipwhois: --top takes a number of rows, 1 or more, not '0'
 	--top x|ipwhois: --top takes a number of rows, 1 or more, not 'x'
