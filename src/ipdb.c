@@ -102,6 +102,8 @@ struct ipdb {
 	const struct ipdb_rec *recs;
 	const char *names;
 	uint32_t n4, n6, nrec, names_size;
+	struct mmdb *mm;	/* an MMDB file: the fields above unused */
+	struct ipdb *next;	/* the next file asked: --db given twice */
 };
 
 /*
@@ -164,8 +166,8 @@ answer_from(const struct ipdb *db, uint32_t r, struct ipdb_answer *ans)
 	return ans->asn != 0 || ans->as_name != NULL || ans->country[0] != '\0';
 }
 
-int
-ipdb_lookup(const struct ipdb *db, const struct ip *ip,
+static int
+own_lookup(const struct ipdb *db, const struct ip *ip,
     struct ipdb_answer *ans)
 {
 	uint32_t lo, hi, t;
@@ -209,6 +211,41 @@ ipdb_lookup(const struct ipdb *db, const struct ip *ip,
 		return answer_from(db, lo > 0 && lo <= db->n6 ?
 		    db->rec6[lo - 1] : 0, ans);
 	}
+}
+
+/* What more says and ans lacks, into ans. */
+static void
+fill_in(struct ipdb_answer *ans, const struct ipdb_answer *more)
+{
+	if (ans->asn == 0 && ans->as_name == NULL) {
+		ans->asn = more->asn;
+		/* A name goes with its number, never with another's. */
+		ans->as_name = more->as_name;
+		ans->as_name_len = more->as_name_len;
+	}
+	if (ans->country[0] == '\0')
+		memcpy(ans->country, more->country, sizeof(ans->country));
+}
+
+/*
+ * Each file in turn until the answer is whole: with an ASN file and a
+ * country file (as GeoLite2 and DB-IP ship them), each gives its part.
+ */
+int
+ipdb_lookup(const struct ipdb *db, const struct ip *ip,
+    struct ipdb_answer *ans)
+{
+	struct ipdb_answer more;
+
+	memset(ans, 0, sizeof(*ans));
+	for (; db != NULL; db = db->next) {
+		if ((db->mm != NULL ? mmdb_lookup(db->mm, ip, &more) :
+		    own_lookup(db, ip, &more)) == 1)
+			fill_in(ans, &more);
+		if (ans->asn != 0 && ans->country[0] != '\0')
+			break;
+	}
+	return ans->asn != 0 || ans->as_name != NULL || ans->country[0] != '\0';
 }
 
 /* ---- open ---- */
@@ -362,6 +399,20 @@ check_header(const struct ipdb_header *h, uint64_t size, const uint8_t *map)
 	return check_layout(h);
 }
 
+static struct ipdb *
+open_mmdb(const char *path, char *err, size_t errlen)
+{
+	struct mmdb *mm;
+	struct ipdb *db;
+
+	if ((mm = mmdb_open(path, err, errlen)) == NULL)
+		return NULL;
+	db = xcalloc(1, sizeof(*db));
+	db->mm = mm;
+	return db;
+}
+
+/* An ipwhois database or a MaxMind DB, whichever path holds. */
 struct ipdb *
 ipdb_open(const char *path, char *err, size_t errlen)
 {
@@ -381,7 +432,7 @@ ipdb_open(const char *path, char *err, size_t errlen)
 		close(fd);
 		return NULL;
 	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size < sizeof(h)) {
+	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
 		setmsg(err, errlen, "%s: not an ipwhois database (too short)",
 		    path);
 		close(fd);
@@ -391,6 +442,19 @@ ipdb_open(const char *path, char *err, size_t errlen)
 	close(fd);
 	if (map == MAP_FAILED) {
 		setmsg(err, errlen, "%s: mmap: %s", path, strerror(errno));
+		return NULL;
+	}
+	/* By content, not by name: ours starts with its magic. */
+	if ((uint64_t)st.st_size < sizeof(h) ||
+	    memcmp(map, IPDB_MAGIC, sizeof(IPDB_MAGIC)) != 0) {
+		int is_mmdb = mmdb_is(map, (size_t)st.st_size);
+
+		munmap(map, (size_t)st.st_size);
+		if (is_mmdb)
+			return open_mmdb(path, err, errlen);
+		setmsg(err, errlen, "%s: not an ipwhois database or MaxMind "
+		    "DB (%s)", path, (uint64_t)st.st_size < sizeof(h) ?
+		    "too short" : "bad magic");
 		return NULL;
 	}
 	memcpy(&h, map, sizeof(h));
@@ -437,13 +501,38 @@ ipdb_open(const char *path, char *err, size_t errlen)
 	return db;
 }
 
+/* more asked after db, for what db does not know. */
+void
+ipdb_chain(struct ipdb *db, struct ipdb *more)
+{
+	while (db->next != NULL)
+		db = db->next;
+	db->next = more;
+}
+
+/* For -v: what kind of file db is ("ipwhois", "MaxMind DB GeoLite2-ASN"). */
+void
+ipdb_describe(const struct ipdb *db, char *buf, size_t n)
+{
+	if (db->mm != NULL)
+		setmsg(buf, n, "MaxMind DB %s", mmdb_type(db->mm));
+	else
+		setmsg(buf, n, "ipwhois");
+}
+
 void
 ipdb_close(struct ipdb *db)
 {
-	if (db == NULL)
-		return;
-	munmap((void *)db->map, db->size);
-	free(db);
+	while (db != NULL) {
+		struct ipdb *next = db->next;
+
+		if (db->mm != NULL)
+			mmdb_close(db->mm);
+		else
+			munmap((void *)db->map, db->size);
+		free(db);
+		db = next;
+	}
 }
 
 /* ---- build ---- */

@@ -445,7 +445,23 @@ int	 ipdb_build(const char *out, char *const *csv, int ncsv, char *err,
 struct ipdb *ipdb_open(const char *path, char *err, size_t errlen);
 int	 ipdb_lookup(const struct ipdb *, const struct ip *,
 	    struct ipdb_answer *);
+void	 ipdb_chain(struct ipdb *, struct ipdb *);
+void	 ipdb_describe(const struct ipdb *, char *, size_t);
 void	 ipdb_close(struct ipdb *);
+
+/*
+ * mmdb.c: MaxMind DB files (GeoLite2, DB-IP, ip-location-db -mmdb)
+ * through libmaxminddb, for ipdb.c: ipdb_open takes either kind.
+ */
+
+struct mmdb;
+
+int	 mmdb_is(const void *, size_t);
+struct mmdb *mmdb_open(const char *, char *, size_t);
+int	 mmdb_lookup(const struct mmdb *, const struct ip *,
+	    struct ipdb_answer *);
+const char *mmdb_type(const struct mmdb *);
+void	 mmdb_close(struct mmdb *);
 
 /*
  * fetch.c: the only code that talks to the network.  RDAP over HTTP(S)
