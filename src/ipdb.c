@@ -593,6 +593,8 @@ struct nameref {
 	uint32_t off, len;
 };
 
+static void	 builder_free(struct builder *);
+
 static void *
 vec_push(struct vec *v)
 {
@@ -990,6 +992,82 @@ read_csv(struct builder *b, const char *path, unsigned long *rows,
 	*rows += good;
 	*bad += skipped;
 	return 0;
+}
+
+/*
+ * For --update-db: a published CSV, whole and clean, or -1 with why
+ * (named as name, its URL).  Unlike --build-db, which skips a bad row and
+ * lets a narrower range win, every row must be good and each family's
+ * ranges in order without overlap, as the published files are; the last
+ * line must end, as a cut file's does not.  Its rows into *rows.
+ */
+int
+ipdb_check_csv(const char *path, const char *name, unsigned long *rows,
+    char *err, size_t errlen)
+{
+	struct builder b;
+	struct range last[2];
+	size_t len, longest = 0;
+	unsigned long line = 0, good = 0;
+	char *buf, *p, *end, *nl;
+	const char *why = NULL;
+	int have[2] = { 0, 0 }, rc;
+
+	memset(&b, 0, sizeof(b));
+	b.range[0].sz = b.range[1].sz = sizeof(struct range);
+	b.names.sz = 1;
+	b.nameref.sz = sizeof(struct nameref);
+	if ((buf = slurp(path, &len)) == NULL) {
+		setmsg(err, errlen, "%s: %s", name, strerror(errno));
+		return -1;
+	}
+	end = buf + len;
+	for (p = buf; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if ((size_t)(nl - p) > longest)
+			longest = (size_t)(nl - p);
+	}
+	if ((b.scratch = malloc(longest + 1)) == NULL)
+		why = "out of memory";
+	for (p = buf; why == NULL && p < end; p = nl + 1) {
+		const char *stop;
+		int f;
+
+		line++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		stop = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
+		if ((why = parse_row(&b, p, stop)) != NULL)
+			break;
+		f = b.range[1].n > 0;
+		{
+			const struct range *r = b.range[f].p;
+
+			if (have[f] && !u128_lt(last[f].hi, r[0].lo))
+				why = "out of order or overlapping the row "
+				    "before";
+			last[f] = r[0];
+			have[f] = 1;
+			b.range[f].n = 0;	/* one at a time */
+			good++;
+		}
+	}
+	rc = -1;
+	if (why != NULL)
+		setmsg(err, errlen, "%s:%lu: %s", name, line, why);
+	else if (good == 0)
+		setmsg(err, errlen, "%s: no rows", name);
+	else if (end[-1] != '\n')
+		setmsg(err, errlen, "%s: cut short (the last line does not "
+		    "end)", name);
+	else {
+		*rows = good;
+		rc = 0;
+	}
+	free(buf);
+	builder_free(&b);
+	return rc;
 }
 
 static int

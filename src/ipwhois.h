@@ -445,9 +445,22 @@ int	 ipdb_build(const char *out, char *const *csv, int ncsv, char *err,
 struct ipdb *ipdb_open(const char *path, char *err, size_t errlen);
 int	 ipdb_lookup(const struct ipdb *, const struct ip *,
 	    struct ipdb_answer *);
+int	 ipdb_check_csv(const char *, const char *, unsigned long *, char *,
+	    size_t);
 void	 ipdb_chain(struct ipdb *, struct ipdb *);
 void	 ipdb_describe(const struct ipdb *, char *, size_t);
 void	 ipdb_close(struct ipdb *);
+
+/*
+ * dbupdate.c: --update-db, the published CSVs fetched, checked and built
+ * over out; 0, or -1 with err (out untouched).
+ */
+
+#define DB_MAX		2	/* --db files: an ASN file and a country file */
+#define DB_URL_DEFAULT	"https://cdn.jsdelivr.net/npm/@ip-location-db"
+
+int	 db_update(const char *out, const char *base, int verbose, char *err,
+	    size_t errlen);
 
 /*
  * mmdb.c: MaxMind DB files (GeoLite2, DB-IP, ip-location-db -mmdb)
@@ -894,7 +907,10 @@ struct config {
 	struct netlist exclude;	/* --exclude */
 	struct netlist include;	/* --include; empty: all */
 	const char *output;	/* NULL: stdout */
-	const char *db;		/* --db FILE, or NULL: the default place */
+	const char *db[DB_MAX];	/* --db FILE, each asked in turn */
+	int	 ndb;		/* 0: the default places */
+	const char *db_url;	/* --db-url: where --update-db fetches */
+	int	 update_db;	/* --update-db: fetch, rebuild and exit */
 	const char *build_db;	/* --build-db OUT: import the inputs (CSV) */
 	char	**inputs;	/* "-" is standard input */
 	int	 ninputs;
