@@ -1028,7 +1028,10 @@ ipdb_check_csv(const char *path, const char *name, unsigned long *rows,
 		if ((size_t)(nl - p) > longest)
 			longest = (size_t)(nl - p);
 	}
-	if ((b.scratch = malloc(longest + 1)) == NULL)
+	/* A cut file's last row may still parse: the end is looked at first. */
+	if (len > 0 && end[-1] != '\n')
+		why = "cut short (the last line does not end)";
+	else if ((b.scratch = malloc(longest + 1)) == NULL)
 		why = "out of memory";
 	for (p = buf; why == NULL && p < end; p = nl + 1) {
 		const char *stop;
@@ -1054,13 +1057,12 @@ ipdb_check_csv(const char *path, const char *name, unsigned long *rows,
 		}
 	}
 	rc = -1;
-	if (why != NULL)
+	if (why != NULL && line > 0)
 		setmsg(err, errlen, "%s:%lu: %s", name, line, why);
+	else if (why != NULL)
+		setmsg(err, errlen, "%s: %s", name, why);
 	else if (good == 0)
 		setmsg(err, errlen, "%s: no rows", name);
-	else if (end[-1] != '\n')
-		setmsg(err, errlen, "%s: cut short (the last line does not "
-		    "end)", name);
 	else {
 		*rows = good;
 		rc = 0;
