@@ -5,6 +5,9 @@
 #
 # usage: perl tests/mkmmdb.pl SCHEMA OUT
 #	perl tests/mkmmdb.pl DIR	every schema, into DIR/SCHEMA.mmdb
+#	perl tests/mkmmdb.pl --from-csv OUT CSV...
+#			ip-location-db ASN CSVs (start,end,asn,name) as a
+#			GeoLite2-ASN file, for make bench
 #	geolite2-asn	GeoLite2-ASN: autonomous_system_number/_organization
 #	dbip-asn	DB-IP ASN lite: the same fields, its own type name
 #	geolite2-country GeoLite2-Country: country.iso_code; for 1.1.1.0/24
@@ -20,7 +23,8 @@ use strict;
 use warnings;
 use MaxMind::DB::Writer::Tree;
 
-die "usage: mkmmdb.pl SCHEMA OUT | DIR\n" unless @ARGV == 1 || @ARGV == 2;
+die "usage: mkmmdb.pl SCHEMA OUT | DIR | --from-csv OUT CSV...\n"
+    unless @ARGV >= 1;
 
 # network, ASN, AS name, country
 my @nets = (
@@ -101,7 +105,41 @@ sub write_one {
 	close($fh) or die "mkmmdb.pl: $out: $!\n";
 }
 
-if (@ARGV == 2) {
+# Rows the C reader takes; the writer is told nothing it would refuse.
+sub from_csv {
+	my ($out, @csv) = @_;
+	my $tree = MaxMind::DB::Writer::Tree->new(
+		database_type => 'GeoLite2-ASN',
+		ip_version => 6,
+		record_size => 28,
+		languages => ['en'],
+		description => { en => 'ipwhois bench data' },
+		map_key_type_callback => sub { $types{ $_[0] } },
+		remove_reserved_networks => 0,
+	);
+	for my $f (@csv) {
+		open(my $in, '<', $f) or die "mkmmdb.pl: $f: $!\n";
+		while (my $l = <$in>) {
+			chomp $l;
+			my ($s, $e, $asn, $name) = split(/,/, $l, 4);
+			next unless defined $name && $asn =~ /^\d+$/ && $asn > 0;
+			$name =~ s/^"(.*)"$/$1/;
+			$name =~ s/""/"/g;
+			$tree->insert_range($s, $e, {
+			    autonomous_system_number => $asn + 0,
+			    autonomous_system_organization => $name });
+		}
+		close($in);
+	}
+	open(my $fh, '>:raw', $out) or die "mkmmdb.pl: $out: $!\n";
+	$tree->write_tree($fh);
+	close($fh) or die "mkmmdb.pl: $out: $!\n";
+}
+
+if ($ARGV[0] eq '--from-csv') {
+	shift @ARGV;
+	from_csv(@ARGV);
+} elsif (@ARGV == 2) {
 	write_one(@ARGV);
 } else {
 	write_one($_, "$ARGV[0]/$_.mmdb") for sort keys %schemas;
