@@ -402,6 +402,65 @@ START_TEST(test_damage)
 }
 END_TEST
 
+/* --update-db's check of a fetched CSV: whole, sound, in order. */
+START_TEST(test_check_csv)
+{
+	static const struct {
+		const char *text;
+		unsigned long rows;	/* 0: refused */
+		const char *msg;	/* after "NAME" */
+	} t[] = {
+		{ "1.0.0.0,1.0.0.255,AU\n2.0.0.0,2.0.0.255,FR\n", 2, NULL },
+		/* CRLF; each family in order of its own */
+		{ "1.0.0.0,1.0.0.255,1,A\r\n::1,::1,2,B\r\n"
+		    "1.0.1.0,1.0.1.255,3,\"C, Inc.\"\r\n", 3, NULL },
+		/* adjacent ranges are fine, touching ones are not */
+		{ "1.0.0.0,1.0.0.255,AU\n1.0.1.0,1.0.1.0,AU\n", 2, NULL },
+		{ "1.0.0.0,1.0.0.255,AU\n1.0.0.255,1.0.1.0,AU\n", 0,
+		    ":2: out of order or overlapping the row before" },
+		{ "2.0.0.0,2.0.0.255,AU\n1.0.0.0,1.0.0.255,AU\n", 0,
+		    ":2: out of order or overlapping the row before" },
+		{ "2001:db8::,2001:db8::ffff,NL\n2001:db8::8,2001:db8::9,NL\n",
+		    0, ":2: out of order or overlapping the row before" },
+		{ "1.0.0.0,1.0.0.255,AU\n2.0.0.0,2.0.0.255,F", 0,
+		    ": cut short (the last line does not end)" },
+		{ "1.0.0.0,1.0.0.255,AU\n2.0.0.0,2.0.0.255,FR", 0,
+		    ": cut short (the last line does not end)" },
+		{ "", 0, ": no rows" },
+		{ "\n", 0, ":1: expected start,end,CC or start,end,ASN,name" },
+		{ "1.0.0.0,1.0.0.255,AU\nstart,end,asn,name\n", 0,
+		    ":2: ASN is not a number" },
+		{ "1.0.0.9,1.0.0.1,AU\n", 0, ":1: start after end" },
+	};
+	char path[128], err[512], want[512];
+	unsigned long rows;
+
+	snprintf(path, sizeof(path), "%s/fetched.csv", dir);
+	for (size_t i = 0; i < nitems(t); i++) {
+		FILE *f = fopen(path, "w");
+
+		ck_assert_ptr_nonnull(f);
+		fputs(t[i].text, f);
+		fclose(f);
+		rows = 0;
+		err[0] = '\0';
+		ck_assert_msg(ipdb_check_csv(path, "URL", &rows, err,
+		    sizeof(err)) == (t[i].rows ? 0 : -1), "case %zu: %s", i,
+		    err);
+		if (t[i].rows != 0) {
+			ck_assert_uint_eq(rows, t[i].rows);
+			continue;
+		}
+		snprintf(want, sizeof(want), "URL%s", t[i].msg);
+		ck_assert_str_eq(err, want);
+	}
+	unlink(path);
+	ck_assert_int_eq(ipdb_check_csv(path, "URL", &rows, err, sizeof(err)),
+	    -1);
+	ck_assert_str_eq(err, "URL: No such file or directory");
+}
+END_TEST
+
 /* The published ip-location-db file, when there is one to read. */
 START_TEST(test_npm)
 {
@@ -448,6 +507,7 @@ mmdb_suite(void)
 	tcase_add_test(tc, test_bar);
 	tcase_add_test(tc, test_chain_order);
 	tcase_add_test(tc, test_damage);
+	tcase_add_test(tc, test_check_csv);
 	tcase_add_test(tc, test_npm);
 	suite_add_tcase(s, tc);
 	return s;
