@@ -2,7 +2,8 @@
  * --update-db: the ip-location-db CSVs fetched over HTTPS (the files make
  * data takes from npm, from the data set's CDN or --db-url), each checked
  * whole, built into a new database beside the old one, opened as a
- * reader would, and only then renamed over it.  Any failure leaves the
+ * reader would, compared with the old one's size, and only then renamed
+ * over it.  Any failure leaves the
  * old database as it was and says why in one line; success says nothing,
  * for cron.
  */
@@ -47,8 +48,7 @@ struct update {
 static int
 make_dir(const char *out, char *err, size_t errlen)
 {
-	char *copy = xstrndup(out, strlen(out)), *d = dirname(copy);
-	char *p = d;
+	char *copy = xstrndup(out, strlen(out)), *d = dirname(copy), *p;
 	int rc = 0;
 
 	for (p = d + (*d == '/'); rc == 0; p++) {
@@ -158,12 +158,37 @@ sync_dir(const char *out)
 	free(copy);
 }
 
+/*
+ * A published set that lost half its ranges since the last update is
+ * more likely a mirror gone wrong than the Internet shrinking: refused.
+ */
+static int
+not_shrunk(const struct update *u, const struct ipdb *fresh, char *err,
+    size_t errlen)
+{
+	char msg[512];
+	struct ipdb *old;
+	uint64_t was, now = ipdb_intervals(fresh);
+
+	if ((old = ipdb_open(u->out, msg, sizeof(msg))) == NULL)
+		return 0;	/* none, or damaged: anything is better */
+	was = ipdb_intervals(old);
+	ipdb_close(old);
+	if (now >= was / 2)
+		return 0;
+	setmsg(err, errlen, "the new data has %llu ranges, under half the "
+	    "%llu of the old database: refused", (unsigned long long)now,
+	    (unsigned long long)was);
+	return -1;
+}
+
 /* The fetched files into fresh, opened as a reader would, then over out. */
 static int
 build(struct update *u, char *err, size_t errlen)
 {
 	char msg[512];
 	struct ipdb *db;
+	int shrunk;
 
 	if (asprintf(&u->fresh, "%s.new", u->out) == -1) {
 		u->fresh = NULL;
@@ -180,7 +205,10 @@ build(struct update *u, char *err, size_t errlen)
 		setmsg(err, errlen, "%s", msg);
 		return -1;
 	}
+	shrunk = not_shrunk(u, db, err, errlen);
 	ipdb_close(db);
+	if (shrunk == -1)
+		return -1;
 	if (rename(u->fresh, u->out) == -1) {
 		setmsg(err, errlen, "%s: %s", u->out, strerror(errno));
 		return -1;

@@ -501,6 +501,13 @@ ipdb_open(const char *path, char *err, size_t errlen)
 	return db;
 }
 
+/* How many intervals ipwhois's own file holds; 0 for an MMDB file. */
+uint64_t
+ipdb_intervals(const struct ipdb *db)
+{
+	return db->mm != NULL ? 0 : (uint64_t)db->n4 + db->n6;
+}
+
 /* more asked after db, for what db does not know. */
 void
 ipdb_chain(struct ipdb *db, struct ipdb *more)

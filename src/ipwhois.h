@@ -447,6 +447,7 @@ int	 ipdb_lookup(const struct ipdb *, const struct ip *,
 	    struct ipdb_answer *);
 int	 ipdb_check_csv(const char *, const char *, unsigned long *, char *,
 	    size_t);
+uint64_t ipdb_intervals(const struct ipdb *);
 void	 ipdb_chain(struct ipdb *, struct ipdb *);
 void	 ipdb_describe(const struct ipdb *, char *, size_t);
 void	 ipdb_close(struct ipdb *);

@@ -146,7 +146,7 @@ take_field(enum mfield what, const MMDB_entry_data_s *d,
 }
 
 /* ip as the sockaddr the library takes: IPv4 as IPv4, it maps it. */
-static socklen_t
+static void
 to_sockaddr(const struct ip *ip, struct sockaddr_storage *ss)
 {
 	memset(ss, 0, sizeof(*ss));
@@ -155,13 +155,11 @@ to_sockaddr(const struct ip *ip, struct sockaddr_storage *ss)
 
 		s4->sin_family = AF_INET;
 		s4->sin_addr.s_addr = htonl(ip_v4(ip));
-		return sizeof(*s4);
 	} else {
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
 
 		s6->sin6_family = AF_INET6;
 		memcpy(&s6->sin6_addr, ip->b, 16);
-		return sizeof(*s6);
 	}
 }
 

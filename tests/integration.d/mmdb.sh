@@ -204,6 +204,16 @@ ipwhois: $W/upd/ip.db updated" ]
 	upd_fails "update-db: a malformed row" \
 	    "$URL/geo-whois-asn-country/geo-whois-asn-country-ipv4.csv:2: expected start,end,CC or start,end,ASN,name"
 
+	# Every file whole and sound, but with one row each: under half the
+	# ranges of the database it would replace.
+	db_published
+	for f in "$W"/dbsrv/*/*.csv; do
+		head -n 1 "$f" >"$f.1" && mv "$f.1" "$f"
+	done
+	run --update-db --db "$W/upd/ip.db" --db-url "$URL"
+	upd_fails "update-db: the data shrank" \
+	    "the new data has 6 ranges, under half the 18 of the old database: refused"
+
 	# The connection closed 50 bytes into the body.
 	db_published
 	size=$(wc -c <"$W/dbsrv/asn/asn-ipv6.csv")
