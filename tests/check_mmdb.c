@@ -6,9 +6,9 @@
  * The MMDB files are written when the suite starts by tests/mkmmdb.pl
  * (Debian's libmaxmind-db-writer-perl): without it the MMDB tests say so
  * and pass without checking.  With IPWHOIS_NPM_MMDB naming a directory
- * holding ip-location-db's geo-whois-asn-country.mmdb (npm pack
- * @ip-location-db/geo-whois-asn-country-mmdb), the published file is
- * checked against the bar's countries as well.
+ * holding ip-location-db's geo-whois-asn-country.mmdb (fetched by
+ * tests/fetch-npm-mmdb.sh DIR), the published file is checked against
+ * the bar's countries as well.
  */
 #include <check.h>
 #include <dirent.h>

