@@ -64,6 +64,17 @@ t_mmdb_twice() {
 ipwhois: using the IP database $MM/geolite2-country.mmdb (MaxMind DB GeoLite2-Country)" ]
 	check $? "mmdb: -v names each file and its kind" \
 	    "status $st, stderr: $(errline)"
+	# No socket opened on the way (strace where there is one).
+	if command -v strace >/dev/null 2>&1; then
+		strace -f -qq -e trace=socket,connect -o "$W/strace" \
+		    "$IPWHOIS" --offline --db "$MM/geolite2-asn.mmdb" \
+		    --db "$MM/geolite2-country.mmdb" "$W/bar.log" >/dev/null 2>&1
+		[ -f "$W/strace" ] && [ ! -s "$W/strace" ]
+		check $? "mmdb: the offline bar with no socket opened" \
+		    "$(head -n 2 "$W/strace" | tr '\n' '|')"
+	else
+		skip "mmdb: no strace: sockets not watched"
+	fi
 	# ipwhois's own file, built from the same networks, says the same.
 	run --build-db "$W/bar.db" "$DATA/mmdb/bar-asn.csv" \
 	    "$DATA/mmdb/bar-country.csv"
