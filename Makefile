@@ -6,7 +6,7 @@ MANDIR	?= $(PREFIX)/share/man
 DESTDIR	?=
 
 CC	?= cc
-PKGS	 = libpcre2-8 jansson zlib sqlite3
+PKGS	 = libpcre2-8 jansson zlib sqlite3 libmaxminddb
 # CFLAGS and LDFLAGS are the user's (make CFLAGS=-O0); what the code needs
 # is added whatever they say, so sanitizer builds get it too.
 CFLAGS	?= -O3 -g

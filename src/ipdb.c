@@ -102,6 +102,8 @@ struct ipdb {
 	const struct ipdb_rec *recs;
 	const char *names;
 	uint32_t n4, n6, nrec, names_size;
+	struct mmdb *mm;	/* an MMDB file: the fields above unused */
+	struct ipdb *next;	/* the next file asked: --db given twice */
 };
 
 /*
@@ -164,8 +166,8 @@ answer_from(const struct ipdb *db, uint32_t r, struct ipdb_answer *ans)
 	return ans->asn != 0 || ans->as_name != NULL || ans->country[0] != '\0';
 }
 
-int
-ipdb_lookup(const struct ipdb *db, const struct ip *ip,
+static int
+own_lookup(const struct ipdb *db, const struct ip *ip,
     struct ipdb_answer *ans)
 {
 	uint32_t lo, hi, t;
@@ -209,6 +211,41 @@ ipdb_lookup(const struct ipdb *db, const struct ip *ip,
 		return answer_from(db, lo > 0 && lo <= db->n6 ?
 		    db->rec6[lo - 1] : 0, ans);
 	}
+}
+
+/* What more says and ans lacks, into ans. */
+static void
+fill_in(struct ipdb_answer *ans, const struct ipdb_answer *more)
+{
+	if (ans->asn == 0 && ans->as_name == NULL) {
+		ans->asn = more->asn;
+		/* A name goes with its number, never with another's. */
+		ans->as_name = more->as_name;
+		ans->as_name_len = more->as_name_len;
+	}
+	if (ans->country[0] == '\0')
+		memcpy(ans->country, more->country, sizeof(ans->country));
+}
+
+/*
+ * Each file in turn until the answer is whole: with an ASN file and a
+ * country file (as GeoLite2 and DB-IP ship them), each gives its part.
+ */
+int
+ipdb_lookup(const struct ipdb *db, const struct ip *ip,
+    struct ipdb_answer *ans)
+{
+	struct ipdb_answer more;
+
+	memset(ans, 0, sizeof(*ans));
+	for (; db != NULL; db = db->next) {
+		if ((db->mm != NULL ? mmdb_lookup(db->mm, ip, &more) :
+		    own_lookup(db, ip, &more)) == 1)
+			fill_in(ans, &more);
+		if (ans->asn != 0 && ans->country[0] != '\0')
+			break;
+	}
+	return ans->asn != 0 || ans->as_name != NULL || ans->country[0] != '\0';
 }
 
 /* ---- open ---- */
@@ -362,6 +399,20 @@ check_header(const struct ipdb_header *h, uint64_t size, const uint8_t *map)
 	return check_layout(h);
 }
 
+static struct ipdb *
+open_mmdb(const char *path, char *err, size_t errlen)
+{
+	struct mmdb *mm;
+	struct ipdb *db;
+
+	if ((mm = mmdb_open(path, err, errlen)) == NULL)
+		return NULL;
+	db = xcalloc(1, sizeof(*db));
+	db->mm = mm;
+	return db;
+}
+
+/* An ipwhois database or a MaxMind DB, whichever path holds. */
 struct ipdb *
 ipdb_open(const char *path, char *err, size_t errlen)
 {
@@ -381,7 +432,7 @@ ipdb_open(const char *path, char *err, size_t errlen)
 		close(fd);
 		return NULL;
 	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size < sizeof(h)) {
+	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
 		setmsg(err, errlen, "%s: not an ipwhois database (too short)",
 		    path);
 		close(fd);
@@ -391,6 +442,19 @@ ipdb_open(const char *path, char *err, size_t errlen)
 	close(fd);
 	if (map == MAP_FAILED) {
 		setmsg(err, errlen, "%s: mmap: %s", path, strerror(errno));
+		return NULL;
+	}
+	/* By content, not by name: ours starts with its magic. */
+	if ((uint64_t)st.st_size < sizeof(h) ||
+	    memcmp(map, IPDB_MAGIC, sizeof(IPDB_MAGIC)) != 0) {
+		int is_mmdb = mmdb_is(map, (size_t)st.st_size);
+
+		munmap(map, (size_t)st.st_size);
+		if (is_mmdb)
+			return open_mmdb(path, err, errlen);
+		setmsg(err, errlen, "%s: not an ipwhois database or MaxMind "
+		    "DB (%s)", path, (uint64_t)st.st_size < sizeof(h) ?
+		    "too short" : "bad magic");
 		return NULL;
 	}
 	memcpy(&h, map, sizeof(h));
@@ -437,13 +501,45 @@ ipdb_open(const char *path, char *err, size_t errlen)
 	return db;
 }
 
+/* How many intervals ipwhois's own file holds; 0 for an MMDB file. */
+uint64_t
+ipdb_intervals(const struct ipdb *db)
+{
+	return db->mm != NULL ? 0 : (uint64_t)db->n4 + db->n6;
+}
+
+/* more asked after db, for what db does not know. */
+void
+ipdb_chain(struct ipdb *db, struct ipdb *more)
+{
+	while (db->next != NULL)
+		db = db->next;
+	db->next = more;
+}
+
+/* For -v: what kind of file db is ("ipwhois", "MaxMind DB GeoLite2-ASN"). */
+void
+ipdb_describe(const struct ipdb *db, char *buf, size_t n)
+{
+	if (db->mm != NULL)
+		setmsg(buf, n, "MaxMind DB %s", mmdb_type(db->mm));
+	else
+		setmsg(buf, n, "ipwhois");
+}
+
 void
 ipdb_close(struct ipdb *db)
 {
-	if (db == NULL)
-		return;
-	munmap((void *)db->map, db->size);
-	free(db);
+	while (db != NULL) {
+		struct ipdb *next = db->next;
+
+		if (db->mm != NULL)
+			mmdb_close(db->mm);
+		else
+			munmap((void *)db->map, db->size);
+		free(db);
+		db = next;
+	}
 }
 
 /* ---- build ---- */
@@ -503,6 +599,8 @@ struct builder {
 struct nameref {
 	uint32_t off, len;
 };
+
+static void	 builder_free(struct builder *);
 
 static void *
 vec_push(struct vec *v)
@@ -901,6 +999,84 @@ read_csv(struct builder *b, const char *path, unsigned long *rows,
 	*rows += good;
 	*bad += skipped;
 	return 0;
+}
+
+/*
+ * For --update-db: a published CSV, whole and clean, or -1 with why
+ * (named as name, its URL).  Unlike --build-db, which skips a bad row and
+ * lets a narrower range win, every row must be good and each family's
+ * ranges in order without overlap, as the published files are; the last
+ * line must end, as a cut file's does not.  Its rows into *rows.
+ */
+int
+ipdb_check_csv(const char *path, const char *name, unsigned long *rows,
+    char *err, size_t errlen)
+{
+	struct builder b;
+	struct range last[2];
+	size_t len, longest = 0;
+	unsigned long line = 0, good = 0;
+	char *buf, *p, *end, *nl;
+	const char *why = NULL;
+	int have[2] = { 0, 0 }, rc;
+
+	memset(&b, 0, sizeof(b));
+	b.range[0].sz = b.range[1].sz = sizeof(struct range);
+	b.names.sz = 1;
+	b.nameref.sz = sizeof(struct nameref);
+	if ((buf = slurp(path, &len)) == NULL) {
+		setmsg(err, errlen, "%s: %s", name, strerror(errno));
+		return -1;
+	}
+	end = buf + len;
+	for (p = buf; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		if ((size_t)(nl - p) > longest)
+			longest = (size_t)(nl - p);
+	}
+	/* A cut file's last row may still parse: the end is looked at first. */
+	if (len > 0 && end[-1] != '\n')
+		why = "cut short (the last line does not end)";
+	else if ((b.scratch = malloc(longest + 1)) == NULL)
+		why = "out of memory";
+	for (p = buf; why == NULL && p < end; p = nl + 1) {
+		const char *stop;
+		int f;
+
+		line++;
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			nl = end;
+		stop = nl > p && nl[-1] == '\r' ? nl - 1 : nl;
+		if ((why = parse_row(&b, p, stop)) != NULL)
+			break;
+		f = b.range[1].n > 0;
+		{
+			const struct range *r = b.range[f].p;
+
+			if (have[f] && !u128_lt(last[f].hi, r[0].lo))
+				why = "out of order or overlapping the row "
+				    "before";
+			last[f] = r[0];
+			have[f] = 1;
+			b.range[f].n = 0;	/* one at a time */
+			good++;
+		}
+	}
+	rc = -1;
+	if (why != NULL && line > 0)
+		setmsg(err, errlen, "%s:%lu: %s", name, line, why);
+	else if (why != NULL)
+		setmsg(err, errlen, "%s: %s", name, why);
+	else if (good == 0)
+		setmsg(err, errlen, "%s: no rows", name);
+	else {
+		*rows = good;
+		rc = 0;
+	}
+	free(buf);
+	builder_free(&b);
+	return rc;
 }
 
 static int

@@ -462,7 +462,37 @@ int	 ipdb_build(const char *out, char *const *csv, int ncsv, char *err,
 struct ipdb *ipdb_open(const char *path, char *err, size_t errlen);
 int	 ipdb_lookup(const struct ipdb *, const struct ip *,
 	    struct ipdb_answer *);
+int	 ipdb_check_csv(const char *, const char *, unsigned long *, char *,
+	    size_t);
+uint64_t ipdb_intervals(const struct ipdb *);
+void	 ipdb_chain(struct ipdb *, struct ipdb *);
+void	 ipdb_describe(const struct ipdb *, char *, size_t);
 void	 ipdb_close(struct ipdb *);
+
+/*
+ * dbupdate.c: --update-db, the published CSVs fetched, checked and built
+ * over out; 0, or -1 with err (out untouched).
+ */
+
+#define DB_MAX		2	/* --db files: an ASN file and a country file */
+#define DB_URL_DEFAULT	"https://cdn.jsdelivr.net/npm/@ip-location-db"
+
+int	 db_update(const char *out, const char *base, int verbose, char *err,
+	    size_t errlen);
+
+/*
+ * mmdb.c: MaxMind DB files (GeoLite2, DB-IP, ip-location-db -mmdb)
+ * through libmaxminddb, for ipdb.c: ipdb_open takes either kind.
+ */
+
+struct mmdb;
+
+int	 mmdb_is(const void *, size_t);
+struct mmdb *mmdb_open(const char *, char *, size_t);
+int	 mmdb_lookup(const struct mmdb *, const struct ip *,
+	    struct ipdb_answer *);
+const char *mmdb_type(const struct mmdb *);
+void	 mmdb_close(struct mmdb *);
 
 /*
  * fetch.c: the only code that talks to the network.  RDAP over HTTP(S)
@@ -899,7 +929,10 @@ struct config {
 	struct netlist exclude;	/* --exclude */
 	struct netlist include;	/* --include; empty: all */
 	const char *output;	/* NULL: stdout */
-	const char *db;		/* --db FILE, or NULL: the default place */
+	const char *db[DB_MAX];	/* --db FILE, each asked in turn */
+	int	 ndb;		/* 0: the default places */
+	const char *db_url;	/* --db-url: where --update-db fetches */
+	int	 update_db;	/* --update-db: fetch, rebuild and exit */
 	const char *build_db;	/* --build-db OUT: import the inputs (CSV) */
 	char	**inputs;	/* "-" is standard input */
 	int	 ninputs;

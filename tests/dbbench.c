@@ -4,6 +4,9 @@
  * networks.  Prints "name value" lines for tests/bench.sh to read.
  *
  *	dbbench ipdb FILE		open (best of 50), lookups per second
+ *	dbbench ipdb N FILE [FILE]	the same over N addresses, FILE
+ *					ipwhois's own or a MaxMind DB (two:
+ *					asked in turn, as --db twice)
  *	dbbench cache FILE N		store N networks, then load them
  */
 #include <stdio.h>
@@ -31,8 +34,27 @@ next(uint64_t *s)
 	return *s;
 }
 
+/* The files, as main opens --db given twice. */
+static struct ipdb *
+open_all(char **path, int n, char *err, size_t errlen)
+{
+	struct ipdb *db = NULL, *more;
+
+	for (int i = 0; i < n; i++) {
+		if ((more = ipdb_open(path[i], err, errlen)) == NULL) {
+			ipdb_close(db);
+			return NULL;
+		}
+		if (db == NULL)
+			db = more;
+		else
+			ipdb_chain(db, more);
+	}
+	return db;
+}
+
 static int
-bench_ipdb(const char *path)
+bench_ipdb(char **path, int npath, size_t lookups)
 {
 	struct ipdb_answer a;
 	struct ipdb *db;
@@ -44,7 +66,7 @@ bench_ipdb(const char *path)
 
 	for (int i = 0; i < 50; i++) {
 		t0 = now_ns();
-		if ((db = ipdb_open(path, err, sizeof(err))) == NULL) {
+		if ((db = open_all(path, npath, err, sizeof(err))) == NULL) {
 			fprintf(stderr, "dbbench: %s\n", err);
 			return 1;
 		}
@@ -55,8 +77,8 @@ bench_ipdb(const char *path)
 	printf("open_ms %.3f\n", best * 1e3);
 
 	/* Four in five IPv4, the rest IPv6 in 2000::/4, as in real logs. */
-	addrs = xmalloc(LOOKUPS * sizeof(*addrs));
-	for (size_t i = 0; i < LOOKUPS; i++) {
+	addrs = xmalloc(lookups * sizeof(*addrs));
+	for (size_t i = 0; i < lookups; i++) {
 		uint64_t r = next(&seed);
 
 		if (r % 5 != 0)
@@ -68,12 +90,12 @@ bench_ipdb(const char *path)
 			memcpy(addrs[i].b + 8, &r, 8);
 		}
 	}
-	db = ipdb_open(path, err, sizeof(err));
+	db = open_all(path, npath, err, sizeof(err));
 	t0 = now_ns();
-	for (size_t i = 0; i < LOOKUPS; i++)
+	for (size_t i = 0; i < lookups; i++)
 		found += ipdb_lookup(db, &addrs[i], &a) == 1;
-	printf("lookups_per_s %.0f\n", LOOKUPS / secs_since(t0));
-	printf("found %.1f%%\n", 100.0 * (double)found / LOOKUPS);
+	printf("lookups_per_s %.0f\n", (double)lookups / secs_since(t0));
+	printf("found %.1f%%\n", 100.0 * (double)found / (double)lookups);
 	ipdb_close(db);
 	free(addrs);
 	return 0;
@@ -164,9 +186,13 @@ int
 main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "ipdb") == 0)
-		return bench_ipdb(argv[2]);
+		return bench_ipdb(argv + 2, 1, LOOKUPS);
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "ipdb") == 0 &&
+	    strtoul(argv[2], NULL, 10) > 0)
+		return bench_ipdb(argv + 3, argc - 3,
+		    strtoul(argv[2], NULL, 10));
 	if (argc == 4 && strcmp(argv[1], "cache") == 0)
 		return bench_cache(argv[2], strtoul(argv[3], NULL, 10));
-	fprintf(stderr, "usage: dbbench ipdb FILE | cache FILE N\n");
+	fprintf(stderr, "usage: dbbench ipdb [N] FILE [FILE] | cache FILE N\n");
 	return 2;
 }

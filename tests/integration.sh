@@ -49,6 +49,9 @@ XDG_DATA_HOME=$W/xdg
 XDG_CACHE_HOME=$W/xdg-cache
 IPWHOIS_DATA_DIRS=$W/sys
 export XDG_DATA_HOME XDG_CACHE_HOME IPWHOIS_DATA_DIRS
+# Nor the machine's GeoIP files (/usr/share/GeoIP, /var/lib/GeoIP).
+IPWHOIS_GEOIP_DIRS=$W/geoip
+export IPWHOIS_GEOIP_DIRS
 SYSDB=$W/sys/ipwhois/ip.db
 mkdir -p "$W/sys/ipwhois"
 "$IPWHOIS" --build-db "$SYSDB" "$DATA/ipdb/reserved.csv" 2>/dev/null ||

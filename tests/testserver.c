@@ -27,6 +27,11 @@
  *   -l MS	delay before each answer, RDAP and whois
  *   -t SECS	gives up after SECS (default 300), exit status 2
  *   -v		one line per request on stderr
+ *   -s DIR	files: GET /db/PATH answers DIR/PATH as text/csv (404 when
+ *		there is none), for ipwhois --update-db
+ *   --file-fault PATH:KIND:N	for /db/PATH: "cut" sends the whole
+ *		Content-Length but closes after N bytes of the body;
+ *		"status" answers HTTP status N instead
  *
  * RDAP: GET or HEAD of any path ending in /ip/ADDR or /ip/ADDR/LEN, ADDR
  * maybe percent-encoded; HTTP/1.1 keep-alive and pipelining, heads up to
@@ -96,7 +101,18 @@ static struct {
 	int		 verbose;	/* -v */
 	int		 http_port;
 	int		 whois_port;
-} opt = { "tests/data/server", NULL, NULL, 0, 300, 0, 0, 0 };
+	const char	*files;		/* -s */
+} opt = { "tests/data/server", NULL, NULL, 0, 300, 0, 0, 0, NULL };
+
+/* --file-fault PATH:KIND:N */
+struct file_fault {
+	char		*path;
+	int		 cut;		/* 1: cut after n bytes; 0: status n */
+	long		 n;
+};
+
+static struct file_fault *file_faults;
+static size_t nfile_faults;
 
 static volatile sig_atomic_t got_stop, got_dump;
 
@@ -1343,6 +1359,59 @@ pct_decode(const char *s, size_t n, char *out, size_t outlen)
 	return 0;
 }
 
+/* -s: /db/PATH, PATH plain (no "..", no empty part); 1 when answered. */
+static int
+file_route(struct conn *c, struct request *rq, const char *path, size_t plen)
+{
+	const struct file_fault *ff = NULL;
+	char name[512], *full, *body;
+	size_t len, send;
+	FILE *m;
+
+	if (opt.files == NULL || plen < 4 || memcmp(path, "/db/", 4) != 0)
+		return 0;
+	path += 4;
+	plen -= 4;
+	if (plen == 0 || plen >= sizeof(name) || path[0] == '/' ||
+	    memmem(path, plen, "..", 2) != NULL ||
+	    memmem(path, plen, "//", 2) != NULL) {
+		http_error(c, rq, 404, NULL);
+		return 1;
+	}
+	memcpy(name, path, plen);
+	name[plen] = '\0';
+	for (size_t i = 0; i < nfile_faults; i++)
+		if (strcmp(file_faults[i].path, name) == 0)
+			ff = &file_faults[i];
+	if (ff != NULL && !ff->cut) {
+		http_error(c, rq, (int)ff->n, NULL);
+		return 1;
+	}
+	full = xasprintf("%s/%s", opt.files, name);
+	body = slurp(full, &len);
+	free(full);
+	if (body == NULL) {
+		http_error(c, rq, 404, NULL);
+		return 1;
+	}
+	send = ff != NULL && (size_t)ff->n < len ? (size_t)ff->n : len;
+	if (ff != NULL)
+		rq->close = 1;
+	resp_free(&c->r);
+	m = xmemstream(&c->r.head, &c->r.headlen);
+	fprintf(m, "HTTP/1.1 200 OK\r\nServer: testserver\r\n"
+	    "Content-Type: text/csv\r\nContent-Length: %zu\r\n"
+	    "Connection: %s\r\n\r\n", len, rq->close ? "close" : "keep-alive");
+	if (!rq->nobody)
+		fwrite(body, 1, send, m);
+	xmemclose(m);
+	free(body);
+	c->r.close = rq->close;
+	logmsg("file %s %s 200%s", rq->method, rq->target,
+	    ff != NULL ? " cut" : "");
+	return 1;
+}
+
 /* One request: GET [anything]/ip/ADDR[/LEN], ADDR maybe percent-encoded. */
 static void
 rdap_route(struct conn *c, struct request *rq)
@@ -1362,6 +1431,8 @@ rdap_route(struct conn *c, struct request *rq)
 	}
 	path = url_path(rq->target);
 	plen = strcspn(path, "?#");
+	if (file_route(c, rq, path, plen))
+		return;
 	for (q = path; (q = memmem(q, plen - (size_t)(q - path), "/ip/", 4)) !=
 	    NULL; q++)
 		ip = q;
@@ -1866,6 +1937,30 @@ number(const char *s, const char *what, long min, long max)
 	return n;
 }
 
+/* --file-fault PATH:KIND:N */
+static void
+file_fault_parse(const char *spec)
+{
+	const char *k = strchr(spec, ':'), *n = k ? strchr(k + 1, ':') : NULL;
+	struct file_fault ff;
+
+	if (k == NULL || n == NULL || k == spec)
+		errx(1, "--file-fault %s: PATH:cut:BYTES or PATH:status:CODE",
+		    spec);
+	if ((size_t)(n - k - 1) == 3 && strncmp(k + 1, "cut", 3) == 0)
+		ff.cut = 1;
+	else if ((size_t)(n - k - 1) == 6 && strncmp(k + 1, "status", 6) == 0)
+		ff.cut = 0;
+	else
+		errx(1, "--file-fault %s: kind cut or status", spec);
+	ff.n = number(n + 1, "--file-fault", ff.cut ? 0 : 100,
+	    ff.cut ? FIXTURE_MAX : 599);
+	ff.path = xasprintf("%.*s", (int)(k - spec), spec);
+	file_faults = xreallocarray(file_faults, nfile_faults + 1,
+	    sizeof(*file_faults));
+	file_faults[nfile_faults++] = ff;
+}
+
 static void __attribute__((noreturn))
 usage(void)
 {
@@ -1873,7 +1968,8 @@ usage(void)
 
 	fprintf(stderr, "usage: testserver [-v] [-c countfile] "
 	    "[-d fixture_dir] [-l latency_ms]\n"
-	    "\t[-p portfile] [-t seconds] [--fault kind:match[:arg]] ...\n"
+	    "\t[-p portfile] [-s dir] [-t seconds] [--fault kind:match[:arg]] ...\n"
+	    "\t[--file-fault path:cut|status:n] ...\n"
 	    "fault kinds:");
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		fprintf(stderr, " %s", kinds[i].name);
@@ -1886,6 +1982,7 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "fault", required_argument, NULL, 'f' },
+		{ "file-fault", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -1906,7 +2003,7 @@ main(int argc, char *argv[])
 #else
 	(void)parent;
 #endif
-	while ((ch = getopt_long(argc, argv, "c:d:l:p:t:vh", longopts,
+	while ((ch = getopt_long(argc, argv, "c:d:l:p:s:t:vh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -1927,6 +2024,12 @@ main(int argc, char *argv[])
 			break;
 		case 'p':
 			opt.portfile = optarg;
+			break;
+		case 's':
+			opt.files = optarg;
+			break;
+		case 'F':
+			file_fault_parse(optarg);
 			break;
 		case 't':
 			opt.limit = number(optarg, "-t", 1, 86400);
@@ -2001,5 +2104,8 @@ main(int argc, char *argv[])
 	tally_free(&stats.queries);
 	tally_free(&fault_hits);
 	free(faults);
+	for (i = 0; i < nfile_faults; i++)
+		free(file_faults[i].path);
+	free(file_faults);
 	return status;
 }
