@@ -67,8 +67,8 @@ $(B)/testserver: tests/testserver.c | $(B)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 # The whole suite: unit and integration tests, then both again under
-# AddressSanitizer and UndefinedBehaviorSanitizer; quiet unless something
-# fails, and the totals on the last line.
+# AddressSanitizer and UndefinedBehaviorSanitizer, then each fuzzer for a
+# moment; quiet unless something fails, and the totals on the last line.
 check:
 	@sh tests/check.sh unit testserver integration sanitize fuzz
 
@@ -88,11 +88,16 @@ integration: $(BIN) $(TOOLS)
 		sh tests/integration.sh
 
 # The clone test (tests/integration.d/clone.sh) is left to the plain stage:
-# here it would only build the clone again, without sanitizers.
+# here it would only build the clone again, without sanitizers.  So is
+# the test server's own smoke test: the integration tests run it, built
+# with the sanitizers, all the same.  clang, whose UBSan also catches
+# pointer arithmetic on NULL (NULL + 0); the plain build stays gcc's.
+SAN_CC	?= clang
+SAN	 = -fsanitize=address,undefined,pointer-overflow -fno-sanitize-recover=all
 sanitize:
 	IPWHOIS_NO_CLONE_TEST=1 $(MAKE) B=build/san BIN=build/san/ipwhois \
-		CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
-		LDFLAGS="-fsanitize=address,undefined" test
+		CC=$(SAN_CC) CFLAGS="-O1 -g -fno-omit-frame-pointer $(SAN)" \
+		LDFLAGS="$(SAN)" unit integration
 
 # make fuzz: the libFuzzer harnesses (tests/fuzz/fuzz_NAME.c), built with
 # clang, ASan and UBSan, each run FUZZ_SECONDS on its corpus: the seeds
@@ -101,7 +106,6 @@ sanitize:
 # briefly; make fuzz FUZZ_SECONDS=600 [FUZZ=name] for a long run.
 FUZZ_CC	?= clang
 FUZZ_SECONDS ?= 2
-SAN	 = -fsanitize=address,undefined,pointer-overflow -fno-sanitize-recover=all
 FB	 = build/fuzz
 FUZZERS	 = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ	?= $(FUZZERS)
