@@ -103,11 +103,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	if (read_file(gz, 2 * gzlen, &len) != 0 || len != 2 * n ||
 	    memcmp(out, data, n) != 0 || memcmp(out + n, data, n) != 0)
 		fz_fail("gzip: two members are not the input twice");
+	/* Cut short: one byte left is no gzip magic, but plain text. */
 	cut = n > 0 ? gzlen * data[0] / 256 : gzlen / 2;
+	if (cut < 2)
+		cut = 2;
 	rc = read_file(gz, cut, &len);
 	if (len > n || memcmp(out, data, len) != 0)
 		fz_fail("gzip cut at %zu of %zu: not a prefix", cut, gzlen);
-	if (rc != -1 && cut >= 2)
+	if (rc != -1)
 		fz_fail("gzip cut at %zu of %zu: no error", cut, gzlen);
 	free(gz);
 	return 0;
