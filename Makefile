@@ -33,7 +33,7 @@ BIN	?= ipwhois
 TOOLS	 = $(B)/genlog $(B)/testserver
 
 .PHONY: all check test unit testserver integration sanitize clean install uninstall \
-	bench lint data
+	bench lint data fuzz fuzz-build fuzz-bins
 
 all: $(BIN)
 
@@ -67,10 +67,10 @@ $(B)/testserver: tests/testserver.c | $(B)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $<
 
 # The whole suite: unit and integration tests, then both again under
-# AddressSanitizer and UndefinedBehaviorSanitizer; quiet unless something
-# fails, and the totals on the last line.
+# AddressSanitizer and UndefinedBehaviorSanitizer, then each fuzzer for a
+# moment; quiet unless something fails, and the totals on the last line.
 check:
-	@sh tests/check.sh unit testserver integration sanitize
+	@sh tests/check.sh unit testserver integration sanitize fuzz
 
 test: unit testserver integration
 
@@ -99,11 +99,54 @@ integration: $(BIN) $(TOOLS)
 	cat $(B)/integration.*.log; exit $$st
 
 # The clone test (tests/integration.d/clone.sh) is left to the plain stage:
-# here it would only build the clone again, without sanitizers.
+# here it would only build the clone again, without sanitizers.  So is
+# the test server's own smoke test: the integration tests run it, built
+# with the sanitizers, all the same.  clang, whose UBSan also catches
+# pointer arithmetic on NULL (NULL + 0); the plain build stays gcc's.
+SAN_CC	?= clang
+SAN	 = -fsanitize=address,undefined,pointer-overflow -fno-sanitize-recover=all
 sanitize:
 	IPWHOIS_NO_CLONE_TEST=1 $(MAKE) B=build/san BIN=build/san/ipwhois \
-		CFLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all" \
-		LDFLAGS="-fsanitize=address,undefined" test
+		CC=$(SAN_CC) CFLAGS="-O1 -g -fno-omit-frame-pointer $(SAN)" \
+		LDFLAGS="$(SAN)" unit integration
+
+# make fuzz: the libFuzzer harnesses (tests/fuzz/fuzz_NAME.c), built with
+# clang, ASan and UBSan, each run FUZZ_SECONDS on its corpus: the seeds
+# made from tests/data, what earlier runs found (build/fuzz/work) and
+# the regression inputs (tests/fuzz/regress/NAME).  make check runs them
+# briefly; make fuzz FUZZ_SECONDS=600 [FUZZ=name] for a long run.
+FUZZ_CC	?= clang
+FUZZ_SECONDS ?= 2
+FB	 = build/fuzz
+FUZZERS	 = $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ	?= $(FUZZERS)
+FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer $(SAN)
+
+fuzz:
+	@if echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n)' \
+	    '{ return 0; }' | $(FUZZ_CC) -x c -fsanitize=fuzzer \
+	    -o /dev/null - >/dev/null 2>&1; then \
+		$(MAKE) fuzz-build && \
+		sh tests/fuzz/run.sh $(FB) $(FUZZ_SECONDS) $(FUZZ); \
+	else \
+		for n in $(FUZZ); do \
+			echo "skip: fuzz_$$n: no libFuzzer in $(FUZZ_CC)"; \
+		done; \
+	fi
+
+fuzz-build: $(FB)/corpus/.made
+	$(MAKE) B=$(FB) CC=$(FUZZ_CC) \
+		CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" \
+		LDFLAGS="$(SAN) -fsanitize=fuzzer" fuzz-bins
+
+fuzz-bins: $(FUZZERS:%=$(B)/fuzz_%)
+
+$(B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(B)/libipwhois.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -Isrc -o $@ $< $(B)/libipwhois.a $(LDLIBS)
+
+$(FB)/corpus/.made: tests/fuzz/seeds.sh $(wildcard tests/data/* tests/data/*/*)
+	sh tests/fuzz/seeds.sh tests/data $(FB)/corpus
+	touch $@
 
 lint: $(BIN)
 	mandoc -Tlint -W warning man/ipwhois.1

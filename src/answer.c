@@ -244,9 +244,9 @@ text_escape(char *dst, size_t dstlen, const char *src, size_t n)
 			dst[o++] = (char)s[i++];
 			continue;
 		}
-		if (o + 4 >= dstlen)
-			break;
 		/* A C1 control is written as its code point's bytes. */
+		if (o + (c1 ? 8 : 4) >= dstlen)
+			break;
 		for (size_t k = 0; k < (c1 ? 2 : 1); k++, i++) {
 			dst[o++] = '\\';
 			dst[o++] = 'x';

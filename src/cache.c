@@ -399,6 +399,9 @@ row_answer(sqlite3_stmt *st, struct answer *a)
 		return -1;
 	memcpy(a->net.lo.b, lo, 16);
 	memcpy(a->net.hi.b, hi, 16);
+	/* From ::1 to an IPv4 address would hold IPv4 addresses below it. */
+	if (ip_is_v4(&a->net.lo) != ip_is_v4(&a->net.hi))
+		return -1;
 	a->has_net = 1;
 	for (size_t i = 0; i < nitems(enum_col); i++) {
 		int64_t v = sqlite3_column_int64(st, C_KIND + (int)i);
