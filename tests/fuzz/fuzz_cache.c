@@ -14,7 +14,7 @@
 
 #include "fuzz.h"
 
-#define COLUMNS	14
+#define COLUMNS	15	/* the table of cache schema 2 */
 #define ROWS	16
 
 static char path[64];
@@ -97,7 +97,7 @@ write_rows(const uint8_t *data, size_t n)
 
 	sqlite3_exec(db, "BEGIN; DELETE FROM answers", NULL, NULL, NULL);
 	if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO answers VALUES "
-	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) !=
+	    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &st, NULL) !=
 	    SQLITE_OK)
 		abort();
 	while (p < end && rows++ < ROWS) {
