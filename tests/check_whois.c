@@ -699,18 +699,21 @@ static const struct wcase {
 	{ "afrinic other region", RIR_AFRINIC, T(afrinic_other),
 	    REF("whois.arin.net") },
 	{ "lacnic abbreviated", RIR_LACNIC, T(lacnic_abbrev),
-	    OK("189.50.96.0/19", "Exemplo Telecom Ltda", "Exemplo Telecom Ltda",
+	    OK("189.50.96.0/19", NULL, "Exemplo Telecom Ltda",
 	    "BR", "abuse@exemplo.example", "189.50.96.0", "189.50.127.255") },
 	{ "lacnic owner-c", RIR_LACNIC, T(lacnic_owner_c),
-	    OK("200.9.0.0/16", "Universidad Ejemplo", "Universidad Ejemplo",
+	    OK("200.9.0.0/16", NULL, "Universidad Ejemplo",
 	    "AR", "owner@ejemplo.example", "200.9.0.0", "200.9.255.255") },
 	{ "lacnic ipv6", RIR_LACNIC, T(lacnic_v6),
-	    OK("2801:80:1a0::/48", "Cooperativa Ejemplo", "Cooperativa Ejemplo",
+	    OK("2801:80:1a0::/48", NULL, "Cooperativa Ejemplo",
 	    "CO", "red@ejemplo.example", "2801:80:1a0::",
 	    "2801:80:1a0:ffff:ffff:ffff:ffff:ffff") },
-	{ "lacnic relay", RIR_LACNIC, T(lacnic_relay), REF("whois.arin.net") },
+	/* The relayed answer is ARIN's, read as such: no second query. */
+	{ "lacnic relay", RIR_LACNIC, T(lacnic_relay),
+	    OK("8.0.0.0/8", "LVLT-ORG-8-8", NULL, NULL, NULL, "8.0.0.0",
+	    "8.255.255.255") },
 	{ "lacnic nic.br", RIR_LACNIC, T(lacnic_brazil),
-	    OK("200.160.0.0/20", "Exemplo Brasil", "Exemplo Brasil", "BR",
+	    OK("200.160.0.0/20", NULL, "Exemplo Brasil", "BR",
 	    "abuse@exemplo.br.example", "200.160.0.0", "200.160.15.255") },
 	{ "arin not found", RIR_ARIN, T(arin_no_match), STATUS(ST_NOT_FOUND) },
 	{ "ripe not found", RIR_RIPE, T(ripe_no_entries),
@@ -768,7 +771,10 @@ static const struct wcase {
 	{ "cymru bulk line", RIR_ARIN,
 	    T("15169   | 74.125.225.229   | 74.125.225.0/24     | US | arin\n"),
 	    BAD("no network") },
-	{ "no registry", RIR_NONE, T(arin_single), BAD("registry") },
+	/* Asked no registry (a server of its own): the content says. */
+	{ "no registry", RIR_NONE, T(arin_single),
+	    OK("198.18.0.0/15", "EXAMPLE-NET", "Example Widgets Inc.", "US",
+	    "abuse@widgets.example", "198.18.0.0", "198.19.255.255") },
 	{ "registry out of range", RIR_MAX, T(arin_single), BAD("registry") },
 };
 
@@ -1085,13 +1091,13 @@ static const struct real {
 	{ "2001:240:10c:1::ca20:9d1d.txt", RIR_APNIC, "2001:240:10c::/48",
 	    "IIJ-PRJNET", "Internet Initiative Japan Inc.", "JP", NULL,
 	    "2001:240:10c::", "2001:240:10c:ffff:ffff:ffff:ffff:ffff" },
-	/* Decided: LACNIC has no netname; the owner is the name, as in
-	 * LACNIC's RDAP.  The mail keeps its case. */
+	/* LACNIC whois has no netname: the name stays empty rather than
+	 * repeat the owner.  The mail keeps its case. */
 	{ "200.57.141.161.txt", RIR_LACNIC, "200.57.128.0/19",
-	    "Triara.com, S.A. de C.V.", "Triara.com, S.A. de C.V.", "MX",
+	    NULL, "Triara.com, S.A. de C.V.", "MX",
 	    "operacion.redes@TRIARA.COM", "200.57.128.0", "200.57.159.255" },
 	{ "2801:10:c000::.txt", RIR_LACNIC, "2801:10:c000::/48",
-	    "Universidad Catolica de Oriente", "Universidad Catolica de Oriente",
+	    NULL, "Universidad Catolica de Oriente",
 	    "CO", "sistemas.red@UCO.EDU.CO",
 	    "2801:10:c000::", "2801:10:c000:ffff:ffff:ffff:ffff:ffff" },
 	/* A range that is four prefixes.  "No abuse contact registered":
