@@ -844,6 +844,24 @@ static const struct {
 	{ "ARIN WHOIS data", RIR_ARIN },
 };
 
+/* An object's "source:": whose database it comes from. */
+static enum rir
+source_of(struct span obj)
+{
+	struct span v;
+	size_t n = 0;
+
+	if (!get(obj, "source", &v))
+		return RIR_NONE;
+	while (n < v.n && alnum((unsigned char)v.p[n]))
+		n++;
+	for (size_t i = 0; i < nitems(sources); i++)
+		if (span_eq(span_of(v.p, n), sources[i].word,
+		    strlen(sources[i].word)))
+			return sources[i].rir;
+	return RIR_NONE;
+}
+
 /* Attributes that name a contact object besides its first one. */
 static const char *const handle_keys[] = { "nic-hdl", "nic-hdl-br" };
 
@@ -852,14 +870,16 @@ static const char *const handle_keys[] = { "nic-hdl", "nic-hdl-br" };
  * saying that the address is not in its database.  Sources: RIPE NCC,
  * APNIC and AFRINIC answers for other RIRs' space, FreeBSD whois(1).
  */
-static const char *const placeholder_names[] = {
-	"IANA-BLK",				/* RIPE, AFRINIC: everything */
-	"IANA-BLOCK",
-	"NON-RIPE-NCC-MANAGED-ADDRESS-BLOCK",	/* RIPE */
-	"ERX-NETBLOCK",				/* APNIC: early registrations */
-};
-static const char *const placeholder_name_prefixes[] = {
-	"IANA-NETBLOCK-",			/* APNIC: "IANA-NETBLOCK-8" */
+static const struct placeholder {
+	const char *name;
+	enum rir own;	/* whose database: named in it, it is not a referral */
+} placeholder_names[] = {
+	{ "IANA-BLK", RIR_RIPE },		/* RIPE, AFRINIC: everything */
+	{ "IANA-BLOCK", RIR_NONE },
+	{ "NON-RIPE-NCC-MANAGED-ADDRESS-BLOCK", RIR_RIPE },
+	{ "ERX-NETBLOCK", RIR_APNIC },		/* early registrations */
+}, placeholder_name_prefixes[] = {
+	{ "IANA-NETBLOCK-", RIR_APNIC },	/* APNIC: "IANA-NETBLOCK-8" */
 };
 static const char *const placeholder_phrases[] = {
 	"not allocated to",	/* APNIC: "...is not allocated to APNIC" */
@@ -938,33 +958,45 @@ rpsl_best(struct span text, struct span *best, struct span *abuse,
 	return have;
 }
 
+/* Is name a placeholder's?  Then *own is whose database says it. */
 static int
-placeholder_name(struct span name)
+placeholder_name(struct span name, enum rir *own)
 {
 	for (size_t i = 0; i < nitems(placeholder_names); i++)
-		if (is(name, placeholder_names[i]))
+		if (is(name, placeholder_names[i].name)) {
+			*own = placeholder_names[i].own;
 			return 1;
+		}
 	for (size_t i = 0; i < nitems(placeholder_name_prefixes); i++)
-		if (starts(name, placeholder_name_prefixes[i]))
+		if (starts(name, placeholder_name_prefixes[i].name)) {
+			*own = placeholder_name_prefixes[i].own;
 			return 1;
+		}
 	return 0;
 }
 
 /*
  * Is the network a placeholder?  Then it names the registries its
- * descr and remarks mention, in *named.
+ * descr and remarks mention, in *named, less the one whose database
+ * it is in ("not in the RIPE database" points nowhere).
  */
 static int
 placeholder(struct span obj, const struct netrange *r, unsigned *named)
 {
 	struct cursor c = { obj.p, obj.p + obj.n };
 	struct span k, v;
+	enum rir own = source_of(obj);
 	int hit = whole_space(r);
 
 	*named = 0;
 	while (attr_next(&c, &k, &v)) {
-		if (is(k, "netname") && placeholder_name(v))
+		enum rir by = RIR_NONE;
+
+		if (is(k, "netname") && placeholder_name(v, &by)) {
 			hit = 1;
+			if (own == RIR_NONE)
+				own = by;
+		}
 		if (!is(k, "descr") && !is(k, "remarks"))
 			continue;
 		*named |= rirs_named(v);
@@ -972,6 +1004,7 @@ placeholder(struct span obj, const struct netrange *r, unsigned *named)
 			if (find(v, placeholder_phrases[i]) >= 0)
 				hit = 1;
 	}
+	*named &= ~(1u << own);
 	return hit;
 }
 
@@ -1018,24 +1051,6 @@ banner(struct span text)
 				return banners[i].rir;
 	}
 	return relayed(text);
-}
-
-/* An object's "source:": whose database it comes from. */
-static enum rir
-source_of(struct span obj)
-{
-	struct span v;
-	size_t n = 0;
-
-	if (!get(obj, "source", &v))
-		return RIR_NONE;
-	while (n < v.n && alnum((unsigned char)v.p[n]))
-		n++;
-	for (size_t i = 0; i < nitems(sources); i++)
-		if (span_eq(span_of(v.p, n), sources[i].word,
-		    strlen(sources[i].word)))
-			return sources[i].rir;
-	return RIR_NONE;
 }
 
 static void
@@ -1262,15 +1277,20 @@ nir_range(const struct nir_style *st, struct span rec, struct netrange *r,
 	return range_parse(v, r);
 }
 
-/* Is rec in English (its start key the first, English, one)? */
+/* Is rec in English (its first key all ASCII)? */
 static int
-english(const struct nir_style *st, struct span rec)
+english(struct span rec)
 {
 	struct span k, v;
 	struct line l;
 
 	line_read(rec.p, rec.p + rec.n, &l);
-	return loose_attr(l.text, &k, &v) && is(k, st->start[0]);
+	if (!loose_attr(l.text, &k, &v))
+		return 0;
+	for (size_t i = 0; i < k.n; i++)
+		if ((unsigned char)k.p[i] >= 0x80)
+			return 0;
+	return 1;
 }
 
 static int
@@ -1286,7 +1306,7 @@ nir_best(const struct nir_style *st, struct span text, struct span *best,
 		if (nir_range(st, rec, &cand, NULL) == -1)
 			continue;
 		if (have && !narrower(&cand, r) && !(!narrower(r, &cand) &&
-		    english(st, rec) && !english(st, *best)))
+		    english(rec) && !english(*best)))
 			continue;
 		*best = rec;
 		*r = cand;
@@ -1374,7 +1394,10 @@ parse_nir(struct parse *x)
 	else
 		loose_get(rec, st->org, &fd.f[FLD_ORG], NULL);
 	fd.f[FLD_COUNTRY] = span_of(st->cc, strlen(st->cc));
+	/* A customer's record has none: its ISP's abuse desk, then. */
 	nir_abuse(st, rec, &fd.f[FLD_ABUSE_EMAIL]);
+	if (fd.f[FLD_ABUSE_EMAIL].n == 0)
+		nir_abuse(st, x->text, &fd.f[FLD_ABUSE_EMAIL]);
 	nir_type(st, rec, &fd.type);
 	fd.registry = RIR_APNIC;	/* the national registries' RIR */
 	put_found(x, &fd);

@@ -152,4 +152,43 @@ t_whois_afrinic_in_arin() {
 	unserve
 }
 
-TESTS="$TESTS whois-rpsl whois-native whois-transfer whois-afrinic-in-arin"
+# With --whois-server, RIPE's placeholder for space it does not manage
+# is no answer: not found, after one query (no other registry's form is
+# tried on a server that has just said it knows nothing).
+t_whois_placeholder() {
+	rm -rf "$W/wp"
+	mkdir -p "$W/wp/whois"
+	cat >"$W/wp/whois/6.0.0.0_7.txt" <<-'EOF2'
+	% This is the RIPE Database query service.
+
+	% Information related to '6.0.0.0 - 7.255.255.255'
+
+	inetnum:        6.0.0.0 - 7.255.255.255
+	netname:        NON-RIPE-NCC-MANAGED-ADDRESS-BLOCK
+	descr:          IPv4 address block not managed by the RIPE NCC
+	remarks:        You can consult the following sources:
+	remarks:        AFRINIC, APNIC, ARIN, LACNIC
+	source:         RIPE
+
+	% This query was served by the RIPE Database Query Service
+	EOF2
+	whois_serve "$W/wp"
+	printf '6.1.2.3 - - [10/Oct/2025:13:55:36 +0000] "GET / HTTP/1.1" 200 7\n' \
+	    >"$W/ph.log"
+	run --protocol whois --whois-server "127.0.0.1:$WHOIS" --no-cache \
+	    --rate 1000 "$W/ph.log"
+	cut -d, -f1,7,8,9,15,16 "$W/out" >"$W/got"
+	printf 'ip,registry,network,net_name,source,status\n6.1.2.3,ARIN,,,whois,not-found\n' \
+	    >"$W/want"
+	[ "$st" = 1 ] && ! [ -s "$W/err" ]
+	check $? "whois-placeholder: exit 1, nothing on stderr" \
+	    "status $st, stderr: $(errline)"
+	same "whois-placeholder: not found, not an answer" "$W/want" "$W/got"
+	v=$(served whois_requests)
+	[ "$v" = 1 ]
+	check $? "whois-placeholder: one query" "got $v"
+	unserve
+}
+
+TESTS="$TESTS whois-rpsl whois-native whois-transfer whois-afrinic-in-arin
+    whois-placeholder"
