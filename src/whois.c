@@ -1620,7 +1620,7 @@ whois_parse_info(enum rir rir, const char *text, size_t len,
 
 	memset(wi, 0, sizeof(*wi));
 	set_ref(&x, span_of(NULL, 0));
-	if (rir < RIR_NONE || rir >= RIR_MAX)
+	if ((unsigned)rir >= RIR_MAX)
 		return fail_str(&x, "no such registry");
 	if (body.n == 0)
 		return fail_str(&x, "empty answer");
