@@ -1340,20 +1340,19 @@ nir_abuse(const struct nir_style *st, struct span rec, struct span *mail)
 {
 	struct cursor c = { rec.p, rec.p + rec.n };
 	struct line l;
-	struct span k, v;
+	struct span k, v, t;
 	int under = 0;
 
 	while (st->abuse_mail[0] != NULL && c.p < c.end) {
 		c.p = line_read(c.p, c.end, &l);
-		if (loose_attr(l.text, &k, &v) && key_in(k, st->abuse_mail)) {
-			if (under && v.n > 0) {
-				*mail = v;
-				return;
-			}
-		} else if (find(l.text, "abuse") >= 0)
-			under = 1;
-		else if (trim(l.text).n > 0 && trim(l.text).p[0] == '[')
-			under = 0;
+		t = trim(l.text);
+		if (t.n > 0 && t.p[0] == '[')
+			under = find(t, "abuse") >= 0;
+		else if (under && loose_attr(t, &k, &v) &&
+		    key_in(k, st->abuse_mail) && v.n > 0) {
+			*mail = v;
+			return;
+		}
 	}
 }
 

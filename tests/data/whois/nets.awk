@@ -2,7 +2,8 @@
 # in them (each network at least once), for the whois tests and the
 # bench.  Answers are written as the loopback test server's fixtures,
 # either all in RPSL (mode=rpsl: a mirror, RIPE's global service) or each
-# registry's in its own dialect (mode=native).
+# registry's in its own dialect (mode=native; in APNIC's space, a third
+# each in JPNIC's and KRNIC's, the national registries' answers).
 #
 #	awk -v mode=rpsl -v dir=DIR -v logf=FILE -v want=FILE -f nets.awk
 #
@@ -45,6 +46,24 @@ function lacnic(f, i, r, a, b) {
 	printf "e-mail:      abuse%d@%s.example\n", i, tolower(r) >f
 }
 
+function jpnic(f, i, r, net) {
+	printf "Network Information:\n" >f
+	printf "a. [Network Number]             %s\n", net >f
+	printf "b. [Network Name]               NET-%s-%d\n", r, i >f
+	printf "g. [Organization]               Org %s %d\n", r, i >f
+	printf "[Assigned Date]                 2004/05/10\n" >f
+}
+
+function krnic(f, i, r, lo, hi) {
+	printf "# ENGLISH\n\n[ Network Information ]\n" >f
+	printf "IPv4 Address       : %s - %s (/16)\n", lo, hi >f
+	printf "Organization Name  : Org %s %d\n", r, i >f
+	printf "Service Name       : NET-%s-%d\n", r, i >f
+	printf "Network Type       : CUSTOMER\n\n" >f
+	printf "[ ISP Network Abuse Contact Information ]\n" >f
+	printf "E-Mail             : abuse%d@%s.example\n", i, tolower(r) >f
+}
+
 BEGIN {
 	split("ARIN RIPE APNIC LACNIC AFRINIC", rir, " ")
 	split("23 31 27 177 41", first, " ")
@@ -57,7 +76,14 @@ BEGIN {
 			lo = a "." b ".0.0"; hi = a "." b ".255.255"
 			net = a "." b ".0.0/16"
 			f = dir "/whois/" a "." b ".0.0_16.txt"
-			if (mode == "native" && r == "ARIN")
+			c = cc[r]
+			if (mode == "native" && r == "APNIC" && j % 3 == 1) {
+				jpnic(f, n, r, net)
+				c = "JP"
+			} else if (mode == "native" && r == "APNIC" && j % 3 == 2) {
+				krnic(f, n, r, lo, hi)
+				c = "KR"
+			} else if (mode == "native" && r == "ARIN")
 				arin(f, n, r, lo, hi, net)
 			else if (mode == "native" && r == "LACNIC")
 				lacnic(f, n, r, a, b)
@@ -65,8 +91,8 @@ BEGIN {
 				rpsl(f, n, r, lo, hi, r == "AFRINIC" ? "AFRINIC" : r)
 			close(f)
 			name = mode == "native" && r == "LACNIC" ? "" : "NET-" r "-" n
-			row[n] = r "," net "," name ",Org " r " " n "," cc[r] \
-			    ",abuse" n "@" tolower(r) ".example,ok"
+			mail = c == "JP" ? "" : "abuse" n "@" tolower(r) ".example"
+			row[n] = r "," net "," name ",Org " r " " n "," c "," mail ",ok"
 			pre[n] = a "." b
 			n++
 		}
