@@ -465,6 +465,7 @@ whois_ask(struct lookup *lk, enum rir r, const char *where,
 	struct fetch_result fr;
 	int rc;
 
+	memset(wi, 0, sizeof(*wi));	/* nothing said unless parsed */
 	host_port(where, host, sizeof(host), port, sizeof(port));
 	ip_format(ip, text);
 	whois_query(r, text, q, sizeof(q));
