@@ -439,6 +439,30 @@ int	 rdap_map(const char *, size_t, struct answer *, struct netrange *,
 	    char *, size_t);
 int	 whois_parse(enum rir, const char *, size_t, struct answer *,
 	    struct netrange *, char *, size_t);
+
+/* whois.c: the dialect of an answer, told by its content. */
+enum whois_dialect {
+	WD_NONE,
+	WD_ARIN,	/* flat "NetRange:" records */
+	WD_RPSL,	/* RIPE NCC, APNIC, AFRINIC, mirrors (RADb) */
+	WD_LACNIC,	/* LACNIC and NIC.br: "inetnum:" with "owner:" */
+	WD_JPNIC,	/* "a. [Network Number]" */
+	WD_KRNIC,	/* "IPv4 Address : ..." */
+	WD_TWNIC,	/* "Netname:", "Netblock:" */
+	WD_MAX
+};
+
+/* What whois_parse_info says besides the answer's fields. */
+struct whois_info {
+	enum whois_dialect dialect;
+	enum rir registry;	/* whose answer it is; RIR_NONE: not said */
+	char	 type[64];	/* the network's type: NetType, status */
+};
+
+int	 whois_parse_info(enum rir, const char *, size_t, struct answer *,
+	    struct netrange *, struct whois_info *, char *, size_t);
+enum whois_dialect whois_dialect(const char *, size_t);
+const char *whois_dialect_name(enum whois_dialect);
 size_t	 ip_range_cidrs(const struct ip *, const struct ip *, char *, size_t);
 
 /*

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -462,19 +463,21 @@ next_rir(unsigned tried)
 }
 
 /*
- * One whois exchange: the registry's server (or --whois-server), its
- * answer parsed with that registry's parser.  Returns 1 with the next
- * registry in *next (a referral), else 0 with at filled.
+ * One whois exchange: a server, asked in registry r's form (RIR_NONE:
+ * the bare address), its answer read by its own dialect.  Returns 1 on
+ * a referral, with where to go next in ref ("" when the answer does not
+ * say) and whose answer it was in *wi; else 0 with at filled.
  */
 static int
 whois_ask(struct lookup *lk, enum rir r, const char *where,
     const struct ip *ip, struct answer *a, struct attempt *at,
-    enum rir *next)
+    struct whois_info *wi, char *ref, size_t reflen)
 {
-	char host[256], port[16], q[128], text[IP_STRLEN], ref[256], sv[300];
+	char host[256], port[16], q[128], text[IP_STRLEN], sv[300];
 	struct fetch_result fr;
 	int rc;
 
+	memset(wi, 0, sizeof(*wi));	/* nothing said unless parsed */
 	host_port(where, host, sizeof(host), port, sizeof(port));
 	ip_format(ip, text);
 	whois_query(r, text, q, sizeof(q));
@@ -490,15 +493,9 @@ whois_ask(struct lookup *lk, enum rir r, const char *where,
 		transfer_failed(lk, &fr, at);
 		return 0;
 	}
-	rc = whois_parse(r, fr.body, fr.len, a, &a->net, ref, sizeof(ref));
-	if (rc == 1) {
-		char rhost[256], rport[16];
-
-		host_port(ref, rhost, sizeof(rhost), rport, sizeof(rport));
-		*next = ref[0] ? rir_by_whois_host(rhost, strlen(rhost)) :
-		    RIR_NONE;
+	rc = whois_parse_info(r, fr.body, fr.len, a, &a->net, wi, ref, reflen);
+	if (rc == 1)
 		return 1;
-	}
 	if (rc == -1) {
 		at->st = ST_ERROR;
 		setmsg(lk->why, sizeof(lk->why), "%s", ref);
@@ -516,31 +513,93 @@ whois_ask(struct lookup *lk, enum rir r, const char *where,
 	return 0;
 }
 
-/* Registry to registry, each at most once, a few hops at most. */
+/* The servers a lookup has asked, so that no referral loops. */
+struct visited {
+	char	 host[HOPS_MAX][256];
+	int	 n;
+	unsigned rirs;		/* registries asked or answering */
+};
+
+static int
+visited(const struct visited *v, const char *where)
+{
+	for (int i = 0; i < v->n; i++)
+		if (strcasecmp(v->host[i], where) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Where a referral leads: *r the registry whose form to ask in, where
+ * the server.  With --whois-server every query goes there, so only a
+ * referral that names a registry leads on (asked there in that
+ * registry's form); without it, any server a referral names, or, when
+ * it names none, the next registry not asked yet.  0: nowhere new.
+ */
+static int
+whois_next(const struct lookup *lk, const struct visited *v,
+    const char *ref, enum rir *r, char *where, size_t n)
+{
+	char host[256], port[16];
+	enum rir nr = RIR_NONE;
+
+	if (ref[0] != '\0') {
+		host_port(ref, host, sizeof(host), port, sizeof(port));
+		nr = rir_by_whois_host(host, strlen(host));
+	}
+	if (lk->cfg->whois_server != NULL) {
+		if (nr == RIR_NONE || (v->rirs & (1u << nr)))
+			return 0;
+		*r = nr;
+		return 1;
+	}
+	if (ref[0] == '\0' || (nr != RIR_NONE && (v->rirs & (1u << nr)))) {
+		if ((nr = next_rir(v->rirs)) == RIR_NONE)
+			return 0;
+		*r = nr;
+		snprintf(where, n, "%s", rir_info(nr)->whois_host);
+		return 1;
+	}
+	if (visited(v, ref))
+		return 0;
+	*r = nr;
+	snprintf(where, n, "%s", ref);
+	return 1;
+}
+
+/*
+ * Server to server, each at most once, a few hops at most.  The registry
+ * column follows the answer: the registry it says it is from, else the
+ * one asked.
+ */
 static void
 whois_once(struct lookup *lk, const struct ip *ip, struct answer *a,
     struct attempt *at)
 {
-	enum rir r = (enum rir)a->registry, next;
-	unsigned tried = 0;
+	enum rir r = (enum rir)a->registry;
+	struct visited v;
+	struct whois_info wi;
+	char where[256], ref[256];
 
 	if (r == RIR_NONE)
 		r = RIR_ARIN;
+	memset(&v, 0, sizeof(v));
+	snprintf(where, sizeof(where), "%s", lk->cfg->whois_server ?
+	    lk->cfg->whois_server : rir_info(r)->whois_host);
 	for (int hop = 0; hop < HOPS_MAX; hop++) {
-		const char *where = lk->cfg->whois_server ?
-		    lk->cfg->whois_server : rir_info(r)->whois_host;
-
-		tried |= 1u << r;
-		if (whois_ask(lk, r, where, ip, a, at, &next) == 0) {
-			if (at->st == ST_OK && a->registry != r)
+		v.rirs |= 1u << r;
+		snprintf(v.host[v.n++], sizeof(v.host[0]), "%s", where);
+		if (whois_ask(lk, r, where, ip, a, at, &wi, ref,
+		    sizeof(ref)) == 0) {
+			if (at->st == ST_OK && wi.registry != RIR_NONE)
+				a->registry = (uint8_t)wi.registry;
+			else if (at->st == ST_OK && r != RIR_NONE)
 				a->registry = (uint8_t)r;
 			return;
 		}
-		if (next == RIR_NONE || (tried & (1u << next)))
-			next = next_rir(tried);
-		if (next == RIR_NONE)
+		v.rirs |= 1u << wi.registry;
+		if (!whois_next(lk, &v, ref, &r, where, sizeof(where)))
 			break;
-		r = next;
 	}
 	at->st = ST_NOT_FOUND;
 	setmsg(lk->why, sizeof(lk->why), "no registry claims it");

@@ -2,11 +2,16 @@
  * Port-43 whois answers (RFC 3912) into report fields.  Pure functions:
  * bytes in, fields out, no I/O; the only allocation is answer_set's.
  *
- * Two shapes cover the five registries.  ARIN writes flat "Key: value"
- * records, one group per network starting at its NetRange line.  RIPE
- * NCC, APNIC, AFRINIC and LACNIC write RPSL objects separated by blank
- * lines, each named by its first attribute.  What differs between them
- * is data (attribute names, marker texts), kept in the tables below.
+ * An answer is read by what it is, not by who was asked: a mirror, a
+ * registry answering for a block it took over, or one server given with
+ * --whois-server may send any registry's dialect.  A pass over the keys
+ * against a table of markers names the dialect.  ARIN writes flat
+ * "Key: value" records, one group per network starting at its NetRange
+ * line.  RIPE NCC, APNIC, AFRINIC, their mirrors and LACNIC write RPSL
+ * objects separated by blank lines, each named by its first attribute.
+ * The national registries APNIC refers to (JPNIC, KRNIC, TWNIC) write
+ * loose "Key : value" or "a. [Key]  value" lines.  What differs between
+ * them is data (attribute names, marker texts), kept in the tables below.
  *
  * Text is untrusted and not NUL-terminated: every scan is bounded by the
  * answer's length, lines may end in LF, CRLF or CRCRLF, and values are
@@ -48,12 +53,15 @@ struct parse {
 	struct netrange *net;
 	char	*ref;
 	size_t	 reflen;
+	struct whois_info *wi;
 };
 
 /* The fields of a found network; the network text lives in cidrs. */
 struct found {
 	struct netrange r;
 	struct span f[FLD_MAX];
+	struct span type;	/* not an answer field yet: in whois_info */
+	enum rir registry;	/* whose network it is, if it says */
 	char	 cidrs[FIELD_MAX + 1];
 };
 
@@ -482,13 +490,17 @@ refer_to_rir(struct parse *x, enum rir r)
 	return 1;
 }
 
-/* A referral to our own server is no referral (a visited-server loop). */
+/*
+ * A referral to our own server is no referral (a visited-server loop):
+ * the server asked, or the one of the registry whose answer it is.
+ */
 static int
-is_self(const struct parse *x, struct span host)
+is_self(const struct parse *x, enum rir own, struct span host)
 {
-	const struct rir_info *ri = rir_info(x->rir);
+	const struct rir_info *ri = rir_info(x->rir), *oi = rir_info(own);
 
-	return ri != NULL && is(host, ri->whois_host);
+	return (ri != NULL && is(host, ri->whois_host)) ||
+	    (oi != NULL && is(host, oi->whois_host));
 }
 
 /*
@@ -518,18 +530,53 @@ whois_url(struct span v, struct span *host)
 	return h.n > 0 ? 0 : -1;
 }
 
+/*
+ * A ResourceLink: ARIN lists both a web page and the whois server of the
+ * registry that holds the block; only a whois server is a referral.
+ */
+static int
+link_host(struct span v, struct span *host)
+{
+	v = trim(v);
+	if (whois_url(v, host) == 0)
+		return 0;
+	if (rir_by_whois_host(v.p, v.n) == RIR_NONE)
+		return -1;
+	*host = v;
+	return 0;
+}
+
+static int
+resource_link(struct parse *x, struct span g)
+{
+	struct cursor c = { g.p, g.p + g.n };
+	struct span k, v, host;
+
+	while (attr_next(&c, &k, &v))
+		if (is(k, "ResourceLink") && link_host(v, &host) == 0 &&
+		    !is_self(x, RIR_ARIN, host)) {
+			set_ref(x, host);
+			return 1;
+		}
+	return 0;
+}
+
 /* Answer fields. */
 
 static void
 put_found(struct parse *x, const struct found *fd)
 {
 	static const enum field mine[] = {
-		FLD_NETWORK, FLD_NET_NAME, FLD_ORG, FLD_COUNTRY, FLD_ABUSE_EMAIL,
-		FLD_NET_TYPE
+		FLD_NETWORK, FLD_NET_NAME, FLD_ORG, FLD_COUNTRY, FLD_ABUSE_EMAIL
 	};
 
 	for (size_t i = 0; i < nitems(mine); i++)
 		answer_set(x->a, mine[i], fd->f[mine[i]].p, fd->f[mine[i]].n);
+	answer_set(x->a, FLD_NET_TYPE, fd->type.p, fd->type.n);
+	x->wi->type[text_clean(x->wi->type, fd->type.p, fd->type.n,
+	    sizeof(x->wi->type) - 1)] = '\0';
+	if (fd->registry != RIR_NONE)
+		x->wi->registry = fd->registry;
 	x->a->status = ST_OK;
 	x->a->source = SRC_WHOIS;
 	if (x->net != NULL)
@@ -686,14 +733,15 @@ arin_referral(struct parse *x, struct span g)
 	enum rir other;
 
 	if (get(g, "ReferralServer", &v) && whois_url(v, &host) == 0 &&
-	    !is_self(x, host)) {
+	    !is_self(x, RIR_ARIN, host)) {
 		set_ref(x, host);
 		return 1;
 	}
+	/* "Maintained by ARIN" names ARIN, whoever was asked. */
 	if (get(g, "NetType", &v) &&
-	    (other = rir_of_set(rirs_named(v), x->rir)) != RIR_NONE)
+	    (other = rir_of_set(rirs_named(v), RIR_ARIN)) != RIR_NONE)
 		return refer_to_rir(x, other);
-	return 0;
+	return resource_link(x, g);
 }
 
 static int
@@ -703,7 +751,7 @@ parse_arin(struct parse *x)
 	struct span g, v;
 	size_t n;
 
-	memset(fd.f, 0, sizeof(fd.f));
+	memset(&fd, 0, sizeof(fd));
 	if (!arin_best(x->text, &g, &fd.r))
 		return -1;
 	if (arin_referral(x, g))
@@ -714,7 +762,8 @@ parse_arin(struct parse *x)
 	else
 		range_cidrs(&fd);
 	get(g, "NetName", &fd.f[FLD_NET_NAME]);
-	get(g, "NetType", &fd.f[FLD_NET_TYPE]);
+	get(g, "NetType", &fd.type);
+	fd.registry = RIR_ARIN;
 	arin_org_of(g, &fd.f[FLD_ORG]);
 	/* The net's Country if it has one, else its organisation's. */
 	get(g, "Country", &v);
@@ -738,31 +787,81 @@ struct contact_ref {
 };
 
 static const struct rpsl_style {
-	const char *name;	/* the network's name */
+	const char *name;	/* the network's name; NULL: it has none */
 	const char *org_ref;	/* the network's organisation handle */
 	const char *descr;	/* the org when there is no organisation */
+	const char *type;	/* the network's type (allocation, ...) */
 	struct contact_ref abuse[2];	/* in order of preference */
 	const char *any_mail;	/* last resort: the first seen anywhere */
-} rpsl_styles[RIR_MAX] = {
-	/* RIPE NCC, APNIC and AFRINIC run versions of one database. */
-	[RIR_RIPE] = { "netname", "org", "descr",
+	enum rir registry;	/* whose dialect; RIR_NONE: see source: */
+} rpsl_styles[WD_MAX] = {
+	/* RIPE NCC, APNIC, AFRINIC and mirrors: versions of one database. */
+	[WD_RPSL] = { "netname", "org", "descr", "status",
 	    { { "abuse-c", "abuse-mailbox" }, { "mnt-irt", "abuse-mailbox" } },
-	    "abuse-mailbox" },
-	[RIR_APNIC] = { "netname", "org", "descr",
-	    { { "abuse-c", "abuse-mailbox" }, { "mnt-irt", "abuse-mailbox" } },
-	    "abuse-mailbox" },
-	[RIR_AFRINIC] = { "netname", "org", "descr",
-	    { { "abuse-c", "abuse-mailbox" }, { "mnt-irt", "abuse-mailbox" } },
-	    "abuse-mailbox" },
+	    "abuse-mailbox", RIR_NONE },
 	/*
-	 * LACNIC has no netname and no organisation objects: the owner is
-	 * both name and org, as LACNIC's RDAP has it.  Contacts are nic-hdl
-	 * objects with an e-mail.
+	 * LACNIC and NIC.br have no netname and no organisation objects:
+	 * the owner is the org, and the name stays empty rather than say
+	 * the owner twice.  Contacts are nic-hdl objects with an e-mail.
 	 */
-	[RIR_LACNIC] = { "owner", NULL, "owner",
+	[WD_LACNIC] = { NULL, NULL, "owner", "status",
 	    { { "abuse-c", "e-mail" }, { "owner-c", "e-mail" } },
-	    "e-mail" },
+	    "e-mail", RIR_LACNIC },
 };
+
+/*
+ * Whose database an RPSL object is from, by its "source:" (RIPE,
+ * "AFRINIC # Filtered", a national registry's name under APNIC).
+ */
+static const struct {
+	const char *word;
+	enum rir rir;
+} sources[] = {
+	{ "RIPE", RIR_RIPE },
+	{ "APNIC", RIR_APNIC },
+	{ "AFRINIC", RIR_AFRINIC },
+	{ "ARIN", RIR_ARIN },		/* mirrors (RADb) keep the source */
+	{ "LACNIC", RIR_LACNIC },
+	{ "JPNIC", RIR_APNIC },		/* APNIC's national registries */
+	{ "KRNIC", RIR_APNIC },
+	{ "TWNIC", RIR_APNIC },
+	{ "IDNIC", RIR_APNIC },
+	{ "CNNIC", RIR_APNIC },
+	{ "VNNIC", RIR_APNIC },
+	{ "IRINN", RIR_APNIC },
+};
+
+/* What servers say of themselves in comments: whose answer it is. */
+static const struct {
+	const char *text;
+	enum rir rir;
+} banners[] = {
+	{ "This is the RIPE Database", RIR_RIPE },
+	{ "served by the RIPE Database", RIR_RIPE },
+	{ "[whois.apnic.net]", RIR_APNIC },
+	{ "served by the APNIC", RIR_APNIC },
+	{ "This is the AfriNIC Whois", RIR_AFRINIC },
+	{ "served by the AfriNIC", RIR_AFRINIC },
+	{ "ARIN WHOIS data", RIR_ARIN },
+};
+
+/* An object's "source:": whose database it comes from. */
+static enum rir
+source_of(struct span obj)
+{
+	struct span v;
+	size_t n = 0;
+
+	if (!get(obj, "source", &v))
+		return RIR_NONE;
+	while (n < v.n && alnum((unsigned char)v.p[n]))
+		n++;
+	for (size_t i = 0; i < nitems(sources); i++)
+		if (span_eq(span_of(v.p, n), sources[i].word,
+		    strlen(sources[i].word)))
+			return sources[i].rir;
+	return RIR_NONE;
+}
 
 /* Attributes that name a contact object besides its first one. */
 static const char *const handle_keys[] = { "nic-hdl", "nic-hdl-br" };
@@ -772,14 +871,16 @@ static const char *const handle_keys[] = { "nic-hdl", "nic-hdl-br" };
  * saying that the address is not in its database.  Sources: RIPE NCC,
  * APNIC and AFRINIC answers for other RIRs' space, FreeBSD whois(1).
  */
-static const char *const placeholder_names[] = {
-	"IANA-BLK",				/* RIPE, AFRINIC: everything */
-	"IANA-BLOCK",
-	"NON-RIPE-NCC-MANAGED-ADDRESS-BLOCK",	/* RIPE */
-	"ERX-NETBLOCK",				/* APNIC: early registrations */
-};
-static const char *const placeholder_name_prefixes[] = {
-	"IANA-NETBLOCK-",			/* APNIC: "IANA-NETBLOCK-8" */
+static const struct placeholder {
+	const char *name;
+	enum rir own;	/* whose database: named in it, it is not a referral */
+} placeholder_names[] = {
+	{ "IANA-BLK", RIR_RIPE },		/* RIPE, AFRINIC: everything */
+	{ "IANA-BLOCK", RIR_NONE },
+	{ "NON-RIPE-NCC-MANAGED-ADDRESS-BLOCK", RIR_RIPE },
+	{ "ERX-NETBLOCK", RIR_APNIC },		/* early registrations */
+}, placeholder_name_prefixes[] = {
+	{ "IANA-NETBLOCK-", RIR_APNIC },	/* APNIC: "IANA-NETBLOCK-8" */
 };
 static const char *const placeholder_phrases[] = {
 	"not allocated to",	/* APNIC: "...is not allocated to APNIC" */
@@ -858,33 +959,45 @@ rpsl_best(struct span text, struct span *best, struct span *abuse,
 	return have;
 }
 
+/* Is name a placeholder's?  Then *own is whose database says it. */
 static int
-placeholder_name(struct span name)
+placeholder_name(struct span name, enum rir *own)
 {
 	for (size_t i = 0; i < nitems(placeholder_names); i++)
-		if (is(name, placeholder_names[i]))
+		if (is(name, placeholder_names[i].name)) {
+			*own = placeholder_names[i].own;
 			return 1;
+		}
 	for (size_t i = 0; i < nitems(placeholder_name_prefixes); i++)
-		if (starts(name, placeholder_name_prefixes[i]))
+		if (starts(name, placeholder_name_prefixes[i].name)) {
+			*own = placeholder_name_prefixes[i].own;
 			return 1;
+		}
 	return 0;
 }
 
 /*
  * Is the network a placeholder?  Then it names the registries its
- * descr and remarks mention, in *named.
+ * descr and remarks mention, in *named, less the one whose database
+ * it is in ("not in the RIPE database" points nowhere).
  */
 static int
 placeholder(struct span obj, const struct netrange *r, unsigned *named)
 {
 	struct cursor c = { obj.p, obj.p + obj.n };
 	struct span k, v;
+	enum rir own = source_of(obj);
 	int hit = whole_space(r);
 
 	*named = 0;
 	while (attr_next(&c, &k, &v)) {
-		if (is(k, "netname") && placeholder_name(v))
+		enum rir by = RIR_NONE;
+
+		if (is(k, "netname") && placeholder_name(v, &by)) {
 			hit = 1;
+			if (own == RIR_NONE)
+				own = by;
+		}
 		if (!is(k, "descr") && !is(k, "remarks"))
 			continue;
 		*named |= rirs_named(v);
@@ -892,19 +1005,20 @@ placeholder(struct span obj, const struct netrange *r, unsigned *named)
 			if (find(v, placeholder_phrases[i]) >= 0)
 				hit = 1;
 	}
+	*named &= ~(1u << own);
 	return hit;
 }
 
 /*
  * LACNIC's joint whois relays other registries' answers under a line
- * "% ARIN resource: whois.arin.net".  Another RIR's server there is a
- * referral; LACNIC's own and its NIRs' (whois.registro.br) are not.
+ * "% ARIN resource: whois.arin.net": whose answer it is, when the
+ * objects do not say.
  */
-static int
-relayed(struct parse *x)
+static enum rir
+relayed(struct span text)
 {
 	static const char tag[] = " resource:";
-	struct cursor c = { x->text.p, x->text.p + x->text.n };
+	struct cursor c = { text.p, text.p + text.n };
 	struct line l;
 
 	while (c.p < c.end) {
@@ -917,12 +1031,27 @@ relayed(struct parse *x)
 			continue;
 		from = (size_t)at + sizeof(tag) - 1;
 		host = trim(span_of(l.text.p + from, l.text.n - from));
-		for (int r = RIR_NONE + 1; r < RIR_MAX; r++)
-			if (r != (int)x->rir &&
-			    is(host, rir_info((enum rir)r)->whois_host))
-				return refer_to_rir(x, (enum rir)r);
+		return rir_by_whois_host(host.p, host.n);
 	}
-	return 0;
+	return RIR_NONE;
+}
+
+/* The registry a server's comments name as the one answering. */
+static enum rir
+banner(struct span text)
+{
+	struct cursor c = { text.p, text.p + text.n };
+	struct line l;
+
+	while (c.p < c.end) {
+		c.p = line_read(c.p, c.end, &l);
+		if (l.type != L_COMMENT)
+			continue;
+		for (size_t i = 0; i < nitems(banners); i++)
+			if (find(l.text, banners[i].text) >= 0)
+				return banners[i].rir;
+	}
+	return relayed(text);
 }
 
 static void
@@ -980,21 +1109,23 @@ rpsl_abuse(const struct parse *x, const struct rpsl_style *st,
 static int
 parse_rpsl(struct parse *x)
 {
-	const struct rpsl_style *st = &rpsl_styles[x->rir];
+	const struct rpsl_style *st = &rpsl_styles[x->wi->dialect];
 	struct found fd;
 	struct span net, comment;
 	unsigned named;
 
-	memset(fd.f, 0, sizeof(fd.f));
-	if (relayed(x))
-		return 1;
+	memset(&fd, 0, sizeof(fd));
 	if (!rpsl_best(x->text, &net, &comment, &fd.r))
 		return -1;
+	/* A placeholder is never an answer: at most it says whose it is. */
 	if (placeholder(net, &fd.r, &named))
-		return refer_to_rir(x, rir_of_set(named, x->rir));
+		return refer_to_rir(x, rir_of_set(named,
+		    x->wi->registry != RIR_NONE ? x->wi->registry : x->rir));
 	range_cidrs(&fd);
-	get(net, st->name, &fd.f[FLD_NET_NAME]);
-	get(net, "status", &fd.f[FLD_NET_TYPE]);
+	if (st->name != NULL)
+		get(net, st->name, &fd.f[FLD_NET_NAME]);
+	get(net, st->type, &fd.type);
+	fd.registry = st->registry != RIR_NONE ? st->registry : source_of(net);
 	rpsl_org(x, st, net, &fd.f[FLD_ORG]);
 	rpsl_country(x, st, net, &fd.f[FLD_COUNTRY]);
 	rpsl_abuse(x, st, net, comment, &fd.f[FLD_ABUSE_EMAIL]);
@@ -1002,13 +1133,378 @@ parse_rpsl(struct parse *x)
 	return 0;
 }
 
-/* One parser per answer shape, by the registry that sent it. */
-static int (*const parsers[RIR_MAX])(struct parse *) = {
-	[RIR_AFRINIC] = parse_rpsl,
-	[RIR_APNIC] = parse_rpsl,
-	[RIR_ARIN] = parse_arin,
-	[RIR_LACNIC] = parse_rpsl,
-	[RIR_RIPE] = parse_rpsl,
+/*
+ * The national registries: loose "Key : value" lines (KRNIC, TWNIC) or
+ * "a. [Key]  value" (JPNIC), Japanese or Korean keys beside English
+ * ones.  A network's record starts at one of its start keys and runs to
+ * the next; the narrowest network wins, English before the local
+ * language when both give the same range.
+ */
+
+/* A line's key and value: "Key: value", "Key Name : value", "[Key] v". */
+static int
+loose_attr(struct span t, struct span *key, struct span *val)
+{
+	struct span s = trim(t);
+	const char *c;
+
+	if (s.n >= 3 && lower((unsigned char)s.p[0]) >= 'a' &&
+	    lower((unsigned char)s.p[0]) <= 'z' && s.p[1] == '.' &&
+	    s.p[2] == ' ')
+		s = trim(span_of(s.p + 3, s.n - 3));
+	if (s.n > 0 && s.p[0] == '[') {
+		if ((c = memchr(s.p, ']', s.n)) == NULL)
+			return 0;
+		*key = trim(span_of(s.p + 1, (size_t)(c - s.p - 1)));
+		*val = trim(span_of(c + 1, (size_t)(s.p + s.n - c - 1)));
+		return key->n > 0;
+	}
+	if ((c = memchr(s.p, ':', s.n)) == NULL)
+		return 0;
+	*key = trim(span_of(s.p, (size_t)(c - s.p)));
+	*val = trim(span_of(c + 1, (size_t)(s.p + s.n - c - 1)));
+	return key->n > 0;
+}
+
+#define KEYS_MAX	4
+
+static const struct nir_style {
+	const char *start[KEYS_MAX];	/* the first line of a network */
+	const char *range[KEYS_MAX];	/* its addresses */
+	const char *name[KEYS_MAX];
+	const char *org[KEYS_MAX];	/* English first */
+	const char *type[KEYS_MAX];	/* a value that is the type */
+	const char *dated[KEYS_MAX];	/* or a date key that tells it */
+	const char *dated_as[KEYS_MAX];	/* ... as this text */
+	const char *abuse_mail[KEYS_MAX]; /* a mail after an abuse heading */
+	const char *cc;			/* the registry's country */
+	int	 org_after;		/* TWNIC: the holder's line, unkeyed */
+} nir_styles[WD_MAX] = {
+	/* JPNIC, "whois -h whois.nic.ad.jp ADDR[/e]". */
+	[WD_JPNIC] = {
+	    { "Network Number", "IPネットワークアドレス", "ネットワーク番号" },
+	    { "Network Number", "IPネットワークアドレス", "ネットワーク番号" },
+	    { "Network Name", "ネットワーク名" },
+	    { "Organization", "組織名" },
+	    { NULL },
+	    { "Allocated Date", "割振年月日", "Assigned Date", "割当年月日" },
+	    { "ALLOCATED", "ALLOCATED", "ASSIGNED", "ASSIGNED" },
+	    { NULL }, "JP", 0 },
+	/* KRNIC (KISA), whois.kisa.or.kr: Korean, then English. */
+	[WD_KRNIC] = {
+	    { "IPv4 Address", "IPv6 Address", "IPv4주소", "IPv6주소" },
+	    { "IPv4 Address", "IPv6 Address", "IPv4주소", "IPv6주소" },
+	    { "Service Name", "서비스명" },
+	    { "Organization Name", "기관명" },
+	    { "Network Type", "네트워크 구분" },
+	    { NULL }, { NULL },
+	    { "E-Mail", "전자우편" }, "KR", 0 },
+	/* TWNIC, whois.twnic.net.tw. */
+	[WD_TWNIC] = {
+	    { "Netname" }, { "Netblock" }, { "Netname" }, { NULL }, { NULL },
+	    { NULL }, { NULL }, { NULL }, "TW", 1 },
+};
+
+static int
+key_in(struct span k, const char *const *keys)
+{
+	for (size_t i = 0; i < KEYS_MAX && keys[i] != NULL; i++)
+		if (is(k, keys[i]))
+			return (int)i + 1;
+	return 0;
+}
+
+/* The next record: from a start line to the next start line. */
+static int
+record_next(const struct nir_style *st, struct cursor *c, struct span *rec)
+{
+	struct line l;
+	struct span k, v;
+	const char *start = NULL;
+
+	while (c->p < c->end) {
+		const char *at = c->p, *next = line_read(at, c->end, &l);
+
+		if (loose_attr(l.text, &k, &v) && key_in(k, st->start)) {
+			if (start != NULL)
+				break;
+			start = at;
+		}
+		c->p = next;
+	}
+	if (start == NULL)
+		return 0;
+	*rec = span_of(start, (size_t)(c->p - start));
+	return 1;
+}
+
+/* The first value in rec of any of keys; with *at, where its line ends. */
+static int
+loose_get(struct span rec, const char *const *keys, struct span *val,
+    const char **at)
+{
+	struct cursor c = { rec.p, rec.p + rec.n };
+	struct line l;
+	struct span k;
+
+	for (size_t i = 0; i < KEYS_MAX && keys[i] != NULL; i++) {
+		c.p = rec.p;
+		while (c.p < c.end) {
+			c.p = line_read(c.p, c.end, &l);
+			if (loose_attr(l.text, &k, val) && is(k, keys[i]) &&
+			    val->n > 0) {
+				if (at != NULL)
+					*at = c.p;
+				return 1;
+			}
+		}
+	}
+	*val = span_of(NULL, 0);
+	return 0;
+}
+
+/* "115.0.0.0 - 115.23.255.255 (/12+/13)": the range without the note. */
+static int
+nir_range(const struct nir_style *st, struct span rec, struct netrange *r,
+    const char **after)
+{
+	struct span v;
+	const char *paren;
+
+	if (!loose_get(rec, st->range, &v, after))
+		return -1;
+	if ((paren = memchr(v.p, '(', v.n)) != NULL)
+		v.n = (size_t)(paren - v.p);
+	return range_parse(v, r);
+}
+
+/* Is rec in English (its first key all ASCII)? */
+static int
+english(struct span rec)
+{
+	struct span k, v;
+	struct line l;
+
+	line_read(rec.p, rec.p + rec.n, &l);
+	if (!loose_attr(l.text, &k, &v))
+		return 0;
+	for (size_t i = 0; i < k.n; i++)
+		if ((unsigned char)k.p[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
+static int
+nir_best(const struct nir_style *st, struct span text, struct span *best,
+    struct netrange *r)
+{
+	struct cursor c = { text.p, text.p + text.n };
+	struct span rec;
+	struct netrange cand;
+	int have = 0;
+
+	while (record_next(st, &c, &rec)) {
+		if (nir_range(st, rec, &cand, NULL) == -1)
+			continue;
+		if (have && !narrower(&cand, r) && !(!narrower(r, &cand) &&
+		    english(rec) && !english(*best)))
+			continue;
+		*best = rec;
+		*r = cand;
+		have = 1;
+	}
+	return have;
+}
+
+/* TWNIC: the holder is the first unkeyed line after the range. */
+static void
+org_after(struct span rec, const char *from, struct span *org)
+{
+	struct cursor c = { from, rec.p + rec.n };
+	struct line l;
+	struct span k, v;
+
+	while (c.p < c.end) {
+		c.p = line_read(c.p, c.end, &l);
+		if (trim(l.text).n == 0)
+			continue;
+		if (!loose_attr(l.text, &k, &v)) {
+			*org = trim(l.text);
+			return;
+		}
+	}
+}
+
+/* A mail under a heading that says "abuse" ("[ ... Abuse Contact ... ]"). */
+static void
+nir_abuse(const struct nir_style *st, struct span rec, struct span *mail)
+{
+	struct cursor c = { rec.p, rec.p + rec.n };
+	struct line l;
+	struct span k, v, t;
+	int under = 0;
+
+	while (st->abuse_mail[0] != NULL && c.p < c.end) {
+		c.p = line_read(c.p, c.end, &l);
+		t = trim(l.text);
+		if (t.n > 0 && t.p[0] == '[')
+			under = find(t, "abuse") >= 0;
+		else if (under && loose_attr(t, &k, &v) &&
+		    key_in(k, st->abuse_mail) && v.n > 0) {
+			*mail = v;
+			return;
+		}
+	}
+}
+
+static void
+nir_type(const struct nir_style *st, struct span rec, struct span *type)
+{
+	struct span v;
+
+	if (loose_get(rec, st->type, type, NULL))
+		return;
+	for (size_t i = 0; i < KEYS_MAX && st->dated[i] != NULL; i++) {
+		const char *one[KEYS_MAX] = { st->dated[i] };
+
+		if (loose_get(rec, one, &v, NULL)) {
+			*type = span_of(st->dated_as[i],
+			    strlen(st->dated_as[i]));
+			return;
+		}
+	}
+}
+
+static int
+parse_nir(struct parse *x)
+{
+	const struct nir_style *st = &nir_styles[x->wi->dialect];
+	struct found fd;
+	struct span rec;
+	const char *after = NULL;
+
+	memset(&fd, 0, sizeof(fd));
+	if (!nir_best(st, x->text, &rec, &fd.r))
+		return -1;
+	nir_range(st, rec, &fd.r, &after);
+	range_cidrs(&fd);
+	loose_get(rec, st->name, &fd.f[FLD_NET_NAME], NULL);
+	if (st->org_after)
+		org_after(rec, after, &fd.f[FLD_ORG]);
+	else
+		loose_get(rec, st->org, &fd.f[FLD_ORG], NULL);
+	fd.f[FLD_COUNTRY] = span_of(st->cc, strlen(st->cc));
+	/* A customer's record has none: its ISP's abuse desk, then. */
+	nir_abuse(st, rec, &fd.f[FLD_ABUSE_EMAIL]);
+	if (fd.f[FLD_ABUSE_EMAIL].n == 0)
+		nir_abuse(st, x->text, &fd.f[FLD_ABUSE_EMAIL]);
+	nir_type(st, rec, &fd.type);
+	fd.registry = RIR_APNIC;	/* the national registries' RIR */
+	put_found(x, &fd);
+	return 0;
+}
+
+/*
+ * Telling the dialect: each key that only one dialect writes counts for
+ * it, the surest ones more.  Keys compare exactly: ARIN's "NetName",
+ * RPSL's "netname" and TWNIC's "Netname" are three dialects' words.
+ */
+static const struct marker {
+	const char *key;
+	enum whois_dialect d;
+	int	 weight;
+} markers[] = {
+	{ "NetRange", WD_ARIN, 4 },
+	{ "CIDR", WD_ARIN, 2 },
+	{ "NetName", WD_ARIN, 2 },
+	{ "NetHandle", WD_ARIN, 2 },
+	{ "OrgName", WD_ARIN, 2 },
+	{ "CustName", WD_ARIN, 2 },
+	{ "inetnum", WD_RPSL, 2 },
+	{ "inet6num", WD_RPSL, 2 },
+	{ "netname", WD_RPSL, 2 },
+	{ "org", WD_RPSL, 1 },
+	{ "abuse-c", WD_RPSL, 1 },
+	{ "mnt-by", WD_RPSL, 1 },
+	{ "organisation", WD_RPSL, 1 },
+	{ "inetnum", WD_LACNIC, 1 },
+	{ "owner", WD_LACNIC, 4 },
+	{ "ownerid", WD_LACNIC, 4 },
+	{ "owner-c", WD_LACNIC, 1 },
+	{ "inetrev", WD_LACNIC, 1 },
+	{ "nic-hdl-br", WD_LACNIC, 1 },
+	{ "Network Number", WD_JPNIC, 4 },
+	{ "IPネットワークアドレス", WD_JPNIC, 4 },
+	{ "ネットワーク番号", WD_JPNIC, 4 },
+	{ "Network Name", WD_JPNIC, 2 },
+	{ "ネットワーク名", WD_JPNIC, 2 },
+	{ "IPv4 Address", WD_KRNIC, 4 },
+	{ "IPv6 Address", WD_KRNIC, 4 },
+	{ "IPv4주소", WD_KRNIC, 4 },
+	{ "IPv6주소", WD_KRNIC, 4 },
+	{ "Organization Name", WD_KRNIC, 2 },
+	{ "Network Type", WD_KRNIC, 2 },
+	{ "Netblock", WD_TWNIC, 4 },
+	{ "Netname", WD_TWNIC, 2 },
+};
+
+static const char *const dialect_names[WD_MAX] = {
+	[WD_NONE] = "none", [WD_ARIN] = "arin", [WD_RPSL] = "rpsl",
+	[WD_LACNIC] = "lacnic", [WD_JPNIC] = "jpnic", [WD_KRNIC] = "krnic",
+	[WD_TWNIC] = "twnic",
+};
+
+const char *
+whois_dialect_name(enum whois_dialect d)
+{
+	return d < WD_MAX ? dialect_names[d] : "none";
+}
+
+static int
+key_exact(struct span k, const char *t)
+{
+	size_t n = strlen(t);
+
+	return k.n == n && memcmp(k.p, t, n) == 0;
+}
+
+enum whois_dialect
+whois_dialect(const char *text, size_t len)
+{
+	struct cursor c = { text, text + len };
+	struct line l;
+	struct span k, v;
+	int score[WD_MAX] = { 0 };
+	enum whois_dialect best = WD_NONE;
+
+	while (c.p < c.end) {
+		c.p = line_read(c.p, c.end, &l);
+		if (l.type == L_COMMENT) {
+			/* RIPE's and AFRINIC's printed abuse contact. */
+			if (find(l.text, "Abuse contact for") >= 0)
+				score[WD_RPSL] += 2;
+			continue;
+		}
+		if (l.type == L_BLANK || !loose_attr(l.text, &k, &v))
+			continue;
+		for (size_t i = 0; i < nitems(markers); i++)
+			if (key_exact(k, markers[i].key))
+				score[markers[i].d] += markers[i].weight;
+	}
+	for (int d = WD_NONE + 1; d < WD_MAX; d++)
+		if (score[d] > score[best])
+			best = (enum whois_dialect)d;
+	return best;
+}
+
+/* One parser per dialect. */
+static int (*const parsers[WD_MAX])(struct parse *) = {
+	[WD_ARIN] = parse_arin,
+	[WD_RPSL] = parse_rpsl,
+	[WD_LACNIC] = parse_rpsl,
+	[WD_JPNIC] = parse_nir,
+	[WD_KRNIC] = parse_nir,
+	[WD_TWNIC] = parse_nir,
 };
 
 /* Notices: what an answer without a network says instead. */
@@ -1098,7 +1594,9 @@ status_only(struct parse *x, enum status st)
 }
 
 /*
- * Map one whois answer from rir's server to report fields.
+ * Map one whois answer from rir's server to report fields; rir is only
+ * who was asked (RIR_NONE: a server of no registry), the answer's own
+ * dialect says how to read it.
  *
  * Returns 0 when the answer says something final: a network (fields set,
  * status ST_OK, *net its range), no such address (ST_NOT_FOUND), or a
@@ -1108,27 +1606,34 @@ status_only(struct parse *x, enum status st)
  * -1 when the answer is not usable; then referral holds the reason, as
  * text for a message (the caller reads referral as a host only on 1).
  * With reflen > 0, referral is always a string, "" unless said above.
+ * *wi says the dialect, whose answer it is (on 0 and 1, when the answer
+ * tells) and the network's type.
  */
 int
-whois_parse(enum rir rir, const char *text, size_t len, struct answer *a,
-    struct netrange *net, char *referral, size_t reflen)
+whois_parse_info(enum rir rir, const char *text, size_t len,
+    struct answer *a, struct netrange *net, struct whois_info *wi,
+    char *referral, size_t reflen)
 {
-	struct parse x = { rir, { text, len }, a, net, referral, reflen };
+	struct parse x = { rir, { text, len }, a, net, referral, reflen, wi };
 	struct span body = trim(x.text), why;
-	int rc;
+	int rc = -1;
 
+	memset(wi, 0, sizeof(*wi));
 	set_ref(&x, span_of(NULL, 0));
-	if (rir <= RIR_NONE || rir >= RIR_MAX || parsers[rir] == NULL)
+	if ((unsigned)rir >= RIR_MAX)
 		return fail_str(&x, "no such registry");
 	if (body.n == 0)
 		return fail_str(&x, "empty answer");
 	if (body.p[0] == '<')
 		return fail_str(&x, "not a whois answer (HTML?)");
+	wi->registry = banner(x.text);
 	/* A refusal wins over data: LACNIC's "Reduced information" lacks
 	 * the contacts. */
 	if (notice(x.text, ST_RATE_LIMITED))
 		return status_only(&x, ST_RATE_LIMITED);
-	rc = parsers[rir](&x);
+	wi->dialect = whois_dialect(text, len);
+	if (parsers[wi->dialect] != NULL)
+		rc = parsers[wi->dialect](&x);
 	if (rc != -1)
 		return rc;
 	if (notice(x.text, ST_NOT_FOUND))
@@ -1136,4 +1641,13 @@ whois_parse(enum rir rir, const char *text, size_t len, struct answer *a,
 	if (error_line(x.text, &why))
 		return fail(&x, why);
 	return fail_str(&x, "no network in the answer");
+}
+
+int
+whois_parse(enum rir rir, const char *text, size_t len, struct answer *a,
+    struct netrange *net, char *referral, size_t reflen)
+{
+	struct whois_info wi;
+
+	return whois_parse_info(rir, text, len, a, net, &wi, referral, reflen);
 }

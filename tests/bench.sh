@@ -540,6 +540,45 @@ if [ -x "${TESTSERVER:-}" ]; then
 	wait "$ntsrv" 2>/dev/null
 fi
 
+# ------------------------------------------------ whois, any dialect
+#
+# One whois server (--whois-server, the loopback test server) answering
+# 150 networks, 30 in each registry's space, all in RPSL or each in its
+# registry's own dialect; a log of 1000 addresses in them.  Queries sent
+# next to the unique addresses (what `xargs whois` would send).
+
+if [ -x "${TESTSERVER:-}" ]; then
+	echo
+	echo "whois: 1000 addresses in 150 networks, one --whois-server, -j 4"
+	printf '  %-30s %8s %8s %10s   target\n' "" unique queries "per net"
+	for mode in rpsl native; do
+		wd=$BENCH_DIR/whois-$mode
+		rm -rf "$wd"
+		mkdir -p "$wd/whois"
+		awk -v mode="$mode" -v dir="$wd" -v logf="$wd/log" \
+		    -v want="$wd/want" -f tests/data/whois/nets.awk
+		"$TESTSERVER" -d "$wd" -p "$wd/ports" -t 300 2>/dev/null &
+		srv=$!
+		n=0
+		while [ ! -s "$wd/ports" ] && [ $n -lt 50 ]; do
+			sleep 0.1
+			n=$((n + 1))
+		done
+		read -r line <"$wd/ports"
+		summary=$("$IPWHOIS" -v --no-cache --rate 100000 -j 4 \
+		    --protocol whois --whois-server "127.0.0.1:${line##*whois=}" \
+		    "$wd/log" 2>&1 >/dev/null) || :
+		kill "$srv" 2>/dev/null
+		wait "$srv" 2>/dev/null || :
+		uniq_n=$(echo "$summary" | sed -n 's/.* \([0-9]*\) unique addresses.*/\1/p')
+		sent=$(echo "$summary" | sed -n 's/.* \([0-9]*\) queries sent.*/\1/p')
+		per=$(calc "printf \"%.2f\", $sent / 150")
+		printf '  %-30s %8s %8s %10s   <= 1.1  %s\n' "$mode answers" \
+		    "$uniq_n" "$sent" "$per" "$(verdict "$per" "<=" 1.1)"
+		rm -rf "$wd"
+	done
+fi
+
 # ------------------------------------------------ IP database and cache
 #
 # The database from the four ip-location-db CSVs in $BENCH_IPDB_CSV when

@@ -699,18 +699,21 @@ static const struct wcase {
 	{ "afrinic other region", RIR_AFRINIC, T(afrinic_other),
 	    REF("whois.arin.net") },
 	{ "lacnic abbreviated", RIR_LACNIC, T(lacnic_abbrev),
-	    OK("189.50.96.0/19", "Exemplo Telecom Ltda", "Exemplo Telecom Ltda",
+	    OK("189.50.96.0/19", NULL, "Exemplo Telecom Ltda",
 	    "BR", "abuse@exemplo.example", "189.50.96.0", "189.50.127.255") },
 	{ "lacnic owner-c", RIR_LACNIC, T(lacnic_owner_c),
-	    OK("200.9.0.0/16", "Universidad Ejemplo", "Universidad Ejemplo",
+	    OK("200.9.0.0/16", NULL, "Universidad Ejemplo",
 	    "AR", "owner@ejemplo.example", "200.9.0.0", "200.9.255.255") },
 	{ "lacnic ipv6", RIR_LACNIC, T(lacnic_v6),
-	    OK("2801:80:1a0::/48", "Cooperativa Ejemplo", "Cooperativa Ejemplo",
+	    OK("2801:80:1a0::/48", NULL, "Cooperativa Ejemplo",
 	    "CO", "red@ejemplo.example", "2801:80:1a0::",
 	    "2801:80:1a0:ffff:ffff:ffff:ffff:ffff") },
-	{ "lacnic relay", RIR_LACNIC, T(lacnic_relay), REF("whois.arin.net") },
+	/* The relayed answer is ARIN's, read as such: no second query. */
+	{ "lacnic relay", RIR_LACNIC, T(lacnic_relay),
+	    OK("8.0.0.0/8", "LVLT-ORG-8-8", NULL, NULL, NULL, "8.0.0.0",
+	    "8.255.255.255") },
 	{ "lacnic nic.br", RIR_LACNIC, T(lacnic_brazil),
-	    OK("200.160.0.0/20", "Exemplo Brasil", "Exemplo Brasil", "BR",
+	    OK("200.160.0.0/20", NULL, "Exemplo Brasil", "BR",
 	    "abuse@exemplo.br.example", "200.160.0.0", "200.160.15.255") },
 	{ "arin not found", RIR_ARIN, T(arin_no_match), STATUS(ST_NOT_FOUND) },
 	{ "ripe not found", RIR_RIPE, T(ripe_no_entries),
@@ -768,7 +771,10 @@ static const struct wcase {
 	{ "cymru bulk line", RIR_ARIN,
 	    T("15169   | 74.125.225.229   | 74.125.225.0/24     | US | arin\n"),
 	    BAD("no network") },
-	{ "no registry", RIR_NONE, T(arin_single), BAD("registry") },
+	/* Asked no registry (a server of its own): the content says. */
+	{ "no registry", RIR_NONE, T(arin_single),
+	    OK("198.18.0.0/15", "EXAMPLE-NET", "Example Widgets Inc.", "US",
+	    "abuse@widgets.example", "198.18.0.0", "198.19.255.255") },
 	{ "registry out of range", RIR_MAX, T(arin_single), BAD("registry") },
 };
 
@@ -1085,13 +1091,13 @@ static const struct real {
 	{ "2001:240:10c:1::ca20:9d1d.txt", RIR_APNIC, "2001:240:10c::/48",
 	    "IIJ-PRJNET", "Internet Initiative Japan Inc.", "JP", NULL,
 	    "2001:240:10c::", "2001:240:10c:ffff:ffff:ffff:ffff:ffff" },
-	/* Decided: LACNIC has no netname; the owner is the name, as in
-	 * LACNIC's RDAP.  The mail keeps its case. */
+	/* LACNIC whois has no netname: the name stays empty rather than
+	 * repeat the owner.  The mail keeps its case. */
 	{ "200.57.141.161.txt", RIR_LACNIC, "200.57.128.0/19",
-	    "Triara.com, S.A. de C.V.", "Triara.com, S.A. de C.V.", "MX",
+	    NULL, "Triara.com, S.A. de C.V.", "MX",
 	    "operacion.redes@TRIARA.COM", "200.57.128.0", "200.57.159.255" },
 	{ "2801:10:c000::.txt", RIR_LACNIC, "2801:10:c000::/48",
-	    "Universidad Catolica de Oriente", "Universidad Catolica de Oriente",
+	    NULL, "Universidad Catolica de Oriente",
 	    "CO", "sistemas.red@UCO.EDU.CO",
 	    "2801:10:c000::", "2801:10:c000:ffff:ffff:ffff:ffff:ffff" },
 	/* A range that is four prefixes.  "No abuse contact registered":
@@ -1178,6 +1184,267 @@ START_TEST(test_real_any_parser)
 }
 END_TEST
 
+/*
+ * Dialects told by content: which dialect, whose answer and the
+ * network's type, whoever was asked, on the fixtures above and the
+ * answers in tests/data/whois (written after each registry's documented
+ * output: JPNIC in English and Japanese, KRNIC, TWNIC, NIC.br, an RPSL
+ * mirror).
+ */
+
+/* ARIN's newer answer for another registry's block: ResourceLink only. */
+static const char arin_resource_link[] =
+	"NetRange:       2.0.0.0 - 2.255.255.255\n"
+	"CIDR:           2.0.0.0/8\n"
+	"NetName:        RIPE-2\n"
+	"NetHandle:      NET-2-0-0-0-0\n"
+	"Organization:   RIPE Network Coordination Centre (RIPE)\n"
+	"\n"
+	"ResourceLink:   https://apps.db.ripe.net/search/query.html\n"
+	"ResourceLink:   whois.ripe.net\n";
+
+/* A RADb-style answer: a route and nothing about the network. */
+static const char radb_route[] =
+	"route:          198.51.100.0/24\n"
+	"descr:          Example\n"
+	"origin:         AS64497\n"
+	"mnt-by:         MAINT-AS64497\n"
+	"source:         RADB\n";
+
+#define F(name)		name, NULL, 0
+#define X(s)		NULL, (s), sizeof(s) - 1
+#define DOK(d, reg, type, net, name, org, cc, mail) \
+	0, d, reg, type, net, name, org, cc, mail, NULL
+#define DREF(d, reg, host) \
+	1, d, reg, NULL, NULL, NULL, NULL, NULL, NULL, host
+
+static const struct dcase {
+	const char *what;
+	const char *file;	/* in tests/data/whois; NULL: text */
+	const char *text;
+	size_t	 len;
+	enum rir asked;
+	int	 rc;
+	enum whois_dialect dialect;
+	enum rir registry;
+	const char *type;
+	const char *network, *name, *org, *cc, *abuse;
+	const char *ref;
+} dcases[] = {
+	{ "arin", X(arin_single), RIR_ARIN,
+	    DOK(WD_ARIN, RIR_ARIN, "Early Registrations, Maintained by ARIN",
+	    "198.18.0.0/15", "EXAMPLE-NET", "Example Widgets Inc.", "US",
+	    "abuse@widgets.example") },
+	/* "Maintained by ARIN" is no referral when RIPE's form was sent. */
+	{ "arin asked as ripe", X(arin_single), RIR_RIPE,
+	    DOK(WD_ARIN, RIR_ARIN, "Early Registrations, Maintained by ARIN",
+	    "198.18.0.0/15", "EXAMPLE-NET", "Example Widgets Inc.", "US",
+	    "abuse@widgets.example") },
+	{ "arin reassigned", X(arin_parent_child), RIR_NONE,
+	    DOK(WD_ARIN, RIR_ARIN, "Reassigned", "23.2.16.0/24",
+	    "EXCDN-CUST-1", "Shop Example", "CA", "abuse@cdn.example") },
+	{ "arin resource link", X(arin_resource_link), RIR_ARIN,
+	    DREF(WD_ARIN, RIR_NONE, "whois.ripe.net") },
+	{ "ripe", X(ripe_full), RIR_RIPE,
+	    DOK(WD_RPSL, RIR_RIPE, "ASSIGNED PA", "81.2.64.0/21",
+	    "EXAMPLE-LAN", "Example Networks Limited", "GB",
+	    "abuse@net.example") },
+	{ "ripe asked as arin", X(ripe_full), RIR_ARIN,
+	    DOK(WD_RPSL, RIR_RIPE, "ASSIGNED PA", "81.2.64.0/21",
+	    "EXAMPLE-LAN", "Example Networks Limited", "GB",
+	    "abuse@net.example") },
+	{ "apnic, krnic parent", X(apnic_irt), RIR_APNIC,
+	    DOK(WD_RPSL, RIR_APNIC, "ALLOCATED PORTABLE", "101.100.0.0/18",
+	    "EXAMPLE-KR", "Example Telecom Corp.", "KR", "irt@example.kr") },
+	/* The 66.0.0.0/8 case: AFRINIC's answer where ARIN was asked. */
+	{ "afrinic asked as arin", X(afrinic_range), RIR_ARIN,
+	    DOK(WD_RPSL, RIR_AFRINIC, "", "41.74.0.0/19 41.74.32.0/20",
+	    "NET-41-74-0-0", "Example SA", "ZA", NULL) },
+	{ "lacnic", X(lacnic_abbrev), RIR_NONE,
+	    DOK(WD_LACNIC, RIR_LACNIC, "allocated", "189.50.96.0/19", NULL,
+	    "Exemplo Telecom Ltda", "BR", "abuse@exemplo.example") },
+	{ "lacnic relaying arin", X(lacnic_relay), RIR_LACNIC,
+	    DOK(WD_ARIN, RIR_ARIN, "", "8.0.0.0/8", "LVLT-ORG-8-8", NULL, NULL,
+	    NULL) },
+	/* Placeholders are never an answer, whoever was asked. */
+	{ "iana-blk", X(ripe_iana_blk), RIR_NONE, DREF(WD_RPSL, RIR_NONE, "") },
+	{ "non-ripe-ncc-managed", X(ripe_non_managed), RIR_ARIN,
+	    DREF(WD_RPSL, RIR_NONE, "") },
+	{ "transferred placeholder", X(ripe_transferred), RIR_NONE,
+	    DREF(WD_RPSL, RIR_NONE, "whois.apnic.net") },
+	{ "apnic not ours", X(apnic_not_ours), RIR_APNIC,
+	    DREF(WD_RPSL, RIR_NONE, "") },
+	{ "radb route only", X(radb_route), RIR_NONE,
+	    -1, WD_RPSL, RIR_NONE, NULL, NULL, NULL, NULL, NULL, NULL,
+	    "no network" },
+	{ "cymru is no dialect",
+	    X("15169   | 74.125.225.229   | 74.125.225.0/24     | US | arin\n"),
+	    RIR_ARIN, -1, WD_NONE, RIR_NONE, NULL, NULL, NULL, NULL, NULL,
+	    NULL, "no network" },
+	{ "jpnic english", F("jpnic-en.txt"), RIR_APNIC,
+	    DOK(WD_JPNIC, RIR_APNIC, "ASSIGNED", "192.0.2.0/24",
+	    "EXAMPLE-JP-NET", "Example Japan Co., Ltd.", "JP", NULL) },
+	{ "jpnic japanese", F("jpnic-ja.txt"), RIR_NONE,
+	    DOK(WD_JPNIC, RIR_APNIC, "ALLOCATED", "198.51.100.0/25",
+	    "EXAMPLE-ISP-BLOCK", "Example ISP K.K.", "JP", NULL) },
+	/* The customer's /24 in English over the ISP's /19 and over the
+	 * Korean text; the ISP's abuse desk, the customer having none. */
+	{ "krnic", F("krnic.txt"), RIR_APNIC,
+	    DOK(WD_KRNIC, RIR_APNIC, "CUSTOMER", "192.0.2.0/24", NULL,
+	    "Example Shop Inc.", "KR", "abuse@example.kr") },
+	{ "twnic", F("twnic.txt"), RIR_APNIC,
+	    DOK(WD_TWNIC, RIR_APNIC, "", "203.0.113.0/24", "EXAMPLE-TW-NET",
+	    "Example Taiwan Telecom Co., Ltd.", "TW", NULL) },
+	{ "nic.br", F("nicbr.txt"), RIR_LACNIC,
+	    DOK(WD_LACNIC, RIR_LACNIC, "", "198.51.100.128/25", NULL,
+	    "Exemplo Provedor de Internet Ltda", NULL,
+	    "abuse@provedor.example") },
+	{ "rpsl mirror", F("mirror.txt"), RIR_NONE,
+	    DOK(WD_RPSL, RIR_ARIN, "ASSIGNMENT", "198.51.100.0/24",
+	    "EXAMPLE-MIRRORED", "Example Mirrored Networks Inc.", "US",
+	    NULL) },
+};
+
+static const char *
+testdata(void)
+{
+	const char *d = getenv("IPWHOIS_TESTDATA");
+
+	return d != NULL && *d != '\0' ? d : "tests/data";
+}
+
+static void
+check_dialect(const struct dcase *c, const char *text, size_t len)
+{
+	char *buf = copy(text, len), ref[256];
+	struct answer a;
+	struct netrange r;
+	struct whois_info wi;
+	int rc;
+
+	memset(&a, 0, sizeof(a));
+	rc = whois_parse_info(c->asked, buf, len, &a, &r, &wi, ref,
+	    sizeof(ref));
+	ck_assert_msg(rc == c->rc, "%s: rc %d, want %d (%s)", c->what, rc,
+	    c->rc, ref);
+	ck_assert_msg(wi.dialect == c->dialect, "%s: dialect %s", c->what,
+	    whois_dialect_name(wi.dialect));
+	ck_assert_int_eq(whois_dialect(buf, len), c->dialect);
+	ck_assert_msg(rc == -1 || wi.registry == c->registry,
+	    "%s: registry %d", c->what, (int)wi.registry);
+	if (rc == 0)
+		ck_assert_str_eq(wi.type, c->type);
+	if (c->ref != NULL)
+		ck_assert_msg(rc == 1 ? strcmp(ref, c->ref) == 0 :
+		    strstr(ref, c->ref) != NULL, "%s: '%s'", c->what, ref);
+	field_is(&a, FLD_NETWORK, c->network, c->what);
+	field_is(&a, FLD_NET_NAME, c->name, c->what);
+	field_is(&a, FLD_ORG, c->org, c->what);
+	field_is(&a, FLD_COUNTRY, c->cc, c->what);
+	field_is(&a, FLD_ABUSE_EMAIL, c->abuse, c->what);
+	answer_clear(&a);
+	free(buf);
+}
+
+START_TEST(test_dialect)
+{
+	const struct dcase *c = &dcases[_i];
+	char path[4096], *text;
+	size_t len;
+
+	if (c->file == NULL) {
+		check_dialect(c, c->text, c->len);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/whois/%s", testdata(), c->file);
+	text = tu_slurp(path, &len);
+	ck_assert_msg(text != NULL, "%s: cannot read", path);
+	check_dialect(c, text, len);
+	/* Cut anywhere, given any registry: no over-read, no crash. */
+	for (size_t n = 0; n <= len; n++)
+		for (int rir = RIR_NONE; rir <= RIR_MAX; rir++)
+			parse_any((enum rir)rir, text, n);
+	free(text);
+}
+END_TEST
+
+/* The real answers: dialect, whose, type (the fields: test_real). */
+static const struct rdialect {
+	const char *file;	/* in whois/ipwhois-2015 */
+	enum whois_dialect dialect;
+	enum rir registry;
+	const char *type;
+} rdialects[] = {
+	{ "74.125.225.229.txt", WD_ARIN, RIR_ARIN, "Direct Allocation" },
+	{ "2001:4860:4860::8888.txt", WD_ARIN, RIR_ARIN, "Direct Allocation" },
+	{ "62.239.237.1.txt", WD_RPSL, RIR_RIPE, "ASSIGNED PA" },
+	{ "2a00:2381:ffff::1.txt", WD_RPSL, RIR_RIPE, "Assigned" },
+	{ "210.107.73.73.txt", WD_RPSL, RIR_APNIC, "ALLOCATED PORTABLE" },
+	/* The /48 is JPNIC's, mirrored by APNIC: its registry is APNIC. */
+	{ "2001:240:10c:1::ca20:9d1d.txt", WD_RPSL, RIR_APNIC, "" },
+	{ "200.57.141.161.txt", WD_LACNIC, RIR_LACNIC, "allocated" },
+	{ "2801:10:c000::.txt", WD_LACNIC, RIR_LACNIC, "assigned" },
+	{ "196.11.240.215.txt", WD_RPSL, RIR_AFRINIC, "ASSIGNED PI" },
+	{ "2001:43f8:7b0::.txt", WD_RPSL, RIR_AFRINIC, "ASSIGNED PI" },
+};
+
+START_TEST(test_real_dialect)
+{
+	const struct rdialect *w = &rdialects[_i];
+	char path[4096], ref[256];
+	size_t len;
+	char *text;
+	struct answer a;
+	struct netrange r;
+	struct whois_info wi;
+
+	if (tu_realdata() == NULL) {
+		printf("%s: skipped: realdata not found\n", w->file);
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/whois/ipwhois-2015/%s", tu_realdata(),
+	    w->file);
+	if ((text = tu_slurp(path, &len)) == NULL) {
+		printf("%s: skipped: realdata not found (%s)\n", w->file, path);
+		return;
+	}
+	/* Whoever is asked: the answer says what it is. */
+	for (int rir = RIR_NONE; rir < RIR_MAX; rir++) {
+		memset(&a, 0, sizeof(a));
+		ck_assert_int_eq(whois_parse_info((enum rir)rir, text, len, &a,
+		    &r, &wi, ref, sizeof(ref)), 0);
+		ck_assert_msg(wi.dialect == w->dialect, "%s: dialect %s",
+		    w->file, whois_dialect_name(wi.dialect));
+		ck_assert_int_eq(wi.registry, w->registry);
+		ck_assert_str_eq(wi.type, w->type);
+		answer_clear(&a);
+	}
+	free(text);
+}
+END_TEST
+
+/* Team Cymru's bulk answer is no registry's dialect. */
+START_TEST(test_real_cymru)
+{
+	char path[4096];
+	size_t len;
+	char *text;
+
+	if (tu_realdata() == NULL) {
+		printf("cymru: skipped: realdata not found\n");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/whois/cymru/bulk_verbose_2024-10-15.txt",
+	    tu_realdata());
+	if ((text = tu_slurp(path, &len)) == NULL) {
+		printf("cymru: skipped: realdata not found (%s)\n", path);
+		return;
+	}
+	ck_assert_int_eq(whois_dialect(text, len), WD_NONE);
+	free(text);
+}
+END_TEST
+
 static Suite *
 whois_suite(void)
 {
@@ -1185,6 +1452,7 @@ whois_suite(void)
 	TCase *tc = tcase_create("answers");
 	TCase *robust = tcase_create("robust");
 	TCase *rd = tcase_create("realdata");
+	TCase *dia = tcase_create("dialects");
 
 	tcase_add_loop_test(tc, test_case, 0, (int)nitems(cases));
 	tcase_add_loop_test(tc, test_case_crlf, 0, (int)nitems(cases));
@@ -1200,7 +1468,12 @@ whois_suite(void)
 	tcase_set_timeout(rd, 120);
 	tcase_add_loop_test(rd, test_real, 0, (int)nitems(reals));
 	tcase_add_test(rd, test_real_any_parser);
+	tcase_add_loop_test(rd, test_real_dialect, 0, (int)nitems(rdialects));
+	tcase_add_test(rd, test_real_cymru);
 	suite_add_tcase(s, rd);
+	tcase_set_timeout(dia, 120);
+	tcase_add_loop_test(dia, test_dialect, 0, (int)nitems(dcases));
+	suite_add_tcase(s, dia);
 	return s;
 }
 

@@ -553,7 +553,7 @@ enum fkind {
 	F_HUGE, F_HUGE_CHUNKED, F_HUGE_CLOSE, F_DRIP, F_HANG, F_RESET,
 	F_REDIRECT, F_FLAKY,
 	F_WHOIS_RATELIMIT, F_WHOIS_GARBAGE, F_WHOIS_HANG, F_WHOIS_REFERRAL,
-	F_WHOIS_DRIP, F_WHOIS_RESET
+	F_WHOIS_DRIP, F_WHOIS_RESET, F_WHOIS_TRANSFER
 };
 
 enum farg { A_NONE, A_NUM, A_TEXT };
@@ -603,6 +603,12 @@ static const struct kind {
 	{ "whois-drip",		F_WHOIS_DRIP,	P_WHOIS, A_NUM, 1, 60000 },
 	/* reads the query, closes with a TCP reset */
 	{ "whois-reset",	F_WHOIS_RESET,	P_WHOIS, A_NONE, 0, 0 },
+	/*
+	 * ARIN's form of query ("n + ADDR") gets ARIN's record of a block
+	 * "Transferred to" the registry TEXT names; any other form gets the
+	 * fixture as usual (the new holder's answer)
+	 */
+	{ "whois-transfer",	F_WHOIS_TRANSFER, P_WHOIS, A_TEXT, 0, 0 },
 };
 
 struct fault {
@@ -1563,6 +1569,19 @@ whois_route(struct conn *c, const char *query)
 		case F_WHOIS_DRIP:
 			c->r.drip = f->num;
 			break;
+		case F_WHOIS_TRANSFER:
+			if (strncmp(query, "n + ", 4) != 0)
+				break;
+			c->r.head = xasprintf(
+			    "#\n# Test server in the ARIN WHOIS style: "
+			    "a transferred block.\n#\n\n"
+			    "NetRange:       %s - %s\n"
+			    "NetName:        TRANSFERRED-BLOCK\n"
+			    "NetType:        Early Registrations, Transferred "
+			    "to %s\n\n#\n# End (testserver fault).\n#\n",
+			    tok, tok, f->text);
+			c->r.headlen = strlen(c->r.head);
+			return;
 		default:
 			break;
 		}
