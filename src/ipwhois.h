@@ -550,6 +550,13 @@ uint64_t share_answered_all(struct share *, int);
 int	 share_draw_begin(struct share *);
 void	 share_draw_end(struct share *);
 int	 share_draw_stop(struct share *);
+uint64_t share_ack_index(int, int, uint64_t);
+void	 share_given(struct share *, int, uint64_t);
+uint64_t share_given_to(struct share *, int);
+void	 share_ack(struct share *, uint64_t);
+int	 share_acked(struct share *, uint64_t);
+int	 share_stop(struct share *);
+int	 share_report_begin(struct share *);
 
 /* frame.c: the only code that reads or writes a pipe. */
 
