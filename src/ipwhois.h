@@ -510,6 +510,7 @@ int	 cache_load(struct cache *, int (*)(void *, const struct answer *),
 int	 cache_store(struct cache *, const struct answer *const *, size_t,
 	    char *err, size_t errlen);
 void	 cache_close(struct cache *);
+int	 cache_writable(const char *);
 
 /* share.c: what the workers know together (shared memory). */
 

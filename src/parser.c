@@ -89,6 +89,8 @@ worker_gone(struct parser *ps, int w)
 	ps->route.alive[w] = 0;
 	ps->route.nalive--;
 	frame_buf_free(&ps->queue[w]);
+	/* Nobody waits for the answer it was asking for. */
+	share_done(ps->share, w);
 	for (uint64_t seq = 0; seq < ps->route.sent[w]; seq++)
 		if (!share_acked(ps->share, share_ack_index(w, ps->nworkers,
 		    seq)))
@@ -509,9 +511,12 @@ file_end(struct parser *ps, int input, const char *name)
 
 /*
  * Test only: IPWHOIS_TEST_HOOKS=stop-after-read makes the parser stop
- * itself after each input's first block, so that a test can change the
- * file under it at a known point (tests/integration.d/resilience.sh).
+ * itself (SIGSTOP) once it has read TEST_STOP_AT bytes of log text, so
+ * that a test can change the file under it at a known point
+ * (tests/integration.d/resilience.sh).
  */
+#define TEST_STOP_AT	(64 * 1024)
+
 static void
 test_stop(void)
 {
@@ -554,7 +559,8 @@ read_input(struct parser *ps, int input, int fd, const char *name)
 		}
 		if (n == 0)
 			break;
-		if (ps->in_bytes == 0)
+		if (ps->in_bytes < TEST_STOP_AT && ps->in_bytes + (uint64_t)n >=
+		    TEST_STOP_AT)
 			test_stop();
 		ps->in_bytes += (uint64_t)n;
 		have += (size_t)n;

@@ -134,6 +134,8 @@ wait_input(struct worker *w, struct frame_reader *fr, int out_fd)
 		if (got_signal)
 			_exit(exit_for_signal());
 	}
+	/* What the put-aside addresses got, before waiting. */
+	send_out(w, out_fd);
 	return frame_fill(fr);
 }
 
