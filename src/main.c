@@ -64,11 +64,13 @@ struct watch {
 /*
  * How long a worker may answer nothing while it holds addresses: one
  * lookup's worst, its queries' timeouts and retries, twice (an RDAP
- * redirect, a whois referral), its turn at --rate among the workers,
+ * redirect, a whois referral), a server's Retry-After before each retry
+ * (lookup.c waits 30 s at most), its turn at --rate among the workers,
  * and a margin.  Offline, answers come from memory: a few seconds.
  */
 #define STUCK_MARGIN_S	10
 #define STUCK_OFFLINE_S	5
+#define STUCK_RETRY_AFTER_S	30
 
 static int64_t
 stuck_after(const struct config *cfg)
@@ -78,6 +80,7 @@ stuck_after(const struct config *cfg)
 	if (cfg->offline)
 		return (int64_t)STUCK_OFFLINE_S * 1000000000;
 	ms += (int64_t)cfg->timeout_ms * (cfg->retries + 1) * 2;
+	ms += (int64_t)STUCK_RETRY_AFTER_S * 1000 * cfg->retries;
 	if (cfg->rate > 0)
 		ms += (int64_t)(2000 * cfg->jobs / cfg->rate);
 	return ms * 1000000;
