@@ -58,6 +58,7 @@ struct watch {
 	int	 n;
 	struct share *share;
 	int64_t	 stuck_ns;	/* a worker silent this long with work is stuck */
+	int64_t	 looked_ns;	/* when main last looked */
 	int	 lost;		/* the parser or the reporter died: no report */
 };
 
@@ -350,16 +351,23 @@ check_lost(struct watch *wt)
 		}
 }
 
+/* How often main looks for a stuck worker. */
+#define WATCH_NS	((int64_t)500000000)
+
 /*
  * A worker that holds addresses and has answered none of them for
  * longer than a lookup can take is stuck (stopped, or hung): killed, so
- * that the parser gives its addresses to the others.
+ * that the parser gives its addresses to the others.  When main itself
+ * looked last long ago, the whole run was stopped (^Z, then fg) or the
+ * machine slept: the time every worker has been silent starts afresh.
  */
 static void
 check_stuck(struct watch *wt)
 {
 	int64_t now = now_ns();
+	int resumed = now - wt->looked_ns > 4 * WATCH_NS;
 
+	wt->looked_ns = now;
 	for (int i = 0; i < wt->n - 2 && wt->share != NULL; i++) {
 		struct child *c = &wt->ch[1 + i];
 		uint64_t done = share_answered_by(wt->share, i);
@@ -367,7 +375,7 @@ check_stuck(struct watch *wt)
 
 		if (c->reaped || c->killed)
 			continue;
-		if (c->moved_ns == 0 || done != c->done || done >= given) {
+		if (resumed || done != c->done || done >= given) {
 			c->done = done;
 			c->moved_ns = now;
 			continue;
@@ -401,9 +409,6 @@ reap_some(struct child *ch, int n)
 	}
 	return reaped;
 }
-
-/* How often main looks for a stuck worker. */
-#define WATCH_NS	((int64_t)500000000)
 
 /*
  * The next of the signals main waits for.  The wait ends in time to look

@@ -133,6 +133,37 @@ t_res_worker_stuck() {
 	    "$W/ref.csv" "$W/out"
 }
 
+# The whole run stopped (^Z) for longer than that, workers with work in
+# hand, then resumed (fg): main was stopped too, and no worker is taken
+# for stuck.
+t_res_run_stopped() {
+	res_lines 0 300 >"$W/res.log"
+	res_ref "$W/res.log" --offline -j 4
+	start_fifo -j 4
+	if ! wait_kids "$pid" 6; then
+		exec 3>&-
+		wait_end "$pid" 3000
+		fail "resilience: run stopped" "no children after 5 s"
+		return
+	fi
+	parser=$(res_child "$pid" ipwhois-parser)
+	workers=$(pgrep -P "$pid" -x ipwhois-worker)
+	kill -s STOP $workers
+	read0=$(awk '$1 == "rchar:" { print $2 }' "/proc/$parser/io")
+	cat "$W/res.log" >&3
+	res_wait_read "$parser" $((read0 + $(wc -c <"$W/res.log")))
+	kill -s STOP "$pid" $(pgrep -P "$pid")
+	sleep 6
+	kill -s CONT "$pid" $(pgrep -P "$pid")
+	exec 3>&-
+	wait_end "$pid" 10000
+	[ "$st" = 0 ] && [ ! -s "$W/err" ]
+	check $? "resilience: run stopped 6 s and resumed: no worker killed" \
+	    "status $st, stderr: $(errline)"
+	same "resilience: run stopped and resumed: the report" "$W/ref.csv" \
+	    "$W/out"
+}
+
 # The reporter killed mid-run: everything stops at once (no more
 # queries), nothing on stdout, -o untouched, exit 3.
 t_res_reporter_killed() {
@@ -326,5 +357,5 @@ t_res_ro_cache() {
 }
 
 TESTS="$TESTS res-worker-killed res-worker-killed-live res-worker-stuck
-    res-reporter-killed res-parser-killed res-signals res-truncated
+    res-run-stopped res-reporter-killed res-parser-killed res-signals res-truncated
     res-ro-cache"
