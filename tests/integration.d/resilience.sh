@@ -70,6 +70,35 @@ t_res_worker_killed() {
 	    "$W/ref.csv" "$W/out"
 }
 
+# No worker left: the rows of the addresses nobody could answer say
+# error, as the closing line does.
+t_res_no_worker_left() {
+	res_lines 0 50 >"$W/res.log"
+	start_fifo -j 1
+	if ! wait_kids "$pid" 3; then
+		exec 3>&-
+		wait_end "$pid" 3000
+		fail "resilience: no worker left" "no children after 5 s"
+		return
+	fi
+	parser=$(res_child "$pid" ipwhois-parser)
+	worker=$(res_child "$pid" ipwhois-worker)
+	kill -s STOP "$worker"
+	read0=$(awk '$1 == "rchar:" { print $2 }' "/proc/$parser/io")
+	cat "$W/res.log" >&3
+	res_wait_read "$parser" $((read0 + $(wc -c <"$W/res.log")))
+	sleep 0.2
+	kill -s KILL "$worker"
+	exec 3>&-
+	wait_end "$pid" 10000
+	printf 'ipwhois: 50 of 50 lookups failed (error); the report has them as status=error\nipwhois: worker 0 (pid %s) was killed by signal 9 (Killed)\n' \
+	    "$worker" >"$W/want"
+	[ "$st" = 3 ] && cmp -s "$W/want" "$W/err" &&
+	    [ "$(tail -n +2 "$W/out" | grep -c '^198\.18\.[0-9]*\.7,1,[0-9]*,[^,]*,[^,]*,benchmarking,.*,error$')" = 50 ]
+	check $? "resilience: no worker left: 50 rows error, exit 3, said" \
+	    "status $st, stderr: $(errline), rows: $(rows "$W/out")"
+}
+
 # The same live: a worker killed while its queries are under way; the
 # others ask again what it had not answered.
 t_res_worker_killed_live() {
@@ -356,6 +385,6 @@ t_res_ro_cache() {
 	unserve
 }
 
-TESTS="$TESTS res-worker-killed res-worker-killed-live res-worker-stuck
+TESTS="$TESTS res-worker-killed res-no-worker-left res-worker-killed-live res-worker-stuck
     res-run-stopped res-reporter-killed res-parser-killed res-signals res-truncated
     res-ro-cache"
