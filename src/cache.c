@@ -35,6 +35,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <sqlite3.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -323,6 +324,73 @@ make_dirs(const struct cache *c, char *err, size_t n)
 	return rc;
 }
 
+/* Whether the directory of path can be written. */
+static int
+dir_writable(const char *path)
+{
+	char *copy = xstrndup(path, strlen(path));
+	int ok = access(dirname(copy), W_OK) == 0;
+
+	free(copy);
+	return ok;
+}
+
+/*
+ * Whether the cache at path can be written: the file, and its directory,
+ * where SQLite makes its -wal and -shm files.  A read-only file system
+ * or an immutable file says no, even to root.
+ */
+int
+cache_writable(const char *path)
+{
+	return access(path, W_OK) == 0 && dir_writable(path);
+}
+
+/*
+ * A file: URI naming path, with immutable=1: in a directory that cannot
+ * be written, SQLite could not make the -shm file a WAL database needs
+ * even to be read; immutable tells it nothing will change the file, so
+ * it needs none.  Any byte of the path that a URI would read otherwise
+ * is %-escaped.
+ */
+static char *
+immutable_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t len = strlen(path);
+	char *uri = xmalloc(len * 3 + sizeof("file:?immutable=1"));
+	char *p = uri + sizeof("file:") - 1;
+
+	memcpy(uri, "file:", sizeof("file:") - 1);
+	for (const unsigned char *q = (const unsigned char *)path; *q; q++) {
+		if (strchr("?#%", *q) != NULL || *q < 0x21 || *q > 0x7e) {
+			*p++ = '%';
+			*p++ = hex[*q >> 4];
+			*p++ = hex[*q & 15];
+		} else
+			*p++ = (char)*q;
+	}
+	memcpy(p, "?immutable=1", sizeof("?immutable=1"));
+	return uri;
+}
+
+/* Opened to read only: as an immutable file when its directory is read-only. */
+static int
+open_readonly(struct cache *c)
+{
+	char *uri;
+	int rc;
+
+	if (dir_writable(c->path))
+		return sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READONLY,
+		    NULL);
+	uri = immutable_uri(c->path);
+	rc = sqlite3_open_v2(uri, &c->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_URI, NULL);
+	free(uri);
+	return rc;
+}
+
 /*
  * The file, made first if we write: by us, 0600, since SQLite would make
  * it 0644 and its -wal and -shm files copy its mode.
@@ -342,8 +410,8 @@ open_file(struct cache *c, int create, char *err, size_t n)
 		}
 		close(fd);
 	}
-	if (sqlite3_open_v2(c->path, &c->db, create ? SQLITE_OPEN_READWRITE :
-	    SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+	if ((create ? sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE,
+	    NULL) : open_readonly(c)) != SQLITE_OK) {
 		/* "No such file or directory" says more than "unable to
 		 * open database file". */
 		if ((e = sqlite3_system_errno(c->db)) != 0)

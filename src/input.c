@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -25,6 +26,7 @@
 struct input {
 	int		 fd;
 	uint64_t	 raw;		/* bytes read from fd */
+	off_t		 start;		/* fd's offset when opened */
 	struct archive	*ar;		/* libarchive's decoder, or NULL */
 	z_stream	*gz;		/* zlib's, for gzip, or NULL */
 	int		 gz_end;	/* the last member ended cleanly */
@@ -96,6 +98,27 @@ load_archive(char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * At the end of a regular file: whether it is now shorter than what was
+ * read of it, as when logrotate's copytruncate empties it under us.  The
+ * end is where that shows (the next read finds nothing), so it is
+ * checked there, once per file, not per line.  -1 with a message in err.
+ */
+static int
+shrunk(struct input *in)
+{
+	uint64_t at = (uint64_t)in->start + in->raw;
+	struct stat sb;
+
+	if (fstat(in->fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    (uint64_t)sb.st_size >= at)
+		return 0;
+	snprintf(in->err, sizeof(in->err), "the file shrank to %lld bytes "
+	    "while being read, after %llu (truncated: logrotate's "
+	    "copytruncate?)", (long long)sb.st_size, (unsigned long long)at);
+	return -1;
+}
+
 static ssize_t
 read_fd(struct input *in, void *buf, size_t n)
 {
@@ -106,7 +129,17 @@ read_fd(struct input *in, void *buf, size_t n)
 	while (r == -1 && errno == EINTR && !got_signal);
 	if (r > 0)
 		in->raw += (uint64_t)r;
+	if (r == 0 && shrunk(in) == -1)
+		return -1;
 	return r;
+}
+
+/* A failed read's reason, unless shrunk() gave one. */
+static void
+read_error(struct input *in)
+{
+	if (in->err[0] == '\0')
+		snprintf(in->err, sizeof(in->err), "%s", strerror(errno));
 }
 
 /* Bytes for the decoder: the peeked ones first, then the descriptor. */
@@ -124,8 +157,10 @@ feed(struct archive *ar, void *arg, const void **buf)
 		return n;
 	}
 	*buf = in->rbuf;
-	if ((n = read_fd(in, in->rbuf, sizeof(in->rbuf))) == -1)
-		la.set_error(ar, errno, "%s", strerror(errno));
+	if ((n = read_fd(in, in->rbuf, sizeof(in->rbuf))) == -1) {
+		read_error(in);
+		la.set_error(ar, EIO, "%s", in->err);
+	}
 	return n;
 }
 
@@ -185,10 +220,12 @@ input_open(int fd)
 	ssize_t n;
 
 	in->fd = fd;
+	if ((in->start = lseek(fd, 0, SEEK_CUR)) == -1)
+		in->start = 0;
 	while (in->peek_len < PEEK) {
 		n = read_fd(in, in->peek + in->peek_len, PEEK - in->peek_len);
 		if (n == -1) {
-			snprintf(in->err, sizeof(in->err), "%s", strerror(errno));
+			read_error(in);
 			return in;
 		}
 		if (n == 0)
@@ -247,7 +284,7 @@ gzip_refill(struct input *in)
 	ssize_t r = read_fd(in, in->rbuf, sizeof(in->rbuf));
 
 	if (r == -1) {
-		snprintf(in->err, sizeof(in->err), "%s", strerror(errno));
+		read_error(in);
 		return -1;
 	}
 	in->gz->next_in = (Bytef *)in->rbuf;
@@ -328,7 +365,7 @@ input_read(struct input *in, void *buf, size_t n)
 		return (ssize_t)k;
 	}
 	if ((r = read_fd(in, buf, n)) == -1)
-		snprintf(in->err, sizeof(in->err), "%s", strerror(errno));
+		read_error(in);
 	return r;
 }
 

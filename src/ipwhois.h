@@ -581,6 +581,7 @@ int	 cache_load(struct cache *, int (*)(void *, const struct answer *),
 int	 cache_store(struct cache *, const struct answer *const *, size_t,
 	    char *err, size_t errlen);
 void	 cache_close(struct cache *);
+int	 cache_writable(const char *);
 
 /* share.c: what the workers know together (shared memory). */
 
@@ -621,6 +622,13 @@ uint64_t share_answered_all(struct share *, int);
 int	 share_draw_begin(struct share *);
 void	 share_draw_end(struct share *);
 int	 share_draw_stop(struct share *);
+uint64_t share_ack_index(int, int, uint64_t);
+void	 share_given(struct share *, int, uint64_t);
+uint64_t share_given_to(struct share *, int);
+void	 share_ack(struct share *, uint64_t);
+int	 share_acked(struct share *, uint64_t);
+int	 share_stop(struct share *);
+int	 share_report_begin(struct share *);
 
 /* frame.c: the only code that reads or writes a pipe. */
 

@@ -45,7 +45,48 @@ struct child {
 	char	 name[24];
 	int	 status;
 	int	 reaped;
+	int	 killed;	/* by main, which said why */
+	uint64_t done;		/* a worker's answers when last seen */
+	int64_t	 moved_ns;	/* when they last changed */
 };
+
+/*
+ * What main watches while the roles run.  ch[0] is the reporter, ch[1 +
+ * i] worker i, ch[n - 1] the parser.
+ */
+struct watch {
+	struct child *ch;
+	int	 n;
+	struct share *share;
+	int64_t	 stuck_ns;	/* a worker silent this long with work is stuck */
+	int64_t	 looked_ns;	/* when main last looked */
+	int	 lost;		/* the parser or the reporter died: no report */
+};
+
+/*
+ * How long a worker may answer nothing while it holds addresses: one
+ * lookup's worst, its queries' timeouts and retries, twice (an RDAP
+ * redirect, a whois referral), a server's Retry-After before each retry
+ * (lookup.c waits 30 s at most), its turn at --rate among the workers,
+ * and a margin.  Offline, answers come from memory: a few seconds.
+ */
+#define STUCK_MARGIN_S	10
+#define STUCK_OFFLINE_S	5
+#define STUCK_RETRY_AFTER_S	30
+
+static int64_t
+stuck_after(const struct config *cfg)
+{
+	int64_t ms = STUCK_MARGIN_S * 1000;
+
+	if (cfg->offline)
+		return (int64_t)STUCK_OFFLINE_S * 1000000000;
+	ms += (int64_t)cfg->timeout_ms * (cfg->retries + 1) * 2;
+	ms += (int64_t)STUCK_RETRY_AFTER_S * 1000 * cfg->retries;
+	if (cfg->rate > 0)
+		ms += (int64_t)(2000 * cfg->jobs / cfg->rate);
+	return ms * 1000000;
+}
 
 /* The signals main waits for, blocked so that none is missed. */
 static sigset_t waited;
@@ -275,6 +316,83 @@ signal_children(struct child *ch, int n, int sig)
 			kill(ch[i].pid, sig);
 }
 
+/*
+ * Whether a child's end means it died: a signal, or a stop nobody passed
+ * on; for the parser, also a failure of its own (its counts are lost).
+ */
+static int
+died(const struct child *c, int failed_too)
+{
+	return WIFSIGNALED(c->status) || WEXITSTATUS(c->status) >= 128 ||
+	    (failed_too && WEXITSTATUS(c->status) == EXIT_INTERNAL);
+}
+
+/*
+ * The parser or the reporter died: the report cannot be right (the
+ * counts are missing) or cannot be written.  Everyone else is killed at
+ * once, so that no more queries are sent for it.
+ */
+static void
+check_lost(struct watch *wt)
+{
+	struct child *parser = &wt->ch[wt->n - 1], *reporter = &wt->ch[0];
+
+	if (wt->lost)
+		return;
+	if (reporter->reaped && died(reporter, 0))
+		wt->lost = 2;
+	else if (parser->reaped && died(parser, 1))
+		wt->lost = 1;
+	else
+		return;
+	for (int i = 0; i < wt->n; i++)
+		if (!wt->ch[i].reaped && wt->ch[i].pid > 0) {
+			wt->ch[i].killed = 1;
+			kill(wt->ch[i].pid, SIGKILL);
+		}
+}
+
+/* How often main looks for a stuck worker. */
+#define WATCH_NS	((int64_t)500000000)
+
+/*
+ * A worker that holds addresses and has answered none of them for
+ * longer than a lookup can take is stuck (stopped, or hung): killed, so
+ * that the parser gives its addresses to the others.  When main itself
+ * looked last long ago, the whole run was stopped (^Z, then fg) or the
+ * machine slept: the time every worker has been silent starts afresh.
+ */
+static void
+check_stuck(struct watch *wt)
+{
+	int64_t now = now_ns();
+	int resumed = now - wt->looked_ns > 4 * WATCH_NS;
+
+	wt->looked_ns = now;
+	for (int i = 0; i < wt->n - 2 && wt->share != NULL; i++) {
+		struct child *c = &wt->ch[1 + i];
+		uint64_t done = share_answered_by(wt->share, i);
+		uint64_t given = share_given_to(wt->share, i);
+
+		if (c->reaped || c->killed)
+			continue;
+		if (resumed || done != c->done || done >= given) {
+			c->done = done;
+			c->moved_ns = now;
+			continue;
+		}
+		if (now - c->moved_ns < wt->stuck_ns)
+			continue;
+		warnx("%s (pid %d) answered nothing in %lld s with %llu "
+		    "addresses in hand: stuck; killed, its addresses go to "
+		    "the other workers", c->name, (int)c->pid,
+		    (long long)(wt->stuck_ns / 1000000000),
+		    (unsigned long long)(given - done));
+		c->killed = 1;
+		kill(c->pid, SIGKILL);
+	}
+}
+
 static int
 reap_some(struct child *ch, int n)
 {
@@ -294,18 +412,20 @@ reap_some(struct child *ch, int n)
 }
 
 /*
- * The next of the signals main waits for.  With a progress line, the
- * wait ends in time for its next drawing; -1 when no signal came.
+ * The next of the signals main waits for.  The wait ends in time to look
+ * at the workers, and with a progress line for its next drawing; -1 when
+ * no signal came.
  */
 static int
-next_signal(struct progress *pg)
+next_signal(struct progress *pg, int watching)
 {
 	struct timespec ts;
-	int64_t ns;
+	int64_t ns = WATCH_NS;
 
-	if (pg == NULL)
+	if (pg == NULL && !watching)
 		return sigwaitinfo(&waited, NULL);
-	ns = progress_tick(pg);
+	if (pg != NULL && (ns = progress_tick(pg)) > WATCH_NS)
+		ns = WATCH_NS;
 	ts.tv_sec = (time_t)(ns / 1000000000);
 	ts.tv_nsec = (long)(ns % 1000000000);
 	return sigtimedwait(&waited, NULL, &ts);
@@ -313,30 +433,38 @@ next_signal(struct progress *pg)
 
 /*
  * Wait for every child.  The signals are blocked and taken one at a time
- * with sigwaitinfo() (sigtimedwait() while a progress line is drawn), so
- * none slips between a check and a wait.  A stop signal is passed on to
- * the children (and ends the progress line at once); whoever has not
- * ended a second later is killed.
+ * with sigtimedwait(), so none slips between a check and a wait; between
+ * them, main looks for a dead parser or reporter and a stuck worker.  A
+ * stop signal is passed on to the children (and ends the progress line
+ * at once), after it is noted in the shared page, so that a reporter
+ * that has not begun its report never begins it; whoever has not ended
+ * a second later is killed.
  */
 static int
-reap(struct child *ch, int n, struct progress **pg)
+reap(struct watch *wt, struct progress **pg)
 {
-	int left = n, stop = 0;
+	int left = wt->n, stop = 0;
 
-	while ((left -= reap_some(ch, n)) > 0) {
-		int sig = next_signal(*pg);
+	while ((left -= reap_some(wt->ch, wt->n)) > 0) {
+		int sig;
 
+		check_lost(wt);
+		if (stop == 0 && !wt->lost)
+			check_stuck(wt);
+		sig = next_signal(*pg, wt->share != NULL && stop == 0);
 		if ((sig == SIGINT || sig == SIGTERM) && stop == 0) {
 			struct itimerval it = { { 0, 0 }, { 1, 0 } };
 
+			(void)share_stop(wt->share);
 			progress_end(*pg);
 			*pg = NULL;
 			stop = sig;
-			signal_children(ch, n, sig);
+			signal_children(wt->ch, wt->n, sig);
 			setitimer(ITIMER_REAL, &it, NULL);
 		} else if (sig == SIGALRM)
-			signal_children(ch, n, SIGKILL);
+			signal_children(wt->ch, wt->n, SIGKILL);
 	}
+	check_lost(wt);
 	return stop;
 }
 
@@ -349,7 +477,9 @@ judge(struct child *ch, int n, int stop)
 	for (int i = 0; i < n; i++) {
 		int st = ch[i].status, code;
 
-		if (WIFSIGNALED(st)) {
+		if (ch[i].killed)
+			code = EXIT_INTERNAL;	/* main said why */
+		else if (WIFSIGNALED(st)) {
 			if (!stop)
 				warnx("%s (pid %d) was killed by signal %d "
 				    "(%s)", ch[i].name, (int)ch[i].pid,
@@ -717,6 +847,23 @@ load_one(void *share, const struct answer *a)
 }
 
 /*
+ * A cache on a read-only file system (a read-only directory, an
+ * immutable file) was read all the same; it is not written at the end,
+ * and the user is told once, now, rather than by a failure then.
+ */
+static void
+read_only_cache(const struct config *cfg, struct run *run)
+{
+	if (run->cache_path == NULL || cache_writable(run->cache_path))
+		return;
+	if (!cfg->quiet)
+		warnx("%s: read-only: its answers are used, but this run's "
+		    "are not added to it", run->cache_path);
+	free(run->cache_path);
+	run->cache_path = NULL;
+}
+
+/*
  * What earlier runs learned, into the shared table before the fork.  A
  * cache that cannot be read costs one warning and is then left alone
  * for the run (not written either); a missing one is made at the end.
@@ -746,6 +893,7 @@ load_cache(const struct config *cfg, struct run *run)
 	}
 	cache_close(c);
 	run->cached = share_count(run->share);
+	read_only_cache(cfg, run);
 }
 
 /*
@@ -1005,6 +1153,7 @@ run_roles(const struct config *cfg, struct run *run, struct wiring *w,
 	int nch = cfg->jobs + 2, status;
 	struct child *ch = xcalloc((size_t)nch, sizeof(*ch));
 	struct progress *pg = NULL;
+	struct watch wt = { 0 };
 
 	/* Without it (no memory to map), workers just do not share. */
 	run->share = share_new();
@@ -1018,9 +1167,17 @@ run_roles(const struct config *cfg, struct run *run, struct wiring *w,
 		    cfg->ninputs));
 	start_parser(cfg, run, w, &ch[nch - 1]);
 	close_others(w, NULL, 0);
-	status = reap(ch, nch, &pg);
+	wt.ch = ch;
+	wt.n = nch;
+	wt.share = run->share;
+	wt.stuck_ns = stuck_after(cfg);
+	status = reap(&wt, &pg);
 	progress_end(pg);	/* before any message of main's */
 	status = judge(ch, nch, status);
+	if (wt.lost && status < 128)
+		warnx("%s", wt.lost == 1 ? "the parser died: no report is "
+		    "written, its counts would be wrong" : "the reporter died: "
+		    "the run is stopped, no report is written");
 	if (w->missing > 0 && status < EXIT_USAGE)
 		status = EXIT_USAGE;
 	free(ch);

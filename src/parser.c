@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@
 
 #define READ_SIZE	(1024 * 1024)
 #define QUEUE_FLUSH	(64 * 1024)	/* flush a worker's queue past this */
+#define AWAIT_MS	20	/* how often the answers are counted at the end */
 
 /* A parsed line waiting to be counted. */
 struct pending {
@@ -55,6 +57,8 @@ struct parser {
 	int		*wfd;		/* to worker i, non-blocking */
 	struct frame_buf *queue;	/* frames waiting for worker i */
 	struct route	 route;		/* who is alive, who has what */
+	uint32_t	**given;	/* worker w's seq-th address: its entry */
+	uint64_t	*given_cap;
 	int		 rfd;		/* to the reporter */
 	char		*buf;
 	struct pending	 pending[PENDING];
@@ -74,7 +78,13 @@ check_signal(void)
 		_exit(exit_for_signal());
 }
 
-/* A worker's pipe broke: it died.  Its addresses are rerouted. */
+static void route(struct parser *, uint32_t);
+
+/*
+ * A worker's pipe broke: it died (or main killed it as stuck).  Its
+ * addresses whose answer was not sent go to the living workers; those
+ * it answered are with the reporter already.
+ */
 static void
 worker_gone(struct parser *ps, int w)
 {
@@ -83,6 +93,15 @@ worker_gone(struct parser *ps, int w)
 	ps->route.alive[w] = 0;
 	ps->route.nalive--;
 	frame_buf_free(&ps->queue[w]);
+	/* Nobody waits for the answer it was asking for. */
+	share_done(ps->share, w);
+	for (uint64_t seq = 0; seq < ps->route.sent[w]; seq++)
+		if (!share_acked(ps->share, share_ack_index(w, ps->nworkers,
+		    seq)))
+			route(ps, ps->given[w][seq]);
+	free(ps->given[w]);
+	ps->given[w] = NULL;
+	ps->given_cap[w] = 0;
 }
 
 static void
@@ -158,14 +177,24 @@ route_worker(const struct route *r, const struct ip *ip)
 	return r->by_load ? least_loaded(r, w) : w;
 }
 
+/* The address of table entry e to a worker, which it is noted with. */
 static void
-route(struct parser *ps, const struct ip *ip)
+route(struct parser *ps, uint32_t e)
 {
+	const struct ip *ip = &ps->tab.ent[e].ip;
 	int w = route_worker(&ps->route, ip);
+	uint64_t seq;
 
 	if (w == -1)
 		return;		/* the reporter marks these as errors */
-	ps->route.sent[w]++;
+	seq = ps->route.sent[w]++;
+	if (seq == ps->given_cap[w]) {
+		ps->given_cap[w] = seq ? seq * 2 : 1024;
+		ps->given[w] = xrealloc(ps->given[w], ps->given_cap[w] *
+		    sizeof(**ps->given));
+	}
+	ps->given[w][seq] = e;
+	share_given(ps->share, w, seq + 1);
 	frame_add(&ps->queue[w], F_ADDR, ip->b, sizeof(ip->b));
 	if (ps->queue[w].len - ps->queue[w].off >= QUEUE_FLUSH)
 		flush_worker(ps, w);
@@ -189,7 +218,7 @@ new_address(struct parser *ps, struct count *c)
 {
 	c->left_out = ps->filtered && client_left_out(ps->cfg, &c->ip);
 	if (!c->left_out)
-		route(ps, &c->ip);
+		route(ps, (uint32_t)(c - ps->tab.ent));
 }
 
 /*
@@ -567,6 +596,23 @@ file_end(struct parser *ps, int input, const char *name)
 	frame_add(&ps->files, F_FILE, &fc->st, sizeof(fc->st));
 }
 
+/*
+ * Test only: IPWHOIS_TEST_HOOKS=stop-after-read makes the parser stop
+ * itself (SIGSTOP) once it has read TEST_STOP_AT bytes of log text, so
+ * that a test can change the file under it at a known point
+ * (tests/integration.d/resilience.sh).
+ */
+#define TEST_STOP_AT	(64 * 1024)
+
+static void
+test_stop(void)
+{
+	const char *hooks = getenv("IPWHOIS_TEST_HOOKS");
+
+	if (hooks != NULL && strstr(hooks, "stop-after-read") != NULL)
+		raise(SIGSTOP);
+}
+
 static void
 read_input(struct parser *ps, int input, int fd, const char *name)
 {
@@ -604,6 +650,9 @@ read_input(struct parser *ps, int input, int fd, const char *name)
 		}
 		if (n == 0)
 			break;
+		if (ps->in_bytes < TEST_STOP_AT && ps->in_bytes + (uint64_t)n >=
+		    TEST_STOP_AT)
+			test_stop();
 		ps->in_bytes += (uint64_t)n;
 		have += (size_t)n;
 		if (!detected) {
@@ -660,6 +709,52 @@ drain_queues(struct parser *ps)
 			err(EXIT_INTERNAL, "poll");
 		check_signal();
 	}
+	free(pfd);
+	free(idx);
+}
+
+/* Whether worker w holds addresses not yet answered. */
+static int
+holds(struct parser *ps, int w)
+{
+	return ps->queue[w].len > ps->queue[w].off ||
+	    share_answered_by(ps->share, w) < ps->route.sent[w];
+}
+
+/*
+ * Every address answered before the workers are told the end, so that
+ * the addresses of one that dies until then (or that main kills as
+ * stuck) still go to the others: its pipe says so (POLLERR).  Without
+ * the shared page, which says what was answered, nothing is waited for.
+ */
+static void
+await_answers(struct parser *ps)
+{
+	struct pollfd *pfd = xcalloc((size_t)ps->nworkers, sizeof(*pfd));
+	int *idx = xcalloc((size_t)ps->nworkers, sizeof(*idx));
+	int n, busy;
+
+	do {
+		n = busy = 0;
+		for (int w = 0; w < ps->nworkers; w++) {
+			flush_worker(ps, w);
+			if (!ps->route.alive[w])
+				continue;
+			busy |= holds(ps, w);
+			pfd[n].fd = ps->wfd[w];
+			pfd[n].events = ps->queue[w].len > ps->queue[w].off ?
+			    POLLOUT : 0;
+			idx[n++] = w;
+		}
+		if (!busy || ps->share == NULL)
+			break;
+		if (poll(pfd, (nfds_t)n, AWAIT_MS) == -1 && errno != EINTR)
+			err(EXIT_INTERNAL, "poll");
+		check_signal();
+		for (int i = 0; i < n; i++)
+			if (pfd[i].revents & (POLLERR | POLLHUP))
+				worker_gone(ps, idx[i]);
+	} while (busy);
 	free(pfd);
 	free(idx);
 }
@@ -752,6 +847,8 @@ parser_main(const struct parser_args *args)
 	ps.wfd = args->out_fds;
 	ps.rfd = args->reporter_fd;
 	ps.queue = xcalloc((size_t)ps.nworkers, sizeof(*ps.queue));
+	ps.given = xcalloc((size_t)ps.nworkers, sizeof(*ps.given));
+	ps.given_cap = xcalloc((size_t)ps.nworkers, sizeof(*ps.given_cap));
 	route_init(&ps.route, ps.nworkers, ps.share, !args->cfg->offline);
 	for (int w = 0; w < ps.nworkers; w++)
 		if (fcntl(ps.wfd[w], F_SETFL, O_NONBLOCK) == -1)
@@ -764,6 +861,7 @@ parser_main(const struct parser_args *args)
 
 	for (int i = 0; i < args->cfg->ninputs; i++)
 		read_input(&ps, i, args->in_fds[i], args->cfg->inputs[i]);
+	await_answers(&ps);
 	end_workers(&ps);
 	send_counts(&ps);
 	_exit(ps.bad_files ? EXIT_USAGE : ps.unreadable ? EXIT_LOOKUP :

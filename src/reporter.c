@@ -764,9 +764,14 @@ reporter_main(const struct reporter_args *args)
 	producers_init(&rp.producers, args->nworkers);
 	collect(&rp);
 	/* Stopped: its producers may have ended on the signal before it
-	 * saw it; what they sent is part of the logs, not a report. */
-	if (got_signal)
+	 * saw it; what they sent is part of the logs, not a report.  Main
+	 * notes a stop in the shared page before it passes it on: past
+	 * share_report_begin(), the report is written, until a signal. */
+	if (got_signal || !share_report_begin(args->run->share))
 		_exit(exit_for_signal());
+	/* The parser died: its counts are missing, and main says so. */
+	if (!rp.producers.ended[0])
+		_exit(EXIT_INTERNAL);
 	progress_off(args->run);	/* before anything is written */
 	rows_finish(&rp.rows);
 	/* --counts-only: no lookup was asked for, none failed. */

@@ -17,7 +17,13 @@
  *    worker waits on it again (a registry that cannot be reached would
  *    otherwise cost every address a connect timeout and its retries);
  *  - counters for the progress line (which main draws, and the
- *    reporter ends before it writes); the -v summary's come in frames.
+ *    reporter ends before it writes); the -v summary's come in frames;
+ *  - who holds what: how many addresses the parser gave each worker and
+ *    which of them were answered (a bit per address, set once its answer
+ *    is on its way to the reporter), so that the addresses of a worker
+ *    that died or stuck go to the others, and main tells a stuck worker
+ *    from a busy one;
+ *  - the run's phase: whether a stop or the report's writing came first.
  *
  * Appends take a robust process-shared mutex: a worker killed while it
  * holds it does not stop the others.  Readers take no lock: an entry is
@@ -41,6 +47,7 @@
 #define PACE_SLOTS	64			/* servers, by hash of name */
 #define BREAKERS	64		/* servers with a breaker; more go without */
 #define BREAKER_TRIPS	3		/* connections failed in a row: down */
+#define ACK_BITS	(1u << 27)	/* answers tracked; later ones are not */
 
 struct share_net {
 	uint64_t off;		/* in the arena */
@@ -73,6 +80,9 @@ struct share {
 	_Atomic uint64_t counter[SHC_MAX];
 	_Atomic int	 screen;	/* the progress line: SCREEN_* */
 	_Atomic uint64_t done[MAX_JOBS];	/* addresses each worker answered */
+	_Atomic uint64_t given[MAX_JOBS];	/* addresses the parser gave it */
+	_Atomic int	 phase;		/* PHASE_* */
+	_Atomic uint64_t acked[ACK_BITS / 64];	/* share_ack_index() */
 	struct inflight	 inflight[MAX_JOBS];
 	struct breaker	 breaker[BREAKERS];
 	struct share_net net[NETS_MAX];
@@ -85,6 +95,13 @@ enum {
 	SCREEN_SHOWN,		/* main drew one */
 	SCREEN_DRAWING,		/* main is drawing one */
 	SCREEN_OFF,		/* the reporter ended the drawing */
+};
+
+/* Which came first: a stop (main), or the report's writing (reporter). */
+enum {
+	PHASE_RUN,
+	PHASE_STOPPED,
+	PHASE_WRITING,
 };
 
 static size_t
@@ -467,4 +484,80 @@ share_draw_stop(struct share *sh)
 		nanosleep(&ms, NULL);
 	}
 	return atomic_exchange(&sh->screen, SCREEN_OFF) != SCREEN_OFF;
+}
+
+/*
+ * Where the answer to the seq-th address given to worker w of nworkers
+ * is marked: the parser balances the workers, so seq * nworkers + w
+ * fills the bits about evenly.  ACK_BITS or more: not tracked.
+ */
+uint64_t
+share_ack_index(int w, int nworkers, uint64_t seq)
+{
+	return seq * (uint64_t)nworkers + (uint64_t)w;
+}
+
+/* The parser gave worker w its n-th address so far. */
+void
+share_given(struct share *sh, int w, uint64_t n)
+{
+	if (sh != NULL)
+		atomic_store_explicit(&sh->given[w], n, memory_order_relaxed);
+}
+
+uint64_t
+share_given_to(struct share *sh, int w)
+{
+	return sh ? atomic_load_explicit(&sh->given[w], memory_order_relaxed) :
+	    0;
+}
+
+/* The answer at ack index i is written to the reporter's pipe. */
+void
+share_ack(struct share *sh, uint64_t i)
+{
+	if (sh != NULL && i < ACK_BITS)
+		atomic_fetch_or_explicit(&sh->acked[i / 64],
+		    (uint64_t)1 << (i % 64), memory_order_release);
+}
+
+/*
+ * Whether the answer at ack index i is on its way to the reporter: 1
+ * also when it cannot be told (no shared page, or i past ACK_BITS), so
+ * that nothing is asked twice on a guess.
+ */
+int
+share_acked(struct share *sh, uint64_t i)
+{
+	if (sh == NULL || i >= ACK_BITS)
+		return 1;
+	return (atomic_load_explicit(&sh->acked[i / 64],
+	    memory_order_acquire) >> (i % 64)) & 1;
+}
+
+/*
+ * Main, on SIGINT or SIGTERM: 1 when the stop came before the report
+ * began (it will not be written), 0 when the reporter is writing it.
+ */
+int
+share_stop(struct share *sh)
+{
+	int was = PHASE_RUN;
+
+	if (sh == NULL)
+		return 1;
+	return atomic_compare_exchange_strong(&sh->phase, &was,
+	    PHASE_STOPPED) || was == PHASE_STOPPED;
+}
+
+/* The reporter, before its first byte: 1 to write, 0 when stopped. */
+int
+share_report_begin(struct share *sh)
+{
+	int was = PHASE_RUN;
+
+	if (sh == NULL)
+		return 1;
+	return atomic_compare_exchange_strong(&sh->phase, &was,
+	    PHASE_WRITING);
 }

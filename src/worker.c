@@ -1,7 +1,12 @@
 /*
  * A worker process: takes addresses from the parser, looks each one up,
- * and sends the answers to the reporter.  Answers are gathered and sent
- * in batches while more addresses wait in the pipe, one by one otherwise.
+ * and sends the answers to the reporter.  An answer that cost a query is
+ * sent at once, so that a worker that dies takes no answer with it that
+ * was paid for; answers that cost nothing (offline, the cache, networks
+ * learned in this run) are gathered into batches.  Once an answer is in
+ * the reporter's pipe it is marked answered in the shared page: the
+ * parser gives the addresses not marked to other workers should this one
+ * die or be killed as stuck.
  *
  * An address near one another worker is asking about right now is put
  * aside (the other answer may well cover it) and taken up again when that
@@ -21,6 +26,7 @@
 
 struct aside {
 	struct ip ip;
+	uint64_t seq;		/* its place among the parser's addresses */
 	int	 blocker;	/* the worker whose answer it waits for */
 };
 
@@ -29,34 +35,68 @@ struct worker {
 	int	 id;
 	struct lookup *lk;
 	struct frame_buf out;
+	uint64_t *unsent;	/* seqs of the answers in out */
+	size_t	 nunsent, unsent_cap;
+	uint64_t received;	/* addresses taken from the parser */
 	struct aside *aside;
 	size_t	 naside, cap;
 };
 
-/* Look ip up; put it aside if may_defer and another worker is near. */
+/* The answers gathered so far to the reporter, then marked answered. */
 static void
-handle(struct worker *w, const struct ip *ip, int may_defer, int out_fd)
+send_out(struct worker *w, int out_fd)
 {
+	struct share *sh = w->args->run->share;
+
+	frame_send(&w->out, out_fd);
+	for (size_t i = 0; i < w->nunsent; i++) {
+		share_ack(sh, share_ack_index(w->id, w->args->cfg->jobs,
+		    w->unsent[i]));
+		share_answered(sh, w->id);
+	}
+	w->nunsent = 0;
+}
+
+static void
+put_aside(struct worker *w, const struct ip *ip, uint64_t seq, int blocker)
+{
+	if (w->naside == w->cap) {
+		w->cap = w->cap ? w->cap * 2 : 64;
+		w->aside = xrealloc(w->aside, w->cap * sizeof(*w->aside));
+	}
+	w->aside[w->naside].ip = *ip;
+	w->aside[w->naside].seq = seq;
+	w->aside[w->naside++].blocker = blocker;
+}
+
+/*
+ * Look ip, the parser's seq-th address to us, up; put it aside if
+ * may_defer and another worker is near.
+ */
+static void
+handle(struct worker *w, const struct ip *ip, uint64_t seq, int may_defer,
+    int out_fd)
+{
+	uint64_t queries = lookup_stats(w->lk)->queries;
 	struct answer a;
 	int blocker;
 
 	if (lookup_addr(w->lk, ip, may_defer, &a, &blocker) == LK_DEFER) {
-		if (w->naside == w->cap) {
-			w->cap = w->cap ? w->cap * 2 : 64;
-			w->aside = xrealloc(w->aside, w->cap *
-			    sizeof(*w->aside));
-		}
-		w->aside[w->naside].ip = *ip;
-		w->aside[w->naside++].blocker = blocker;
+		put_aside(w, ip, seq, blocker);
 		return;
 	}
-	share_answered(w->args->run->share, w->id);
 	if (a.status != ST_OK)
 		share_add(w->args->run->share, SHC_FAILED, 1);
 	wire_put_result(&w->out, ip, &a);
 	answer_clear(&a);
-	if (w->out.len >= BATCH)
-		frame_send(&w->out, out_fd);
+	if (w->nunsent == w->unsent_cap) {
+		w->unsent_cap = w->unsent_cap ? w->unsent_cap * 2 : 256;
+		w->unsent = xrealloc(w->unsent, w->unsent_cap *
+		    sizeof(*w->unsent));
+	}
+	w->unsent[w->nunsent++] = seq;
+	if (w->out.len >= BATCH || lookup_stats(w->lk)->queries != queries)
+		send_out(w, out_fd);
 }
 
 /* Take up the addresses whose blocker has finished; how many were. */
@@ -73,7 +113,7 @@ retry_aside(struct worker *w, int out_fd)
 			continue;
 		}
 		w->aside[i] = w->aside[--w->naside];
-		handle(w, &x.ip, 1, out_fd);
+		handle(w, &x.ip, x.seq, 1, out_fd);
 		taken++;
 	}
 	return taken;
@@ -88,12 +128,14 @@ wait_input(struct worker *w, struct frame_reader *fr, int out_fd)
 	while (w->naside > 0) {
 		if (retry_aside(w, out_fd) > 0)
 			continue;
-		frame_send(&w->out, out_fd);
+		send_out(w, out_fd);
 		if (poll(&pfd, 1, RECHECK_MS) == 1)
 			break;
 		if (got_signal)
 			_exit(exit_for_signal());
 	}
+	/* What the put-aside addresses got, before waiting. */
+	send_out(w, out_fd);
 	return frame_fill(fr);
 }
 
@@ -114,7 +156,7 @@ take_addresses(struct worker *w, struct frame_reader *fr, int out_fd)
 	for (;;) {
 		if ((r = frame_next(fr, &f)) == 0) {
 			/* Nothing more waiting: send what we have, then wait. */
-			frame_send(&w->out, out_fd);
+			send_out(w, out_fd);
 			if (wait_input(w, fr, out_fd) == 1)
 				continue;
 			if (got_signal)
@@ -135,7 +177,7 @@ take_addresses(struct worker *w, struct frame_reader *fr, int out_fd)
 			struct ip ip;
 
 			memcpy(ip.b, f.data, sizeof(ip.b));
-			handle(w, &ip, 1, out_fd);
+			handle(w, &ip, w->received++, 1, out_fd);
 		}
 	}
 	producers_free(&from);
@@ -155,15 +197,17 @@ worker_main(const struct worker_args *args)
 	/* The put-aside addresses: wait for their blockers, then ask. */
 	while (w.naside > 0)
 		if (retry_aside(&w, out_fd) == 0) {
-			frame_send(&w.out, out_fd);
+			send_out(&w, out_fd);
 			poll(NULL, 0, RECHECK_MS);
 			if (got_signal)
 				_exit(exit_for_signal());
 		}
+	send_out(&w, out_fd);
 	frame_add(&w.out, F_WSTATS, lookup_stats(w.lk), sizeof(struct wstats));
 	frame_add(&w.out, F_SENTINEL, &s, sizeof(s));
 	frame_send(&w.out, out_fd);
 	lookup_free(w.lk);
+	free(w.unsent);
 	free(w.aside);
 	free(fr);
 	_exit(EXIT_OK);

@@ -716,9 +716,17 @@ unwritable(void)
 	refused(in_dir("ro/sub/cache.db"), 1, "Permission denied");
 	refused(in_dir("ro/new.db"), 1, "Permission denied");
 	/* Its -wal and -shm went with the last writer, and SQLite cannot
-	 * read a WAL file without making them: a clear refusal. */
-	refused(path, 0, "directory is not writable");
+	 * read a WAL file without making them: it is read as immutable,
+	 * and nothing is made beside it. */
+	ck_assert_int_eq(cache_writable(path), 0);
+	load(&g);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_int_eq(g.v[0].fetched, 7);
+	got_free(&g);
 	ck_assert_int_eq(chmod(ro, 0700), 0);
+	ck_assert_int_eq(access(in_dir("ro/cache.db-shm"), F_OK), -1);
+	ck_assert_int_eq(access(in_dir("ro/cache.db-wal"), F_OK), -1);
+	ck_assert_int_eq(cache_writable(path), 1);
 	ck_assert_int_eq(chmod(path, 0400), 0);
 	refused(path, 1, "Permission denied");
 	load(&g);			/* a read-only file is still read */
@@ -927,6 +935,59 @@ START_TEST(test_busy)
 }
 END_TEST
 
+/*
+ * A read-only directory whose name a URI would read otherwise: the
+ * immutable open %-escapes it.
+ */
+static void
+unwritable_odd_name(void)
+{
+	const char *ro = in_dir("r?o #1%41");
+	struct answer a;
+	const struct answer *v[1] = { &a };
+	struct got g = { .n = 0 };
+
+	ck_assert_int_eq(mkdir(ro, 0700), 0);
+	snprintf(path, sizeof(path), "%s/cache.db", ro);
+	mkanswer(&a, "192.0.2.1", "192.0.2.1", 9, NULL);
+	store(v, 1);
+	ck_assert_int_eq(chmod(ro, 0500), 0);
+	ck_assert_int_eq(cache_writable(path), 0);
+	load(&g);
+	ck_assert_uint_eq(g.n, 1);
+	ck_assert_int_eq(g.v[0].fetched, 9);
+	got_free(&g);
+	/* A file that is not there is not read, writable or not. */
+	refused(in_dir("r?o #1%41/none.db"), 0, "No such file");
+	ck_assert_int_eq(chmod(ro, 0700), 0);
+	answer_clear(&a);
+}
+
+START_TEST(test_unwritable_odd_name)
+{
+	pid_t pid;
+	int st;
+
+	ck_assert_int_eq(cache_writable(in_dir("no/such/dir/cache.db")), 0);
+	if (geteuid() != 0) {
+		unwritable_odd_name();
+		return;
+	}
+	ck_assert_int_eq(chown(dir, NOBODY, NOBODY), 0);
+	if ((pid = fork()) == 0) {
+		if (setgroups(0, NULL) == -1 || setgid(NOBODY) == -1 ||
+		    setuid(NOBODY) == -1)
+			_exit(2);
+		unwritable_odd_name();
+		_exit(0);
+	}
+	ck_assert_int_ne(pid, -1);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "the checks as nobody: status %d", st);
+}
+END_TEST
+
 static Suite *
 cache_suite(void)
 {
@@ -963,6 +1024,12 @@ cache_suite(void)
 	tcase_add_test(tc, test_failed_write);
 	tcase_add_test(tc, test_all_or_nothing);
 	tcase_add_test(tc, test_busy);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("read-only");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_unwritable_odd_name);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -543,6 +543,99 @@ START_TEST(test_pipe_compressed)
 }
 END_TEST
 
+/*
+ * A file emptied under the reader (logrotate's copytruncate): the read
+ * at its end says so, with the size it has and how far it was read;
+ * what came before is handed over whole.
+ */
+START_TEST(test_shrunk)
+{
+	size_t n = 3 * 64 * 1024;
+	char *t = log_text(n), *buf = malloc(n);
+	char want[128];
+	struct input *in;
+	int fd;
+
+	ck_assert_ptr_nonnull(buf);
+	write_file(path("shrinks.log"), t, n);
+	fd = open(path("shrinks.log"), O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	in = input_open(fd);
+	ck_assert_int_eq(input_read(in, buf, 6), 6);	/* the peeked bytes */
+	ck_assert_int_eq(input_read(in, buf + 6, 64 * 1024 - 6),
+	    64 * 1024 - 6);
+	ck_assert_int_eq(memcmp(buf, t, 64 * 1024), 0);
+	ck_assert_int_eq(truncate(path("shrinks.log"), 100), 0);
+	ck_assert_int_eq(input_read(in, buf, n), -1);
+	snprintf(want, sizeof(want), "the file shrank to 100 bytes while "
+	    "being read, after %d (truncated: logrotate's copytruncate?)",
+	    64 * 1024);
+	ck_assert_str_eq(input_error(in), want);
+	ck_assert_uint_eq(input_raw_bytes(in), 64 * 1024);
+	input_close(in);
+	close(fd);
+	free(t);
+	free(buf);
+}
+END_TEST
+
+/* Read to its end, unchanged, or grown: nothing to say. */
+START_TEST(test_not_shrunk)
+{
+	size_t n = 64 * 1024;
+	char *t = log_text(n), *buf = malloc(2 * n);
+	struct input *in;
+	ssize_t r;
+	size_t got = 0;
+	int fd, wfd;
+
+	ck_assert_ptr_nonnull(buf);
+	write_file(path("grows.log"), t, n);
+	fd = open(path("grows.log"), O_RDONLY);
+	wfd = open(path("grows.log"), O_WRONLY | O_APPEND);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_ge(wfd, 0);
+	in = input_open(fd);
+	while ((r = input_read(in, buf + got, 2 * n - got)) > 0) {
+		got += (size_t)r;
+		if (got == n)
+			ck_assert_int_eq(write(wfd, "x\n", 2), 2);
+	}
+	close(wfd);
+	ck_assert_int_eq(r, 0);
+	ck_assert_uint_eq(got, n + 2);
+	ck_assert_ptr_null(input_error(in));
+	input_close(in);
+	close(fd);
+	free(t);
+	free(buf);
+}
+END_TEST
+
+/* A file opened part way (stdin after a shell's read): from there on. */
+START_TEST(test_shrunk_from_offset)
+{
+	size_t n = 64 * 1024;
+	char *t = log_text(n), buf[4096];
+	struct input *in;
+	int fd;
+
+	write_file(path("offset.log"), t, n);
+	fd = open(path("offset.log"), O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(lseek(fd, 60000, SEEK_SET), 60000);
+	in = input_open(fd);
+	ck_assert_int_eq(input_read(in, buf, sizeof(buf)), 6);	/* peeked */
+	ck_assert_int_eq(truncate(path("offset.log"), 60001), 0);
+	ck_assert_int_eq(input_read(in, buf, sizeof(buf)), -1);
+	ck_assert_ptr_nonnull(strstr(input_error(in), "shrank to 60001 "
+	    "bytes while being read, after 60006"));
+	input_close(in);
+	close(fd);
+	free(t);
+}
+END_TEST
+
 static Suite *
 input_suite(void)
 {
@@ -573,6 +666,13 @@ input_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_pipe);
 	tcase_add_test(tc, test_pipe_compressed);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("shrunk");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_shrunk);
+	tcase_add_test(tc, test_not_shrunk);
+	tcase_add_test(tc, test_shrunk_from_offset);
 	suite_add_tcase(s, tc);
 	return s;
 }

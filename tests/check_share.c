@@ -658,6 +658,75 @@ START_TEST(test_draw_never)
 }
 END_TEST
 
+/*
+ * The answered bits: set by the worker that answered, read by the
+ * parser; each index its own, none set by another's.
+ */
+START_TEST(test_ack)
+{
+	ck_assert_uint_eq(share_ack_index(2, 4, 0), 2);
+	ck_assert_uint_eq(share_ack_index(2, 4, 5), 22);
+	ck_assert_uint_eq(share_ack_index(0, 1, 7), 7);
+	for (uint64_t i = 0; i < 200; i++)
+		ck_assert_int_eq(share_acked(sh, i), 0);
+	share_ack(sh, 0);
+	share_ack(sh, 63);
+	share_ack(sh, 64);
+	share_ack(sh, 130);
+	for (uint64_t i = 0; i < 200; i++)
+		ck_assert_int_eq(share_acked(sh, i), i == 0 || i == 63 ||
+		    i == 64 || i == 130);
+	/* Past the bits, or without a table: taken as answered, so that
+	 * nothing is asked twice on a guess. */
+	ck_assert_int_eq(share_acked(sh, (uint64_t)1 << 40), 1);
+	share_ack(sh, (uint64_t)1 << 40);
+	ck_assert_int_eq(share_acked(NULL, 0), 1);
+	share_ack(NULL, 0);
+	share_given(sh, 3, 17);
+	ck_assert_uint_eq(share_given_to(sh, 3), 17);
+	ck_assert_uint_eq(share_given_to(sh, 2), 0);
+	ck_assert_uint_eq(share_given_to(NULL, 3), 0);
+}
+END_TEST
+
+/* Child k marks the answers of worker k of KIDS, 1000 of them. */
+static int
+ack_many(int k)
+{
+	for (uint64_t seq = 0; seq < 1000; seq++)
+		share_ack(sh, share_ack_index(k, KIDS, seq));
+	return 0;
+}
+
+START_TEST(test_ack_fork)
+{
+	int status[KIDS];
+
+	in_children(KIDS, ack_many, status);
+	for (uint64_t i = 0; i < 1000 * KIDS; i++)
+		ck_assert_int_eq(share_acked(sh, i), 1);
+	ck_assert_int_eq(share_acked(sh, 1000 * KIDS), 0);
+}
+END_TEST
+
+/* A stop and the report: whichever comes first, the other is refused. */
+START_TEST(test_stop_first)
+{
+	ck_assert_int_eq(share_stop(sh), 1);
+	ck_assert_int_eq(share_stop(sh), 1);	/* a second signal */
+	ck_assert_int_eq(share_report_begin(sh), 0);
+}
+END_TEST
+
+START_TEST(test_report_first)
+{
+	ck_assert_int_eq(share_report_begin(sh), 1);
+	ck_assert_int_eq(share_stop(sh), 0);
+	ck_assert_int_eq(share_stop(NULL), 1);
+	ck_assert_int_eq(share_report_begin(NULL), 1);
+}
+END_TEST
+
 static Suite *
 share_suite(void)
 {
@@ -706,6 +775,15 @@ share_suite(void)
 	tcase_add_test(tc, test_counters_fork);
 	tcase_add_test(tc, test_draw);
 	tcase_add_test(tc, test_draw_never);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("resilience");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_ack);
+	tcase_add_test(tc, test_ack_fork);
+	tcase_add_test(tc, test_stop_first);
+	tcase_add_test(tc, test_report_first);
 	suite_add_tcase(s, tc);
 	return s;
 }
