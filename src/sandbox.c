@@ -271,6 +271,17 @@ resolve_names(void)
 	}
 }
 
+/* Allow call nr when its argument arg compares so (SCMP_CMP() leaves a
+ * field out, which clang warns of). */
+static int
+allow_if(scmp_filter_ctx ctx, int nr, unsigned arg, enum scmp_compare op,
+    scmp_datum_t a, scmp_datum_t b)
+{
+	struct scmp_arg_cmp cmp = { arg, op, a, b };
+
+	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, 1, &cmp);
+}
+
 /* The rules of one row of a table; -1 when libseccomp refused. */
 static int
 add_call(scmp_filter_ctx ctx, const struct sb_call *c)
@@ -286,24 +297,21 @@ add_call(scmp_filter_ctx ctx, const struct sb_call *c)
 	case SBA_ENOSYS:
 		return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
 	case SBA_RDONLY:
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-		    SCMP_CMP(a, SCMP_CMP_MASKED_EQ, OPEN_WRITES, 0));
+		return allow_if(ctx, nr, a, SCMP_CMP_MASKED_EQ, OPEN_WRITES, 0);
 	case SBA_THREAD:
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-		    SCMP_CMP(a, SCMP_CMP_MASKED_EQ, CLONE_THREAD,
-		    CLONE_THREAD));
+		return allow_if(ctx, nr, a, SCMP_CMP_MASKED_EQ, CLONE_THREAD,
+		    CLONE_THREAD);
 	case SBA_SELF:
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-		    SCMP_CMP(a, SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+		return allow_if(ctx, nr, a, SCMP_CMP_EQ,
+		    (scmp_datum_t)getpid(), 0);
 	case SBA_IOCTL:
 		for (size_t i = 0; i < nitems(ioctls) && rc == 0; i++)
-			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-			    SCMP_CMP(a, SCMP_CMP_EQ, ioctls[i]));
+			rc = allow_if(ctx, nr, a, SCMP_CMP_EQ, ioctls[i], 0);
 		return rc;
 	case SBA_FAMILY:
 		for (size_t i = 0; i < nitems(families) && rc == 0; i++)
-			rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-			    SCMP_CMP(a, SCMP_CMP_EQ, families[i]));
+			rc = allow_if(ctx, nr, a, SCMP_CMP_EQ,
+			    (scmp_datum_t)families[i], 0);
 		return rc;
 	}
 	return -1;
