@@ -220,39 +220,42 @@ static const char *const worker_env[] = {
 	"SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE",
 };
 
+/* s at the end of buf (n bytes used, cap in all), cut to fit. */
+static void
+put(char *buf, size_t *n, size_t cap, const char *s)
+{
+	while (*s != '\0' && *n < cap)
+		buf[(*n)++] = *s++;
+}
+
+/*
+ * A forbidden call: say which and end.  Only write(2) and _exit(2),
+ * async-signal-safe, and the names resolved before the filter.
+ */
 static void
 on_sigsys(int sig, siginfo_t *si, void *uc)
 {
-	char msg[128];
-	const char *name = NULL;
-	size_t n = 0;
-	int nr = si->si_syscall;
+	char msg[160], num[16];
+	unsigned nr = (unsigned)si->si_syscall;
+	size_t n = 0, k = sizeof(num) - 1;
 
 	(void)sig;
 	(void)uc;
-	if (nr >= 0 && nr < NAMES_MAX && sb.names[nr][0] != '\0')
-		name = sb.names[nr];
-	/* Only write(2): snprintf is not async-signal-safe. */
-#define ADD(s)	do { for (const char *q = (s); *q && n < sizeof(msg) - 2; ) \
-		    msg[n++] = *q++; } while (0)
-	ADD("ipwhois: ");
-	ADD(sb.role);
-	ADD(": forbidden system call ");
-	if (name != NULL)
-		ADD(name);
+	put(msg, &n, sizeof(msg) - 1, "ipwhois: ");
+	put(msg, &n, sizeof(msg) - 1, sb.role);
+	put(msg, &n, sizeof(msg) - 1, ": forbidden system call ");
+	if (nr < NAMES_MAX && sb.names[nr][0] != '\0')
+		put(msg, &n, sizeof(msg) - 1, sb.names[nr]);
 	else {
-		char num[16];
-		int k = (int)sizeof(num);
-
-		num[--k] = '\0';
+		num[k] = '\0';
 		do
-			num[--k] = (char)('0' + (unsigned)nr % 10);
-		while ((nr = (int)((unsigned)nr / 10)) != 0 && k > 1);
-		ADD("#");
-		ADD(num + k);
+			num[--k] = (char)('0' + nr % 10);
+		while ((nr /= 10) != 0 && k > 0);
+		put(msg, &n, sizeof(msg) - 1, "#");
+		put(msg, &n, sizeof(msg) - 1, num + k);
 	}
-	ADD(" (sandbox)\n");
-#undef ADD
+	put(msg, &n, sizeof(msg) - 1, " (sandbox)");
+	msg[n++] = '\n';
 	(void)!write(STDERR_FILENO, msg, n);
 	_exit(SANDBOX_EXIT);
 }
@@ -547,10 +550,10 @@ sandbox_prepare(const struct config *cfg, char *msg, size_t n)
 		else
 			snprintf(ll, sizeof(ll), "landlock unavailable "
 			    "(kernel)");
-		fprintf(stderr, "ipwhois: sandbox: seccomp on, %s, %s%s%s%s\n",
+		fprintf(stderr, "ipwhois: sandbox: seccomp on, %s, %s%s%s\n",
 		    ll, sb.drop ? "user " : "user unchanged (not root)",
 		    sb.drop ? sb.user : "", cfg->offline ?
-		    ", workers without sockets" : "", "");
+		    ", workers without sockets" : "");
 	}
 	return 0;
 }

@@ -172,6 +172,7 @@ enum act {
 			   (no CLONE_VM), not by the filter */
 	A_KILL,		/* a signal to the parent */
 	A_LANDLOCK,	/* read /etc/passwd: refused where Landlock is */
+	A_UNKNOWN,	/* a call of no name: named by its number */
 };
 
 struct child_case {
@@ -203,6 +204,7 @@ static const struct child_case child_cases[] = {
 	{ SB_REPORTER, 0, A_KILL, "kill" },
 	{ SB_PARSER, 0, A_LANDLOCK, NULL },
 	{ SB_REPORTER, 0, A_LANDLOCK, NULL },
+	{ SB_WORKER, 0, A_UNKNOWN, "#1000" },
 };
 
 static void
@@ -242,6 +244,9 @@ act(enum act a)
 		/* With Landlock, reading outside the role's files fails. */
 		_exit(landlock ? !(fd == -1 && errno == EACCES) :
 		    fd >= 0 ? 0 : 1);
+	case A_UNKNOWN:
+		syscall(1000, 0, 0, 0);
+		_exit(1);
 	}
 	_exit(2);
 }

@@ -208,6 +208,17 @@ t_sandbox_late() {
 	    "status $st, $(errline)"
 	same "sandbox: whois server by host name: the report by address" \
 	    "$W/want" "$W/out"
+	# libcurl's resolver, in a thread of the worker.
+	run --rdap-url "http://127.0.0.1:$HTTP/" --no-cache --rate 1000 -j 2 \
+	    "$DATA/live.log"
+	cp "$W/out" "$W/want"
+	run --rdap-url "http://localhost:$HTTP/" --no-cache --rate 1000 -j 2 \
+	    "$DATA/live.log"
+	[ "$st" = 1 ]
+	check $? "sandbox: RDAP server by host name: status 1" \
+	    "status $st, $(errline)"
+	same "sandbox: RDAP server by host name: the report by address" \
+	    "$W/want" "$W/out"
 	rm -rf "$W/sbc"
 	# shellcheck disable=SC2086
 	run $RDAP --cache "$W/sbc/new/cache.db" --rate 1000 -j 2 \
