@@ -531,6 +531,8 @@ sandbox_prepare(const struct config *cfg, char *msg, size_t n)
 		return 0;
 	}
 	sb.landlock = landlock_abi();
+	/* Once, here: each role inherits them (-j 256 forks 256 workers). */
+	resolve_names();
 	if (geteuid() == 0 || cfg->user != NULL) {
 		/* Before any fork: NSS cannot be used under the filter. */
 		if ((pw = find_user(name)) == NULL) {
@@ -583,7 +585,6 @@ sandbox_enter(enum sb_role role, int id, const struct config *cfg,
 		snprintf(sb.role, sizeof(sb.role), "%s", role_names[role]);
 	/* Files read once, while they still can be. */
 	tzset();
-	resolve_names();
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = on_sigsys;
 	sa.sa_flags = SA_SIGINFO;
