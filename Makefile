@@ -6,7 +6,7 @@ MANDIR	?= $(PREFIX)/share/man
 DESTDIR	?=
 
 CC	?= cc
-PKGS	 = libpcre2-8 jansson zlib sqlite3 libmaxminddb
+PKGS	 = libpcre2-8 jansson zlib sqlite3 libmaxminddb libseccomp
 # CFLAGS and LDFLAGS are the user's (make CFLAGS=-O0); what the code needs
 # is added whatever they say, so sanitizer builds get it too.
 CFLAGS	?= -O3 -g
@@ -30,7 +30,7 @@ OBJS	 = $(SRCS:src/%.c=$(B)/%.o)
 LIBOBJS	 = $(filter-out $(B)/main.o,$(OBJS))
 UNITS	 = $(patsubst tests/%.c,%,$(wildcard tests/check_*.c))
 BIN	?= ipwhois
-TOOLS	 = $(B)/genlog $(B)/testserver
+TOOLS	 = $(B)/genlog $(B)/testserver $(B)/ipwhois-probe
 
 .PHONY: all check test unit testserver integration sanitize clean install uninstall \
 	bench lint data fuzz fuzz-build fuzz-bins
@@ -57,6 +57,15 @@ $(B)/check_%: tests/check_%.c tests/testutil.c tests/testutil.h \
 
 $(B)/genlog: tests/genlog.c | $(B)
 	$(CC) -std=c11 -O2 -Wall -Wextra -o $@ $<
+
+# The sandbox's test build: IPWHOIS_SANDBOX_PROBE=ROLE makes that role try
+# a forbidden system call once locked (tests/integration.d/sandbox.sh).
+# Only sandbox.c differs; never installed.
+$(B)/sandbox-probe.o: src/sandbox.c src/ipwhois.h | $(B)
+	$(CC) $(CFLAGS) -DIPWHOIS_SANDBOX_TEST -c -o $@ $<
+
+$(B)/ipwhois-probe: $(filter-out $(B)/sandbox.o,$(OBJS)) $(B)/sandbox-probe.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # make bench's timings of the IP database and the cache.
 $(B)/dbbench: tests/dbbench.c $(B)/libipwhois.a

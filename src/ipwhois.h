@@ -971,6 +971,8 @@ struct config {
 	/* Many hosts, one report: counts without lookups, reports merged. */
 	int	 counts_only;	/* --counts-only */
 	int	 merge;		/* --merge: the inputs are reports */
+	const char *user;	/* --user: as root, roles run as it */
+	int	 no_sandbox;	/* --no-sandbox */
 };
 
 /* How an option's value is read, and what it becomes. */
@@ -1165,6 +1167,45 @@ struct report_layout {
 enum report_fit report_parse(struct report_layout *, const char *,
 	    const char *, struct count *, const char **);
 void	 report_add(struct count *, const struct count *);
+
+/*
+ * sandbox.c: each role locks itself down once set up (seccomp, Landlock,
+ * and as root another user).  sandbox_prepare() runs in main before the
+ * fork, sandbox_enter() in each role; the tables are for the tests.
+ */
+
+enum sb_role { SB_PARSER, SB_WORKER, SB_REPORTER, SB_ROLES };
+
+/* The system call tables: the calls of all roles, and each role's. */
+enum sb_table { SB_T_COMMON, SB_T_PARSER, SB_T_WORKER, SB_T_OFFLINE,
+	SB_T_REPORTER, SB_TABLES };
+
+/* The condition on a call's argument arg. */
+enum sb_arg {
+	SBA_NONE,	/* any arguments */
+	SBA_RDONLY,	/* open flags that neither write nor create */
+	SBA_THREAD,	/* clone of a thread, not a process */
+	SBA_SELF,	/* a signal to this process only */
+	SBA_IOCTL,	/* terminal and pipe queries only */
+	SBA_FAMILY,	/* socket families of the network and resolver */
+	SBA_ENOSYS,	/* fails with ENOSYS, so callers fall back */
+};
+
+struct sb_call {
+	const char *name;
+	enum sb_arg cond;
+	unsigned arg;		/* the argument the condition is on */
+};
+
+/* The exit status of a role that made a forbidden call: as if SIGSYS. */
+#define SANDBOX_EXIT	(128 + SIGSYS)
+
+int	 sandbox_prepare(const struct config *, char *, size_t);
+int	 sandbox_drops_user(void);
+void	 sandbox_enter(enum sb_role, int, const struct config *,
+	    const struct run *);
+const struct sb_call *sandbox_table(enum sb_table, size_t *);
+const char *const *sandbox_never(size_t *);
 
 /* util.c */
 

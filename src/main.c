@@ -485,7 +485,11 @@ judge(struct child *ch, int n, int stop)
 				    "(%s)", ch[i].name, (int)ch[i].pid,
 				    WTERMSIG(st), strsignal(WTERMSIG(st)));
 			code = EXIT_INTERNAL;
-		} else if ((code = WEXITSTATUS(st)) >= 128 && !stop) {
+		} else if ((code = WEXITSTATUS(st)) == SANDBOX_EXIT) {
+			warnx("%s (pid %d) was stopped by the sandbox: a "
+			    "forbidden system call", ch[i].name, (int)ch[i].pid);
+			code = EXIT_INTERNAL;
+		} else if (code >= 128 && !stop) {
 			/* Stopped by a signal nobody passed on: a bug. */
 			warnx("%s (pid %d) was stopped by signal %d (%s)",
 			    ch[i].name, (int)ch[i].pid, code - 128,
@@ -1086,6 +1090,8 @@ prepare(struct config *cfg, struct run *run, struct wiring *w, char **tmp,
 	    (!cfg->counts_only && open_db(cfg, run) == -1) ||
 	    open_bootstrap(cfg, run) == -1)
 		return EXIT_USAGE;
+	if (sandbox_prepare(cfg, msg, sizeof(msg)) == -1)
+		return usage_error("", msg);
 	w->in_fds = xcalloc((size_t)cfg->ninputs, sizeof(int));
 	w->out_fd = STDOUT_FILENO;
 	if ((w->missing = open_inputs(cfg, w->in_fds)) == -1 ||

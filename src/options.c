@@ -152,6 +152,12 @@ static const struct optdef opts[] = {
 	{ .name = "build-db", .kind = OA_STRING, .off = CFG(build_db),
 	  .arg = "FILE", .help = "build the IP database FILE from the "
 	      "ip-location-db CSV files given as arguments, and exit" },
+	{ .name = "user", .kind = OA_STRING, .off = CFG(user),
+	  .arg = "NAME", .help = "run as root: the roles become NAME once "
+	      "set up (default nobody)" },
+	{ .name = "no-sandbox", .kind = OA_FLAG, .off = CFG(no_sandbox),
+	  .lo = 1, .help = "no seccomp, Landlock or change of user in the "
+	      "roles (for debugging)" },
 	{ .name = "output", .letter = 'o', .kind = OA_STRING,
 	  .off = CFG(output), .arg = "FILE",
 	  .help = "write the report to FILE (replaced atomically; "

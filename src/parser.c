@@ -853,6 +853,7 @@ parser_main(const struct parser_args *args)
 	for (int w = 0; w < ps.nworkers; w++)
 		if (fcntl(ps.wfd[w], F_SETFL, O_NONBLOCK) == -1)
 			err(EXIT_INTERNAL, "fcntl");
+	sandbox_enter(SB_PARSER, 0, args->cfg, args->run);
 	ps.buf = xmalloc(READ_SIZE);
 	addrtab_init(&ps.tab, 4096);
 	window_init(&ps.window, args->cfg->since, args->cfg->until);

@@ -329,6 +329,8 @@ struct reporter {
 	size_t		 nfiles;
 	struct producers producers;	/* the parser, then each worker */
 	int		 dead;		/* producers that died */
+	struct cache	*cache;		/* opened before a change of user */
+	char		 cache_msg[512];	/* why that failed */
 };
 
 static void
@@ -722,14 +724,34 @@ remember(const struct reporter *rp)
 		if (rp->rows.answers.v[i].has_net &&
 		    !unanswered(rp->rows.answers.v[i].status))
 			fresh[n++] = &rp->rows.answers.v[i];
-	if (n > 0 && ((c = cache_open(path, 1, msg, sizeof(msg))) == NULL ||
+	if (rp->cache_msg[0] != '\0')
+		snprintf(msg, sizeof(msg), "%s", rp->cache_msg);
+	if (n > 0 && ((c = rp->cache != NULL ? rp->cache : rp->cache_msg[0] ?
+	    NULL : cache_open(path, 1, msg, sizeof(msg))) == NULL ||
 	    cache_store(c, fresh, n, msg, sizeof(msg)) == -1)) {
 		if (!cfg->quiet)
 			warnx("cache not updated: %s", msg);
 	}
 	if (n > 0 && c != NULL)
 		cache_close(c);
+	else if (n == 0)
+		cache_close(rp->cache);
 	free(fresh);
+}
+
+/*
+ * As root, the cache is opened (made if need be) before the reporter
+ * becomes --user, who may not write in root's cache directory: SQLite
+ * keeps its descriptors for the file and its -wal and -shm.
+ */
+static void
+open_cache_early(struct reporter *rp)
+{
+	const char *path = rp->args->run->cache_path;
+
+	if (path != NULL && sandbox_drops_user())
+		rp->cache = cache_open(path, 1, rp->cache_msg,
+		    sizeof(rp->cache_msg));
 }
 
 /*
@@ -762,6 +784,8 @@ reporter_main(const struct reporter_args *args)
 	rp.args = args;
 	rows_init(&rp.rows);
 	producers_init(&rp.producers, args->nworkers);
+	open_cache_early(&rp);
+	sandbox_enter(SB_REPORTER, 0, args->cfg, args->run);
 	collect(&rp);
 	/* Stopped: its producers may have ended on the signal before it
 	 * saw it; what they sent is part of the logs, not a report.  Main

@@ -192,6 +192,7 @@ worker_main(const struct worker_args *args)
 	int out_fd = args->out_fd;
 
 	w.lk = lookup_new(args->cfg, args->run, args->id);
+	sandbox_enter(SB_WORKER, args->id, args->cfg, args->run);
 	frame_reader_init(fr, args->in_fd);
 	take_addresses(&w, fr, out_fd);
 	/* The put-aside addresses: wait for their blockers, then ask. */
