@@ -99,7 +99,7 @@ t_whois_transfer() {
 	cat >"$W/want" <<-EOF2
 	$HEADER
 	45.11.9.7,2,20,2025-10-10T13:55:30Z,2025-10-10T13:55:31Z,public,RIPE,45.11.8.0/22,EXAMPLE-MOVED-NET,Example Moved Hosting GmbH,DE,,,abuse@moved.example,whois,ok
-	45.11.10.200,1,10,2025-10-10T13:55:32Z,2025-10-10T13:55:32Z,public,RIPE,45.11.8.0/22,EXAMPLE-MOVED-NET,Example Moved Hosting GmbH,DE,,,abuse@moved.example,cache,ok
+	45.11.10.200,1,10,2025-10-10T13:55:32Z,2025-10-10T13:55:32Z,public,RIPE,45.11.8.0/22,EXAMPLE-MOVED-NET,Example Moved Hosting GmbH,DE,,,abuse@moved.example,whois,ok
 	EOF2
 	report_is "whois-transfer: the new holder's answer" "$W/want" quiet
 	# Either address may be the one asked (the workers race for it): one
