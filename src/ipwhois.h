@@ -1042,6 +1042,10 @@ void	 rows_sort(struct rows *);
 void	 rows_finish(struct rows *);
 void	 rows_free(struct rows *);
 
+/* complete.c */
+
+int	 complete_script(FILE *, const char *);
+
 /* util.c */
 
 /* Elements in an array (the BSDs have it in <sys/param.h>). */
