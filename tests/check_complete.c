@@ -4,8 +4,9 @@
  * on a TAB, calls _ipwhois and prints COMPREPLY, which must be exactly
  * what ipwhois(1) takes there.  Every option of the table is completed,
  * and so is the value of each, so that a script that drifted from the
- * table fails here.  zsh, when installed, must parse its script and
- * register it for ipwhois through compinit.
+ * table fails here.  zsh, when installed, must parse its script, register
+ * it for ipwhois through compinit, and offer the same on a
+ * pseudo-terminal (tests/zcomplete.zsh).
  */
 #include <sys/wait.h>
 
@@ -22,7 +23,7 @@
 #define EXEC_FAILED	127	/* the child's status when exec failed */
 
 static char dir[] = "/tmp/check_complete.XXXXXX";
-static char bash_path[64], zsh_path[64];
+static char bash_path[64], zsh_path[64], matches_path[64];
 
 static const char *
 testdata(void)
@@ -48,6 +49,7 @@ setup(void)
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(bash_path, sizeof(bash_path), "%s/ipwhois.bash", dir);
 	snprintf(zsh_path, sizeof(zsh_path), "%s/_ipwhois", dir);
+	snprintf(matches_path, sizeof(matches_path), "%s/matches", dir);
 	write_script(bash_path, "bash");
 	write_script(zsh_path, "zsh");
 }
@@ -57,6 +59,7 @@ teardown(void)
 {
 	unlink(bash_path);
 	unlink(zsh_path);
+	unlink(matches_path);
 	rmdir(dir);
 }
 
@@ -323,6 +326,94 @@ START_TEST(test_zsh)
 }
 END_TEST
 
+/*
+ * Command lines for zsh to complete in the scripts' directory (its files:
+ * _ipwhois, ipwhois.bash, matches), and what it must offer.
+ */
+static const struct {
+	const char *line;
+	const char *want;
+} zcases[] = {
+	{ "ipwhois -f co", "combined common" },
+	{ "ipwhois --format=s", "s3 squid sshd syslog" },
+	{ "ipwhois --fields ip,hits,a", "abuse_email addresses as_name asn" },
+	{ "ipwhois --by=a", "abuse asn" },
+	{ "ipwhois -F ", "csv jsonl tsv" },
+	{ "ipwhois --client ", "peer xff" },
+	{ "ipwhois --pro", "--progress --protocol" },
+	{ "ipwhois --no-", "--no-cache --no-header --no-progress" },
+	{ "ipwhois -j ", "" },
+	{ "ipwhois -o ipwhois.b", "ipwhois.bash" },
+	{ "ipwhois --db=ipwhois.b", "ipwhois.bash" },
+	{ "ipwhois -q ipwhois.b", "ipwhois.bash" },
+};
+
+/* The words of line (by spaces) are exactly the table's long options. */
+static void
+check_all_options(char *line)
+{
+	const struct optdef *opts;
+	char *words[128], *save = NULL;
+	size_t n, nw = 0, k;
+
+	opts = options_table(&n);
+	for (char *w = strtok_r(line, " ", &save); w != NULL && nw < 128;
+	    w = strtok_r(NULL, " ", &save))
+		words[nw++] = w;
+	ck_assert_msg(nw == n, "zsh offers %zu options, the table has %zu",
+	    nw, n);
+	for (size_t i = 0; i < n; i++) {
+		for (k = 0; k < nw; k++)
+			if (strncmp(words[k], "--", 2) == 0 &&
+			    strcmp(words[k] + 2, opts[i].name) == 0)
+				break;
+		ck_assert_msg(k < nw, "zsh does not offer --%s", opts[i].name);
+	}
+}
+
+/* What zsh offers on a pseudo-terminal, as bash's test above. */
+START_TEST(test_zsh_offers)
+{
+	char *argv[nitems(zcases) + 8], script[256];
+	char *out, *line, *next;
+	size_t k = 0;
+	int st;
+
+	snprintf(script, sizeof(script), "%s/../zcomplete.zsh", testdata());
+	argv[k++] = "timeout";
+	argv[k++] = "120";
+	argv[k++] = "zsh";
+	argv[k++] = "-f";
+	argv[k++] = script;
+	argv[k++] = dir;
+	for (size_t i = 0; i < nitems(zcases); i++)
+		argv[k++] = (char *)zcases[i].line;
+	argv[k++] = "ipwhois --";
+	argv[k] = NULL;
+	if (system("command -v zsh >/dev/null 2>&1") != 0) {
+		printf("skip: zsh not installed: its completion is not "
+		    "checked\n");
+		return;
+	}
+	out = run(argv, &st);
+	ck_assert_msg(st == 0, "%s: status %d", script, st);
+	line = out;
+	for (size_t i = 0; i <= nitems(zcases); i++) {
+		ck_assert_msg((next = strchr(line, '\n')) != NULL,
+		    "zsh answered %zu lines of %zu", i, nitems(zcases) + 1);
+		*next++ = '\0';
+		if (i == nitems(zcases))
+			check_all_options(line);
+		else
+			ck_assert_msg(strcmp(line, zcases[i].want) == 0,
+			    "zsh, '%s': got '%s', wanted '%s'", zcases[i].line,
+			    line, zcases[i].want);
+		line = next;
+	}
+	free(out);
+}
+END_TEST
+
 /* Every option of the table has its spec in the zsh script. */
 START_TEST(test_zsh_every_option)
 {
@@ -372,6 +463,7 @@ main(void)
 	tcase_add_test(tc, test_bash_every_option);
 	tcase_add_test(tc, test_bash_every_value);
 	tcase_add_test(tc, test_zsh);
+	tcase_add_test(tc, test_zsh_offers);
 	tcase_add_test(tc, test_zsh_every_option);
 	tcase_add_test(tc, test_other_shell);
 	suite_add_tcase(s, tc);
