@@ -4,11 +4,16 @@ PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
 DESTDIR	?=
+# Where bash-completion and zsh (Debian's vendor directory) look.
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/vendor-completions
+DOCDIR	?= $(PREFIX)/share/doc/ipwhois
 
 CC	?= cc
 PKGS	 = libpcre2-8 jansson zlib sqlite3 libmaxminddb libseccomp
-# CFLAGS and LDFLAGS are the user's (make CFLAGS=-O0); what the code needs
-# is added whatever they say, so sanitizer builds get it too.
+# CPPFLAGS, CFLAGS and LDFLAGS are the user's (make CFLAGS=-O0, or
+# dpkg-buildflags' hardening); what the code needs is added whatever they
+# say, so sanitizer builds get it too.
 CFLAGS	?= -O3 -g
 override CFLAGS	+= -std=c11 -pthread -D_GNU_SOURCE -Wall -Wextra -Wshadow -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wno-sign-compare
@@ -28,6 +33,9 @@ B	?= build
 SRCS	 = $(wildcard src/*.c)
 OBJS	 = $(SRCS:src/%.c=$(B)/%.o)
 LIBOBJS	 = $(filter-out $(B)/main.o,$(OBJS))
+# complete.o writes the completion scripts at build time: not in the binary.
+BINOBJS	 = $(filter-out $(B)/complete.o,$(OBJS))
+COMPLETIONS = $(B)/ipwhois.bash $(B)/_ipwhois
 UNITS	 = $(patsubst tests/%.c,%,$(wildcard tests/check_*.c))
 BIN	?= ipwhois
 TOOLS	 = $(B)/genlog $(B)/testserver $(B)/ipwhois-probe
@@ -35,13 +43,13 @@ TOOLS	 = $(B)/genlog $(B)/testserver $(B)/ipwhois-probe
 .PHONY: all check test unit testserver integration sanitize clean install uninstall \
 	bench lint data fuzz fuzz-build fuzz-bins
 
-all: $(BIN)
+all: $(BIN) $(COMPLETIONS)
 
-$(BIN): $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+$(BIN): $(BINOBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(BINOBJS) $(LDLIBS)
 
 $(B)/%.o: src/%.c src/ipwhois.h | $(B)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(B):
 	mkdir -p $(B)
@@ -52,8 +60,19 @@ $(B)/libipwhois.a: $(LIBOBJS)
 
 $(B)/check_%: tests/check_%.c tests/testutil.c tests/testutil.h \
 		$(B)/libipwhois.a
-	$(CC) $(CFLAGS) $(CHECK_CFLAGS) -Isrc -Itests -o $@ $< tests/testutil.c \
-		$(B)/libipwhois.a $(LDLIBS) $(CHECK_LIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(CHECK_CFLAGS) -Isrc -Itests -o $@ $< \
+		tests/testutil.c $(B)/libipwhois.a $(LDLIBS) $(CHECK_LIBS)
+
+# The bash and zsh completion scripts, written from the option table.
+$(B)/mkcomplete: completions/mkcomplete.c $(B)/libipwhois.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -Isrc -o $@ $< \
+		$(B)/libipwhois.a $(LDLIBS)
+
+$(B)/ipwhois.bash: $(B)/mkcomplete
+	$(B)/mkcomplete bash >$@.tmp && mv $@.tmp $@
+
+$(B)/_ipwhois: $(B)/mkcomplete
+	$(B)/mkcomplete zsh >$@.tmp && mv $@.tmp $@
 
 $(B)/genlog: tests/genlog.c | $(B)
 	$(CC) -std=c11 -O2 -Wall -Wextra -o $@ $<
@@ -115,7 +134,7 @@ integration: $(BIN) $(TOOLS)
 SAN_CC	?= clang
 SAN	 = -fsanitize=address,undefined,pointer-overflow -fno-sanitize-recover=all
 sanitize:
-	IPWHOIS_NO_CLONE_TEST=1 $(MAKE) B=build/san BIN=build/san/ipwhois \
+	IPWHOIS_NO_CLONE_TEST=1 IPWHOIS_NO_PACKAGE_TEST=1 $(MAKE) B=build/san BIN=build/san/ipwhois \
 		CC=$(SAN_CC) CFLAGS="-O1 -g -fno-omit-frame-pointer $(SAN)" \
 		LDFLAGS="$(SAN)" unit integration
 
@@ -179,11 +198,17 @@ bench: $(BIN) $(TOOLS) $(B)/dbbench
 DATADIR	?= $(PREFIX)/share
 IPDB	?= $${XDG_DATA_HOME:-$$HOME/.local/share}/ipwhois/ip.db
 
-install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+# The README carries the data's credits (The IP database).  IPDB= installs
+# no database whatever the builder has (the Debian package).
+install: $(BIN) $(COMPLETIONS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(DOCDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/ipwhois
 	install -m 0644 man/ipwhois.1 $(DESTDIR)$(MANDIR)/man1/ipwhois.1
-	@if [ -f "$(IPDB)" ]; then \
+	install -m 0644 $(B)/ipwhois.bash $(DESTDIR)$(BASHCOMPDIR)/ipwhois
+	install -m 0644 $(B)/_ipwhois $(DESTDIR)$(ZSHCOMPDIR)/_ipwhois
+	install -m 0644 README COPYING $(DESTDIR)$(DOCDIR)
+	@if [ -z "$(IPDB)" ]; then :; elif [ -f "$(IPDB)" ]; then \
 		echo install -m 0644 "$(IPDB)" $(DESTDIR)$(DATADIR)/ipwhois/ip.db; \
 		install -d $(DESTDIR)$(DATADIR)/ipwhois && \
 		install -m 0644 "$(IPDB)" $(DESTDIR)$(DATADIR)/ipwhois/ip.db; \
@@ -193,7 +218,9 @@ install: $(BIN)
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/ipwhois $(DESTDIR)$(MANDIR)/man1/ipwhois.1 \
-		$(DESTDIR)$(DATADIR)/ipwhois/ip.db
+		$(DESTDIR)$(DATADIR)/ipwhois/ip.db \
+		$(DESTDIR)$(BASHCOMPDIR)/ipwhois $(DESTDIR)$(ZSHCOMPDIR)/_ipwhois \
+		$(DESTDIR)$(DOCDIR)/README $(DESTDIR)$(DOCDIR)/COPYING
 
 clean:
 	rm -rf build $(BIN)

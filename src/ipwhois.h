@@ -1207,6 +1207,10 @@ void	 sandbox_enter(enum sb_role, int, const struct config *,
 const struct sb_call *sandbox_table(enum sb_table, size_t *);
 const char *const *sandbox_never(size_t *);
 
+/* complete.c */
+
+int	 complete_script(FILE *, const char *);
+
 /* util.c */
 
 /* Elements in an array (the BSDs have it in <sys/param.h>). */
