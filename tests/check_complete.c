@@ -141,7 +141,8 @@ static const struct {
 } cases[] = {
 	/* Options, long and short. */
 	{ { "ipwhois", "--pro" }, "--protocol\n--progress\n" },
-	{ { "ipwhois", "--no-" }, "--no-cache\n--no-header\n--no-progress\n" },
+	{ { "ipwhois", "--no-" }, "--no-cache\n--no-sandbox\n--no-header\n"
+	    "--no-progress\n" },
 	{ { "ipwhois", "-v", "--out" }, "--output\n--output-format\n" },
 	{ { "ipwhois", "--bogus" }, "" },
 	/* -f: the format names. */
@@ -163,13 +164,14 @@ static const struct {
 	{ { "ipwhois", "--protocol", "w" }, "whois\n" },
 	{ { "ipwhois", "--client", "" }, "peer\nxff\n" },
 	/* --fields: the part after the last comma. */
-	{ { "ipwhois", "--fields", "net" }, "network\nnet_name\n" },
+	{ { "ipwhois", "--fields", "net" }, "network\nnet_name\nnet_type\n" },
 	{ { "ipwhois", "--fields", "ip,hits,a" }, "ip,hits,addresses\n"
 	    "ip,hits,asn\nip,hits,as_name\nip,hits,abuse_email\n" },
 	{ { "ipwhois", "--fields", "ip," }, "ip,ip\nip,hits\nip,bytes\n"
 	    "ip,addresses\nip,first_seen\nip,last_seen\nip,kind\n"
 	    "ip,registry\nip,network\nip,net_name\nip,org\nip,country\n"
-	    "ip,asn\nip,as_name\nip,abuse_email\nip,source\nip,status\n" },
+	    "ip,asn\nip,as_name\nip,abuse_email\nip,net_type\nip,source\n"
+	    "ip,status\n" },
 	{ { "ipwhois", "--fields=ip,co" }, "--fields=ip,country\n" },
 	/* Values nobody can guess: nothing, not file names. */
 	{ { "ipwhois", "-j", "" }, "" },
@@ -341,7 +343,7 @@ static const struct {
 	{ "ipwhois -F ", "csv jsonl tsv" },
 	{ "ipwhois --client ", "peer xff" },
 	{ "ipwhois --pro", "--progress --protocol" },
-	{ "ipwhois --no-", "--no-cache --no-header --no-progress" },
+	{ "ipwhois --no-", "--no-cache --no-header --no-progress --no-sandbox" },
 	{ "ipwhois -j ", "" },
 	{ "ipwhois -o ipwhois.b", "ipwhois.bash" },
 	{ "ipwhois --db=ipwhois.b", "ipwhois.bash" },
