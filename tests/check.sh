@@ -32,8 +32,10 @@ counts() {
 }
 
 for stage in "$@"; do
+	t0=$(date +%s)
 	make -s "$stage" >"$LOG" 2>&1
 	st=$?
+	secs=$(($(date +%s) - t0))
 	set -- $(counts "$LOG")
 	passed=$((passed + $1))
 	failed=$((failed + $2))
@@ -43,8 +45,8 @@ for stage in "$@"; do
 		echo "$stage: FAILED (status $st): $1 passed, $2 failed"
 		[ "$2" -eq 0 ] && broken=$((broken + 1))
 	else
-		echo "$stage: $1 passed, 0 failed${3:+, $3 skipped}" |
-		    sed 's/, 0 skipped$//'
+		echo "$stage: $1 passed, 0 failed${3:+, $3 skipped} ($secs s)" |
+		    sed 's/, 0 skipped (/ (/'
 	fi
 done
 # A stage that failed without a failed check (a build error) counts once.
