@@ -628,9 +628,14 @@ static const char *const arin_abuse[] = {
 	"RAbuseEmail", "OrgAbuseEmail", "AbuseEmail"
 };
 
-/* The next group in c: from a NetRange line to the next one. */
+/*
+ * The next section in c: from a line opens() takes to the next such
+ * line (the groups of an ARIN answer, the records of a national
+ * registry's).  0 when there is none.
+ */
 static int
-group_next(struct cursor *c, struct span *group)
+section_next(struct cursor *c, int (*opens)(const struct line *,
+    const void *), const void *arg, struct span *sec)
 {
 	struct line l;
 	const char *start = NULL;
@@ -638,7 +643,7 @@ group_next(struct cursor *c, struct span *group)
 	while (c->p < c->end) {
 		const char *at = c->p, *next = line_read(at, c->end, &l);
 
-		if (l.type == L_ATTR && is(l.key, "NetRange")) {
+		if (opens(&l, arg)) {
 			if (start != NULL)
 				break;
 			start = at;
@@ -647,8 +652,22 @@ group_next(struct cursor *c, struct span *group)
 	}
 	if (start == NULL)
 		return 0;
-	*group = span_of(start, (size_t)(c->p - start));
+	*sec = span_of(start, (size_t)(c->p - start));
 	return 1;
+}
+
+static int
+starts_netrange(const struct line *l, const void *arg)
+{
+	(void)arg;
+	return l->type == L_ATTR && is(l->key, "NetRange");
+}
+
+/* The next group in c: from a NetRange line to the next one. */
+static int
+group_next(struct cursor *c, struct span *group)
+{
+	return section_next(c, starts_netrange, NULL, group);
 }
 
 static int
@@ -1214,28 +1233,20 @@ key_in(struct span k, const char *const *keys)
 	return 0;
 }
 
+static int
+starts_record(const struct line *l, const void *arg)
+{
+	const struct nir_style *st = arg;
+	struct span k, v;
+
+	return loose_attr(l->text, &k, &v) && key_in(k, st->start);
+}
+
 /* The next record: from a start line to the next start line. */
 static int
 record_next(const struct nir_style *st, struct cursor *c, struct span *rec)
 {
-	struct line l;
-	struct span k, v;
-	const char *start = NULL;
-
-	while (c->p < c->end) {
-		const char *at = c->p, *next = line_read(at, c->end, &l);
-
-		if (loose_attr(l.text, &k, &v) && key_in(k, st->start)) {
-			if (start != NULL)
-				break;
-			start = at;
-		}
-		c->p = next;
-	}
-	if (start == NULL)
-		return 0;
-	*rec = span_of(start, (size_t)(c->p - start));
-	return 1;
+	return section_next(c, starts_record, st, rec);
 }
 
 /* The first value in rec of any of keys; with *at, where its line ends. */
