@@ -27,6 +27,18 @@ res_child() {
 	pgrep -P "$1" -x "$2" | head -1
 }
 
+# res_fifo NAME JOBS KIDS: a run with -j JOBS reading the FIFO on fd 3
+# (start_fifo: $pid); 1, with NAME failed, when its KIDS processes do not
+# all come.
+res_fifo() {
+	start_fifo -j "$2"
+	wait_kids "$pid" "$3" && return 0
+	exec 3>&-
+	wait_end "$pid" 3000
+	fail "resilience: $1" "no children after 5 s"
+	return 1
+}
+
 # res_wait_read PID BYTES: wait up to 5 s until process PID has read BYTES.
 res_wait_read() {
 	dl=$(($(now_ms) + 5000))
@@ -44,13 +56,7 @@ res_wait_read() {
 t_res_worker_killed() {
 	res_lines 0 300 >"$W/res.log"
 	res_ref "$W/res.log" --offline -j 4
-	start_fifo -j 4
-	if ! wait_kids "$pid" 6; then
-		exec 3>&-
-		wait_end "$pid" 3000
-		fail "resilience: worker killed" "no children after 5 s"
-		return
-	fi
+	res_fifo "worker killed" 4 6 || return
 	parser=$(res_child "$pid" ipwhois-parser)
 	worker=$(res_child "$pid" ipwhois-worker)
 	kill -s STOP "$worker"
@@ -74,13 +80,7 @@ t_res_worker_killed() {
 # error, as the closing line does.
 t_res_no_worker_left() {
 	res_lines 0 50 >"$W/res.log"
-	start_fifo -j 1
-	if ! wait_kids "$pid" 3; then
-		exec 3>&-
-		wait_end "$pid" 3000
-		fail "resilience: no worker left" "no children after 5 s"
-		return
-	fi
+	res_fifo "no worker left" 1 3 || return
 	parser=$(res_child "$pid" ipwhois-parser)
 	worker=$(res_child "$pid" ipwhois-worker)
 	kill -s STOP "$worker"
@@ -136,13 +136,7 @@ t_res_worker_killed_live() {
 t_res_worker_stuck() {
 	res_lines 0 300 >"$W/res.log"
 	res_ref "$W/res.log" --offline -j 4
-	start_fifo -j 4
-	if ! wait_kids "$pid" 6; then
-		exec 3>&-
-		wait_end "$pid" 3000
-		fail "resilience: worker stuck" "no children after 5 s"
-		return
-	fi
+	res_fifo "worker stuck" 4 6 || return
 	worker=$(res_child "$pid" ipwhois-worker)
 	kill -s STOP "$worker"
 	cat "$W/res.log" >&3
@@ -168,13 +162,7 @@ t_res_worker_stuck() {
 t_res_run_stopped() {
 	res_lines 0 300 >"$W/res.log"
 	res_ref "$W/res.log" --offline -j 4
-	start_fifo -j 4
-	if ! wait_kids "$pid" 6; then
-		exec 3>&-
-		wait_end "$pid" 3000
-		fail "resilience: run stopped" "no children after 5 s"
-		return
-	fi
+	res_fifo "run stopped" 4 6 || return
 	parser=$(res_child "$pid" ipwhois-parser)
 	workers=$(pgrep -P "$pid" -x ipwhois-worker)
 	kill -s STOP $workers
