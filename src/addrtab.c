@@ -5,8 +5,9 @@
  *
  * Dense entries cost memory only for addresses that exist (the index is
  * what has empty room), keep insertion order for free, and let the
- * reporter sort the entries in place.  The parser's per-line lookup lands
- * here, so it allocates only when it grows.
+ * numbers of the entries are the order of first sight, which the reporter
+ * files rows by.  The parser's per-line lookup lands here, so it allocates
+ * only when it grows; both arrays are on huge pages (big_alloc()).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +26,10 @@ addrtab_init(struct addrtab *t, size_t hint)
 	while (n * 3 < hint * 4)
 		n *= 2;
 	memset(t, 0, sizeof(*t));
-	t->slot = xcalloc(n, sizeof(*t->slot));
+	t->slot = big_alloc(n * sizeof(*t->slot));
 	t->mask = n - 1;
 	t->cap = hint > 64 ? hint : 64;
-	t->ent = xmalloc(t->cap * sizeof(*t->ent));
+	t->ent = big_alloc(t->cap * sizeof(*t->ent));
 	return 0;
 }
 
@@ -65,8 +66,8 @@ grow_index(struct addrtab *t)
 {
 	size_t n = (t->mask + 1) * 2;
 
-	free(t->slot);
-	t->slot = xcalloc(n, sizeof(*t->slot));
+	big_free(t->slot, (t->mask + 1) * sizeof(*t->slot));
+	t->slot = big_alloc(n * sizeof(*t->slot));
 	t->mask = n - 1;
 	for (size_t k = 0; k < t->used; k++) {
 		uint64_t h = ip_hash(&t->ent[k].ip);
@@ -120,8 +121,9 @@ addrtab_get_hashed(struct addrtab *t, const struct ip *ip, uint64_t hash,
 		return &t->ent[t->last];
 	}
 	if (t->used == t->cap) {
-		t->cap += t->cap / 2;
-		t->ent = xrealloc(t->ent, t->cap * sizeof(*t->ent));
+		t->ent = big_realloc(t->ent, t->cap * sizeof(*t->ent),
+		    t->cap * 2 * sizeof(*t->ent));
+		t->cap *= 2;
 	}
 	if ((t->used + 1) * 4 > (t->mask + 1) * 3) {
 		grow_index(t);
@@ -147,22 +149,11 @@ addrtab_find(const struct addrtab *t, const struct ip *ip)
 	return *s ? &t->ent[SLOT_POS(*s)] : NULL;
 }
 
-/*
- * Drop the index, keeping the entries (in insertion order, t->used of
- * them), for a caller that only walks or sorts them from now on.
- */
-void
-addrtab_drop_index(struct addrtab *t)
-{
-	free(t->slot);
-	t->slot = NULL;
-	t->mask = 0;
-}
-
 void
 addrtab_free(struct addrtab *t)
 {
-	free(t->slot);
-	free(t->ent);
+	if (t->slot != NULL)
+		big_free(t->slot, (t->mask + 1) * sizeof(*t->slot));
+	big_free(t->ent, t->cap * sizeof(*t->ent));
 	memset(t, 0, sizeof(*t));
 }

@@ -19,27 +19,31 @@
 #include "ipwhois.h"
 
 /* Bump this when a frame's layout changes. */
-#define FRAME_VERSION	6
+#define FRAME_VERSION	7
+
+/* An address and its entry number; an entry number and its counts. */
+#define ADDR_WIRE	(sizeof(struct ip) + sizeof(uint32_t))
+#define COUNT_WIRE	(sizeof(uint32_t) + sizeof(struct count))
 
 /* Largest payload each frame type may carry; checked before any copy. */
 static const uint32_t frame_max[F_TYPE_MAX] = {
 	[F_SENTINEL] = sizeof(struct sentinel),
-	[F_ADDR] = sizeof(struct ip),
-	[F_RESULT] = sizeof(struct ip) + ANSWER_WIRE_MAX,
+	[F_ADDR] = ADDR_WIRE,
+	[F_RESULT] = ADDR_WIRE + ANSWER_WIRE_MAX,
 	[F_WSTATS] = sizeof(struct wstats),
 	[F_PSTATS] = sizeof(struct pstats),
-	[F_COUNT] = sizeof(struct count),
+	[F_COUNT] = COUNT_WIRE,
 	[F_FILE] = sizeof(struct filestats),
 };
 
 /* Smallest payload: fixed-size frames must be exactly their size. */
 static const uint32_t frame_min[F_TYPE_MAX] = {
 	[F_SENTINEL] = sizeof(struct sentinel),
-	[F_ADDR] = sizeof(struct ip),
-	[F_RESULT] = sizeof(struct ip) + ANSWER_WIRE_MIN,
+	[F_ADDR] = ADDR_WIRE,
+	[F_RESULT] = ADDR_WIRE + ANSWER_WIRE_MIN,
 	[F_WSTATS] = sizeof(struct wstats),
 	[F_PSTATS] = sizeof(struct pstats),
-	[F_COUNT] = sizeof(struct count),
+	[F_COUNT] = COUNT_WIRE,
 	[F_FILE] = sizeof(struct filestats),
 };
 
@@ -312,26 +316,75 @@ producer_end(struct producers *pr, int from, const struct frame *f,
 	return 0;
 }
 
-/* F_RESULT payload: the address, then the answer (answer_encode()). */
+/* F_ADDR payload: the address, then its entry number. */
 void
-wire_put_result(struct frame_buf *fb, const struct ip *ip,
-    const struct answer *a)
+wire_put_addr(struct frame_buf *fb, const struct ip *ip, uint32_t entry)
 {
-	uint8_t buf[sizeof(struct ip) + ANSWER_WIRE_MAX];
+	uint8_t buf[ADDR_WIRE];
 
 	memcpy(buf, ip->b, sizeof(ip->b));
+	memcpy(buf + sizeof(ip->b), &entry, sizeof(entry));
+	frame_add(fb, F_ADDR, buf, sizeof(buf));
+}
+
+/* Matched by wire_put_addr().  0, or -1 for a malformed payload. */
+int
+wire_get_addr(const struct frame *f, struct ip *ip, uint32_t *entry)
+{
+	if (f->type != F_ADDR || f->len != ADDR_WIRE)
+		return -1;
+	memcpy(ip->b, f->data, sizeof(ip->b));
+	memcpy(entry, f->data + sizeof(ip->b), sizeof(*entry));
+	return *entry <= ENTRY_MAX ? 0 : -1;
+}
+
+/* F_RESULT payload: the address, its entry number, then the answer
+ * (answer_encode()). */
+void
+wire_put_result(struct frame_buf *fb, const struct ip *ip, uint32_t entry,
+    const struct answer *a)
+{
+	uint8_t buf[ADDR_WIRE + ANSWER_WIRE_MAX];
+
+	memcpy(buf, ip->b, sizeof(ip->b));
+	memcpy(buf + sizeof(ip->b), &entry, sizeof(entry));
 	frame_add(fb, F_RESULT, buf,
-	    sizeof(ip->b) + answer_encode(a, buf + sizeof(ip->b)));
+	    ADDR_WIRE + answer_encode(a, buf + ADDR_WIRE));
 }
 
 /* Matched by wire_put_result().  0, or -1 for a malformed payload. */
 int
-wire_get_result(const struct frame *f, struct ip *ip, struct answer *a)
+wire_get_result(const struct frame *f, struct ip *ip, uint32_t *entry,
+    struct answer *a)
 {
 	memset(a, 0, sizeof(*a));
 	if (f->type != F_RESULT || f->len < frame_min[F_RESULT])
 		return -1;
 	memcpy(ip->b, f->data, sizeof(ip->b));
-	return answer_decode(f->data + sizeof(ip->b),
-	    f->len - sizeof(ip->b), a);
+	memcpy(entry, f->data + sizeof(ip->b), sizeof(*entry));
+	if (*entry > ENTRY_MAX)
+		return -1;
+	return answer_decode(f->data + ADDR_WIRE, f->len - ADDR_WIRE, a);
+}
+
+/* F_COUNT payload: the entry number, then its counts. */
+void
+wire_put_count(struct frame_buf *fb, uint32_t entry, const struct count *c)
+{
+	uint8_t buf[COUNT_WIRE];
+
+	memcpy(buf, &entry, sizeof(entry));
+	memcpy(buf + sizeof(entry), c, sizeof(*c));
+	frame_add(fb, F_COUNT, buf, sizeof(buf));
+}
+
+/* Matched by wire_put_count().  0, or -1 for a malformed payload. */
+int
+wire_get_count(const struct frame *f, uint32_t *entry, struct count *c)
+{
+	if (f->type != F_COUNT || f->len != COUNT_WIRE)
+		return -1;
+	memcpy(entry, f->data, sizeof(*entry));
+	memcpy(c, f->data + sizeof(*entry), sizeof(*c));
+	return *entry <= ENTRY_MAX ? 0 : -1;
 }

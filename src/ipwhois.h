@@ -751,14 +751,29 @@ struct count {
 	uint64_t bytes;		/* BYTES_NONE: no line carried a size */
 	uint32_t first, last;	/* seconds since the epoch, UTC; 0 unknown */
 	uint32_t answer;	/* reporter: index of the answer, or none */
-	uint32_t left_out;	/* parser: --include/--exclude leave it out */
+	uint32_t flags;		/* CF_* */
 };
 
 #define BYTES_NONE	UINT64_MAX
+#define CF_LEFT_OUT	0x1	/* parser: --include/--exclude leave it out */
+#define CF_ROW		0x2	/* reporter: its count or answer came */
 
-void	 wire_put_result(struct frame_buf *, const struct ip *,
+/*
+ * Each address carries the number of its parser table entry (the order
+ * of first sight) to its worker, and with its answer to the reporter;
+ * its counts come with it too.  The reporter files both by that number:
+ * an array where it would otherwise need a table of addresses.
+ */
+#define ENTRY_MAX	(UINT32_MAX / 2)	/* a larger one is garbled */
+
+void	 wire_put_addr(struct frame_buf *, const struct ip *, uint32_t);
+int	 wire_get_addr(const struct frame *, struct ip *, uint32_t *);
+void	 wire_put_result(struct frame_buf *, const struct ip *, uint32_t,
 	    const struct answer *);
-int	 wire_get_result(const struct frame *, struct ip *, struct answer *);
+int	 wire_get_result(const struct frame *, struct ip *, uint32_t *,
+	    struct answer *);
+void	 wire_put_count(struct frame_buf *, uint32_t, const struct count *);
+int	 wire_get_count(const struct frame *, uint32_t *, struct count *);
 
 
 /* addrtab.c: per-address entries, dense, with a hash index. */
@@ -778,7 +793,6 @@ struct count *addrtab_get_hashed(struct addrtab *, const struct ip *,
 struct count *addrtab_find(const struct addrtab *, const struct ip *);
 void	 addrtab_prefetch(const struct addrtab *, uint64_t);
 void	 addrtab_prefetch_entry(const struct addrtab *, uint64_t);
-void	 addrtab_drop_index(struct addrtab *);
 void	 addrtab_free(struct addrtab *);
 
 /* input.c: a log file, plain or compressed, read in large blocks. */
@@ -1102,7 +1116,7 @@ int	 client_left_out(const struct config *, const struct ip *);
 
 /*
  * reporter.c: the report's rows, the parser's counts and the workers'
- * answers joined by address, then put in report order (hits descending,
+ * answers joined by the address's entry number, then put in report order (hits descending,
  * then the address, IPv4 first).  No pipes: the reporter's frames come
  * in through these, and so do the tests'.
  */
@@ -1114,21 +1128,18 @@ struct answers {
 	size_t	 mask;
 };
 
-#define COUNT_BATCH	32
-
 struct rows {
-	struct addrtab	 tab;	/* a row per address; its answer is a
-				   number in answers, UINT32_MAX none yet */
+	struct count	*ent;	/* [entry] until rows_finish(), then the
+				   rows in report order; an entry's answer
+				   is a number in answers, UINT32_MAX none */
+	size_t		 used, cap;
 	struct answers	 answers;
-	struct count	 batch[COUNT_BATCH];	/* counts on their way in */
-	uint64_t	 hash[COUNT_BATCH];
-	int		 nbatch;
 };
 
 void	 rows_init(struct rows *);
-void	 rows_count(struct rows *, const struct count *);
-void	 rows_answer(struct rows *, const struct ip *, struct answer *);
-void	 rows_flush(struct rows *);
+int	 rows_count(struct rows *, uint32_t, const struct count *);
+int	 rows_answer(struct rows *, uint32_t, const struct ip *,
+	    struct answer *);
 void	 rows_sort(struct rows *);
 void	 rows_finish(struct rows *);
 void	 rows_free(struct rows *);
@@ -1233,6 +1244,9 @@ int	 exit_for_signal(void);
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
 void	*xrealloc(void *, size_t);
+void	*big_alloc(size_t);
+void	*big_realloc(void *, size_t, size_t);
+void	 big_free(void *, size_t);
 char	*xstrndup(const char *, size_t);
 int64_t	 now_ns(void);
 void	*dl_load(const char *, const struct dl_sym *, size_t, char *, size_t);

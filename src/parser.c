@@ -195,7 +195,7 @@ route(struct parser *ps, uint32_t e)
 	}
 	ps->given[w][seq] = e;
 	share_given(ps->share, w, seq + 1);
-	frame_add(&ps->queue[w], F_ADDR, ip->b, sizeof(ip->b));
+	wire_put_addr(&ps->queue[w], ip, e);
 	if (ps->queue[w].len - ps->queue[w].off >= QUEUE_FLUSH)
 		flush_worker(ps, w);
 }
@@ -216,8 +216,9 @@ client_left_out(const struct config *cfg, const struct ip *ip)
 static void
 new_address(struct parser *ps, struct count *c)
 {
-	c->left_out = ps->filtered && client_left_out(ps->cfg, &c->ip);
-	if (!c->left_out)
+	if (ps->filtered && client_left_out(ps->cfg, &c->ip))
+		c->flags |= CF_LEFT_OUT;
+	else
 		route(ps, (uint32_t)(c - ps->tab.ent));
 }
 
@@ -778,7 +779,7 @@ tally(struct parser *ps)
 {
 	ps->st.excluded = 0;
 	for (size_t i = 0; i < ps->tab.used; i++)
-		if (ps->tab.ent[i].left_out)
+		if (ps->tab.ent[i].flags & CF_LEFT_OUT)
 			ps->st.excluded += ps->tab.ent[i].hits;
 }
 
@@ -796,9 +797,9 @@ send_counts(struct parser *ps)
 	frame_send(&ps->files, ps->rfd);
 	frame_add(&fb, F_PSTATS, &ps->st, sizeof(ps->st));
 	for (size_t i = 0; i < ps->tab.used; i++) {
-		if (ps->tab.ent[i].left_out)
+		if (ps->tab.ent[i].flags & CF_LEFT_OUT)
 			continue;
-		frame_add(&fb, F_COUNT, &ps->tab.ent[i], sizeof(ps->tab.ent[i]));
+		wire_put_count(&fb, (uint32_t)i, &ps->tab.ent[i]);
 		if (fb.len >= QUEUE_FLUSH)
 			frame_send(&fb, ps->rfd);
 	}
@@ -854,7 +855,7 @@ parser_main(const struct parser_args *args)
 		if (fcntl(ps.wfd[w], F_SETFL, O_NONBLOCK) == -1)
 			err(EXIT_INTERNAL, "fcntl");
 	sandbox_enter(SB_PARSER, 0, args->cfg, args->run);
-	ps.buf = xmalloc(READ_SIZE);
+	ps.buf = big_alloc(READ_SIZE);
 	addrtab_init(&ps.tab, 4096);
 	window_init(&ps.window, args->cfg->since, args->cfg->until);
 	ps.ctx.want_xff = args->cfg->client == CLIENT_XFF;

@@ -24,10 +24,10 @@
 /* --- the rows: counts and answers joined, in report order ------------- */
 
 /*
- * The rows are address table entries: an answer and a count for one
- * address meet in one entry, whichever comes first.  Answers are few next
- * to addresses (one per network, at most): each is kept once, and rows
- * hold its number.
+ * The rows are the parser's table entries, by number: an answer and a
+ * count for one address meet in one entry, whichever comes first.
+ * Answers are few next to addresses (one per network, at most): each is
+ * kept once, and rows hold its number.
  */
 static uint32_t
 intern(struct answers *as, struct answer *a)
@@ -66,7 +66,6 @@ void
 rows_init(struct rows *rs)
 {
 	memset(rs, 0, sizeof(*rs));
-	addrtab_init(&rs->tab, 4096);
 }
 
 void
@@ -76,57 +75,75 @@ rows_free(struct rows *rs)
 		answer_clear(&rs->answers.v[i]);
 	free(rs->answers.v);
 	free(rs->answers.slot);
-	addrtab_free(&rs->tab);
+	big_free(rs->ent, rs->cap * sizeof(*rs->ent));
 	memset(rs, 0, sizeof(*rs));
 }
 
-/* ip's answer, which the rows now own (*a is moved, or cleared). */
-void
-rows_answer(struct rows *rs, const struct ip *ip, struct answer *a)
+/*
+ * Entry e, made if need be (entries before it that have not come yet
+ * are zero: no CF_ROW), or NULL when e cannot be an entry.
+ */
+static struct count *
+entry(struct rows *rs, uint32_t e)
 {
-	struct count *row;
-	int created;
+	if (e > ENTRY_MAX)
+		return NULL;
+	if (e >= rs->cap) {
+		size_t cap = rs->cap ? rs->cap : 4096;
 
-	row = addrtab_get(&rs->tab, ip, &created);
-	if (row->answer != UINT32_MAX) {
-		answer_clear(a);	/* answered twice: the first one stays */
-		return;
+		while (cap <= e)
+			cap *= 2;
+		rs->ent = big_realloc(rs->ent, rs->cap * sizeof(*rs->ent),
+		    cap * sizeof(*rs->ent));	/* zeroed */
+		rs->cap = cap;
 	}
-	row->answer = intern(&rs->answers, a);
-}
-
-/* The counts waiting in the batch, into their rows. */
-void
-rows_flush(struct rows *rs)
-{
-	for (int i = 0; i < rs->nbatch; i++)
-		addrtab_prefetch_entry(&rs->tab, rs->hash[i]);
-	for (int i = 0; i < rs->nbatch; i++) {
-		struct count *row;
-		int created;
-
-		row = addrtab_get_hashed(&rs->tab, &rs->batch[i].ip,
-		    rs->hash[i], &created);
-		rs->batch[i].answer = row->answer;
-		*row = rs->batch[i];
-	}
-	rs->nbatch = 0;
+	if (e >= rs->used)
+		rs->used = (size_t)e + 1;
+	return &rs->ent[e];
 }
 
 /*
- * An address's counts.  They arrive all at once at the end, each needing
- * an entry from a table larger than the caches: they are taken in
- * batches, the memory asked for the whole batch first (as the parser does
- * for its lines), and rows_flush() or rows_finish() puts them in.
+ * Entry e's answer, which the rows now own (*a is moved, or cleared).
+ * -1 when the entry is another address's (a garbled frame).
  */
-void
-rows_count(struct rows *rs, const struct count *c)
+int
+rows_answer(struct rows *rs, uint32_t e, const struct ip *ip,
+    struct answer *a)
 {
-	rs->batch[rs->nbatch] = *c;
-	rs->hash[rs->nbatch] = ip_hash(&c->ip);
-	addrtab_prefetch(&rs->tab, rs->hash[rs->nbatch]);
-	if (++rs->nbatch == COUNT_BATCH)
-		rows_flush(rs);
+	struct count *row = entry(rs, e);
+
+	if (row == NULL || (row->flags & CF_ROW && ip_cmp(&row->ip, ip))) {
+		answer_clear(a);
+		return -1;
+	}
+	if (!(row->flags & CF_ROW)) {
+		row->ip = *ip;
+		row->bytes = BYTES_NONE;
+		row->answer = UINT32_MAX;
+		row->flags = CF_ROW;
+	}
+	if (row->answer != UINT32_MAX) {
+		answer_clear(a);	/* answered twice: the first one stays */
+		return 0;
+	}
+	row->answer = intern(&rs->answers, a);
+	return 0;
+}
+
+/* Entry e's counts; -1 when it is another address's (garbled). */
+int
+rows_count(struct rows *rs, uint32_t e, const struct count *c)
+{
+	struct count *row = entry(rs, e);
+	uint32_t answer;
+
+	if (row == NULL || (row->flags & CF_ROW && ip_cmp(&row->ip, &c->ip)))
+		return -1;
+	answer = row->flags & CF_ROW ? row->answer : UINT32_MAX;
+	*row = *c;
+	row->answer = answer;
+	row->flags = CF_ROW;
+	return 0;
 }
 
 /*
@@ -203,30 +220,32 @@ sort_keys(struct sortkey *k, size_t n)
 			key_swap(&k[j], &k[j - 1]);
 }
 
-/* The rows in report order; the index is dropped first. */
+/* The rows in report order; entries that never came are left out. */
 void
 rows_sort(struct rows *rs)
 {
-	struct addrtab *rows = &rs->tab;
-	struct sortkey *k = xmalloc(rows->used * sizeof(*k));
-	struct count *sorted = xmalloc(rows->used * sizeof(*sorted));
+	struct sortkey *k = big_alloc(rs->used * sizeof(*k));
+	struct count *sorted;
+	size_t n = 0;
 
-	addrtab_drop_index(rows);
-	for (size_t i = 0; i < rows->used; i++) {
-		const struct count *c = &rows->ent[i];
+	for (size_t i = 0; i < rs->used; i++) {
+		const struct count *c = &rs->ent[i];
 
-		k[i].hits = ~c->hits;
-		ip_words(&c->ip, &k[i].hi, &k[i].lo);
-		k[i].v6 = !ip_is_v4(&c->ip);
-		k[i].row = (uint32_t)i;
+		if (!(c->flags & CF_ROW))
+			continue;
+		k[n].hits = ~c->hits;
+		ip_words(&c->ip, &k[n].hi, &k[n].lo);
+		k[n].v6 = !ip_is_v4(&c->ip);
+		k[n++].row = (uint32_t)i;
 	}
-	sort_keys(k, rows->used);
-	for (size_t i = 0; i < rows->used; i++)
-		sorted[i] = rows->ent[k[i].row];
-	free(rows->ent);
-	rows->ent = sorted;
-	rows->cap = rows->used;
-	free(k);
+	sort_keys(k, n);
+	sorted = big_alloc(n * sizeof(*sorted));
+	for (size_t i = 0; i < n; i++)
+		sorted[i] = rs->ent[k[i].row];
+	big_free(rs->ent, rs->cap * sizeof(*rs->ent));
+	big_free(k, rs->used * sizeof(*k));
+	rs->ent = sorted;
+	rs->used = rs->cap = n;
 }
 
 /*
@@ -287,8 +306,8 @@ settle_sources(struct rows *rs)
 	uint32_t *shown = xcalloc(n, sizeof(*shown));	/* index + 1 */
 
 	/* Rows are many and answers few: each answer is settled once. */
-	for (size_t r = 0; r < rs->tab.used; r++) {
-		struct count *row = &rs->tab.ent[r];
+	for (size_t r = 0; r < rs->used; r++) {
+		struct count *row = &rs->ent[r];
 		uint32_t i = row->answer;
 
 		if (i >= n || !learned(&rs->answers.v[i]))
@@ -309,11 +328,10 @@ settle_sources(struct rows *rs)
 void
 rows_finish(struct rows *rs)
 {
-	rows_flush(rs);
-	for (size_t i = 0; i < rs->tab.used; i++)
-		if (rs->tab.ent[i].answer == UINT32_MAX)
-			rs->tab.ent[i].answer = missing_answer(rs,
-			    &rs->tab.ent[i].ip);
+	for (size_t i = 0; i < rs->used; i++)
+		if (rs->ent[i].flags & CF_ROW &&
+		    rs->ent[i].answer == UINT32_MAX)
+			rs->ent[i].answer = missing_answer(rs, &rs->ent[i].ip);
 	rows_sort(rs);
 	settle_sources(rs);
 }
@@ -338,21 +356,22 @@ add_result(struct reporter *rp, const struct frame *f)
 {
 	struct answer a;
 	struct ip ip;
+	uint32_t e;
 
-	if (wire_get_result(f, &ip, &a) == -1) {
+	if (wire_get_result(f, &ip, &e, &a) == -1 ||
+	    rows_answer(&rp->rows, e, &ip, &a) == -1)
 		warnx("reporter: a malformed answer was dropped");
-		return;
-	}
-	rows_answer(&rp->rows, &ip, &a);
 }
 
 static void
 add_count(struct reporter *rp, const struct frame *f)
 {
 	struct count c;
+	uint32_t e;
 
-	memcpy(&c, f->data, sizeof(c));
-	rows_count(&rp->rows, &c);
+	if (wire_get_count(f, &e, &c) == -1 ||
+	    rows_count(&rp->rows, e, &c) == -1)
+		warnx("reporter: a malformed count was dropped");
 }
 
 static void
@@ -503,8 +522,8 @@ write_addresses(const struct reporter *rp, struct out *o)
 	const struct config *cfg = rp->args->cfg;
 	struct report_row r;
 
-	for (size_t i = 0; i < rp->rows.tab.used && !ferror(o->fp); i++) {
-		const struct count *c = &rp->rows.tab.ent[i];
+	for (size_t i = 0; i < rp->rows.used && !ferror(o->fp); i++) {
+		const struct count *c = &rp->rows.ent[i];
 
 		if (!shown(cfg, i, c->hits))
 			break;
@@ -520,7 +539,7 @@ write_groups(const struct reporter *rp, struct out *o)
 	struct by_group *g;
 	size_t n;
 
-	g = group_rows(cfg->by, rp->rows.tab.ent, rp->rows.tab.used, rp->rows.answers.v,
+	g = group_rows(cfg->by, rp->rows.ent, rp->rows.used, rp->rows.answers.v,
 	    rp->rows.answers.n, &n);
 	for (size_t i = 0; i < n && !ferror(o->fp); i++) {
 		if (!shown(cfg, i, g[i].row.hits))
@@ -559,9 +578,9 @@ write_report(struct reporter *rp, int fd)
 static uint64_t
 count_status(const struct reporter *rp, uint64_t *by)
 {
-	for (size_t i = 0; i < rp->rows.tab.used; i++)
-		by[rp->rows.answers.v[rp->rows.tab.ent[i].answer].status]++;
-	return rp->rows.tab.used - by[ST_OK];
+	for (size_t i = 0; i < rp->rows.used; i++)
+		by[rp->rows.answers.v[rp->rows.ent[i].answer].status]++;
+	return rp->rows.used - by[ST_OK];
 }
 
 /* -v: how each input was read, and a line none could read. */
@@ -613,7 +632,7 @@ summary(const struct reporter *rp, uint64_t failed, const uint64_t *by)
 	fprintf(stderr, "ipwhois: %llu unique addresses, %llu lookups, %llu "
 	    "queries sent, %llu answered from the cache file, %llu from "
 	    "networks learned in this run\n",
-	    (unsigned long long)rp->rows.tab.used,
+	    (unsigned long long)rp->rows.used,
 	    (unsigned long long)rp->wst.lookups,
 	    (unsigned long long)rp->wst.queries,
 	    (unsigned long long)rp->wst.cached,
@@ -817,7 +836,7 @@ reporter_main(const struct reporter_args *args)
 		file_summary(&rp);
 		summary(&rp, failed, by);
 	}
-	failure_line(line, sizeof(line), by, rp.rows.tab.used, &rp.wst);
+	failure_line(line, sizeof(line), by, rp.rows.used, &rp.wst);
 	if (line[0] != '\0')
 		fprintf(stderr, "ipwhois: %s\n", line);
 	_exit(failed || rp.dead ? EXIT_LOOKUP : EXIT_OK);

@@ -1,5 +1,6 @@
 /*
  * Small helpers every process uses: allocation that cannot fail quietly,
+ * large arrays on huge pages,
  * the monotonic clock, signal flags, libraries loaded when first needed,
  * a hash.
  */
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "ipwhois.h"
@@ -77,6 +79,60 @@ xrealloc(void *old, size_t n)
 	if (p == NULL)
 		err(EXIT_INTERNAL, "out of memory");
 	return p;
+}
+
+/*
+ * Large arrays (the parser's address table, the reporter's rows): their
+ * own anonymous mappings, which the kernel is asked to back with huge
+ * pages.  Filling tens of megabytes page by page costs a fault per 4 KiB,
+ * and on a virtual machine each one is dear: more time than the sort of
+ * those rows.  Sizes are rounded up to whole huge pages; the memory
+ * comes zeroed.
+ */
+#define BIG_PAGE	((size_t)2 << 20)
+
+static size_t
+big_size(size_t n)
+{
+	if (n > SIZE_MAX - BIG_PAGE)
+		errx(EXIT_INTERNAL, "out of memory");
+	return n == 0 ? BIG_PAGE : (n + BIG_PAGE - 1) & ~(BIG_PAGE - 1);
+}
+
+void *
+big_alloc(size_t n)
+{
+	void *p = mmap(NULL, big_size(n), PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		err(EXIT_INTERNAL, "out of memory");
+	(void)madvise(p, big_size(n), MADV_HUGEPAGE);	/* a hint only */
+	return p;
+}
+
+/* p, of old bytes, grown to n; what is new is zeroed. */
+void *
+big_realloc(void *p, size_t old, size_t n)
+{
+	void *q;
+
+	if (p == NULL)
+		return big_alloc(n);
+	if (big_size(n) == big_size(old))
+		return p;
+	q = mremap(p, big_size(old), big_size(n), MREMAP_MAYMOVE);
+	if (q == MAP_FAILED)
+		err(EXIT_INTERNAL, "out of memory");
+	(void)madvise(q, big_size(n), MADV_HUGEPAGE);
+	return q;
+}
+
+void
+big_free(void *p, size_t n)
+{
+	if (p != NULL)
+		munmap(p, big_size(n));
 }
 
 char *

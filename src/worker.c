@@ -26,6 +26,7 @@
 
 struct aside {
 	struct ip ip;
+	uint32_t entry;		/* its parser table entry */
 	uint64_t seq;		/* its place among the parser's addresses */
 	int	 blocker;	/* the worker whose answer it waits for */
 };
@@ -58,36 +59,38 @@ send_out(struct worker *w, int out_fd)
 }
 
 static void
-put_aside(struct worker *w, const struct ip *ip, uint64_t seq, int blocker)
+put_aside(struct worker *w, const struct ip *ip, uint32_t entry,
+    uint64_t seq, int blocker)
 {
 	if (w->naside == w->cap) {
 		w->cap = w->cap ? w->cap * 2 : 64;
 		w->aside = xrealloc(w->aside, w->cap * sizeof(*w->aside));
 	}
 	w->aside[w->naside].ip = *ip;
+	w->aside[w->naside].entry = entry;
 	w->aside[w->naside].seq = seq;
 	w->aside[w->naside++].blocker = blocker;
 }
 
 /*
- * Look ip, the parser's seq-th address to us, up; put it aside if
- * may_defer and another worker is near.
+ * Look ip (entry), the parser's seq-th address to us, up; put it aside
+ * if may_defer and another worker is near.
  */
 static void
-handle(struct worker *w, const struct ip *ip, uint64_t seq, int may_defer,
-    int out_fd)
+handle(struct worker *w, const struct ip *ip, uint32_t entry, uint64_t seq,
+    int may_defer, int out_fd)
 {
 	uint64_t queries = lookup_stats(w->lk)->queries;
 	struct answer a;
 	int blocker;
 
 	if (lookup_addr(w->lk, ip, may_defer, &a, &blocker) == LK_DEFER) {
-		put_aside(w, ip, seq, blocker);
+		put_aside(w, ip, entry, seq, blocker);
 		return;
 	}
 	if (a.status != ST_OK)
 		share_add(w->args->run->share, SHC_FAILED, 1);
-	wire_put_result(&w->out, ip, &a);
+	wire_put_result(&w->out, ip, entry, &a);
 	answer_clear(&a);
 	if (w->nunsent == w->unsent_cap) {
 		w->unsent_cap = w->unsent_cap ? w->unsent_cap * 2 : 256;
@@ -113,7 +116,7 @@ retry_aside(struct worker *w, int out_fd)
 			continue;
 		}
 		w->aside[i] = w->aside[--w->naside];
-		handle(w, &x.ip, x.seq, 1, out_fd);
+		handle(w, &x.ip, x.entry, x.seq, 1, out_fd);
 		taken++;
 	}
 	return taken;
@@ -175,9 +178,14 @@ take_addresses(struct worker *w, struct frame_reader *fr, int out_fd)
 		}
 		if (f.type == F_ADDR) {
 			struct ip ip;
+			uint32_t entry;
 
-			memcpy(ip.b, f.data, sizeof(ip.b));
-			handle(w, &ip, w->received++, 1, out_fd);
+			if (wire_get_addr(&f, &ip, &entry) == -1) {
+				warnx("worker %d: bad address from the parser",
+				    w->id);
+				break;
+			}
+			handle(w, &ip, entry, w->received++, 1, out_fd);
 		}
 	}
 	producers_free(&from);

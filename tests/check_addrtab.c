@@ -202,7 +202,7 @@ END_TEST
 
 /*
  * The entries are t.ent[0 .. used), in insertion order, each address
- * once, :: included; dropping the index keeps them.
+ * once, :: included.
  */
 static void
 check_walk(size_t n, int with_zero)
@@ -227,8 +227,6 @@ check_walk(size_t n, int with_zero)
 	if (with_zero && n == 0)
 		addrtab_get(&t, &zero, &created)->hits = UINT32_MAX;
 	ck_assert_uint_eq(t.used, n + (with_zero ? 1 : 0));
-	addrtab_drop_index(&t);
-	ck_assert_ptr_null(t.slot);
 	for (size_t k = 0, i = 0; k < t.used; k++) {
 		const struct count *c = &t.ent[k];
 

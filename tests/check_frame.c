@@ -15,11 +15,16 @@
 #include "testutil.h"
 
 /* The frame layout version this suite knows. */
-#define V	6
+#define V	7
 
-/* F_RESULT: the address, five bytes of enums and flags, the network
+/* F_ADDR: the address and its entry number; F_COUNT: the number, then
+ * the counts. */
+#define ADDR_SIZE	(16 + 4)
+#define COUNT_SIZE	(4 + sizeof(struct count))
+
+/* F_RESULT: the address and its entry number, five bytes of enums and flags, the network
  * (two addresses), the fetch time, eight length-prefixed fields. */
-#define RESULT_MIN	(16 + 5 + 32 + 8 + FLD_MAX * 2)
+#define RESULT_MIN	(ADDR_SIZE + 5 + 32 + 8 + FLD_MAX * 2)
 #define RESULT_MAX	(RESULT_MIN + FLD_MAX * FIELD_MAX)
 
 /* The payload sizes each type allows, as the wire format promises. */
@@ -28,11 +33,11 @@ static const struct {
 	uint32_t min, max;
 } sizes[] = {
 	{ F_SENTINEL, sizeof(struct sentinel), sizeof(struct sentinel) },
-	{ F_ADDR, sizeof(struct ip), sizeof(struct ip) },
+	{ F_ADDR, ADDR_SIZE, ADDR_SIZE },
 	{ F_RESULT, RESULT_MIN, RESULT_MAX },
 	{ F_WSTATS, sizeof(struct wstats), sizeof(struct wstats) },
 	{ F_PSTATS, sizeof(struct pstats), sizeof(struct pstats) },
-	{ F_COUNT, sizeof(struct count), sizeof(struct count) },
+	{ F_COUNT, COUNT_SIZE, COUNT_SIZE },
 };
 
 /* A recognisable payload of n bytes: byte i is (seed + i * 7) & 0xff. */
@@ -185,13 +190,14 @@ static const struct {
 	{ "version 3 (older)", 4, F_SENTINEL, 3 },
 	{ "version 4 (older)", 4, F_SENTINEL, 4 },
 	{ "version 5 (older)", 4, F_SENTINEL, 5 },
-	{ "version 7", 4, F_SENTINEL, 7 },
+	{ "version 6 (older)", 4, F_SENTINEL, 6 },
+	{ "version 8", 4, F_SENTINEL, 8 },
 	{ "version 0x100", 4, F_SENTINEL, 0x100 },
 	{ "sentinel too long", sizeof(struct sentinel) + 1, F_SENTINEL, V },
 	{ "sentinel too short", sizeof(struct sentinel) - 1, F_SENTINEL, V },
 	{ "sentinel empty", 0, F_SENTINEL, V },
-	{ "addr too long", sizeof(struct ip) + 1, F_ADDR, V },
-	{ "addr too short", sizeof(struct ip) - 1, F_ADDR, V },
+	{ "addr too long", ADDR_SIZE + 1, F_ADDR, V },
+	{ "addr too short", ADDR_SIZE - 1, F_ADDR, V },
 	{ "result too long", RESULT_MAX + 1, F_RESULT, V },
 	{ "result too short", RESULT_MIN - 1, F_RESULT, V },
 	{ "result huge", 0xffffffff, F_RESULT, V },
@@ -280,7 +286,7 @@ START_TEST(test_split_every_byte)
 	c.bytes = BYTES_NONE;
 	c.first = 1431857103;
 	c.last = 1431857999;
-	ck_assert_int_eq(frame_put(&fb, F_COUNT, &c, sizeof(c)), 0);
+	wire_put_count(&fb, 4321, &c);
 	for (size_t cut = 1; cut < fb.len; cut++) {
 		mkpipe(fd);
 		frame_reader_init(&fr, fd[0]);
@@ -290,8 +296,8 @@ START_TEST(test_split_every_byte)
 		write_all(fd[1], fb.data + cut, fb.len - cut);
 		ck_assert_int_eq(frame_read(&fr, &f), 1);
 		ck_assert_uint_eq(f.type, F_COUNT);
-		ck_assert_uint_eq(f.len, sizeof(c));
-		ck_assert_mem_eq(f.data, &c, sizeof(c));
+		ck_assert_uint_eq(f.len, COUNT_SIZE);
+		ck_assert_mem_eq(f.data + 4, &c, sizeof(c));
 		close(fd[0]);
 		close(fd[1]);
 	}
@@ -367,7 +373,7 @@ START_TEST(test_many_in_one_read)
 		struct ip ip;
 
 		ip_from_v4(&ip, i);
-		ck_assert_int_eq(frame_put(&fb, F_ADDR, &ip, sizeof(ip)), 0);
+		wire_put_addr(&fb, &ip, N - i);
 	}
 	mkpipe(fd);
 	ck_assert_int_eq(frame_flush(&fb, fd[1]), 0);
@@ -376,11 +382,12 @@ START_TEST(test_many_in_one_read)
 	close(fd[1]);
 	for (uint32_t i = 0; i < N; i++) {
 		struct ip ip;
+		uint32_t e;
 
 		ck_assert_int_eq(frame_next(&fr, &f), 1);
-		ck_assert_uint_eq(f.type, F_ADDR);
-		memcpy(&ip, f.data, sizeof(ip));
+		ck_assert_int_eq(wire_get_addr(&f, &ip, &e), 0);
 		ck_assert_uint_eq(ip_v4(&ip), i);
+		ck_assert_uint_eq(e, N - i);
 	}
 	ck_assert_int_eq(frame_next(&fr, &f), 0);
 	ck_assert_int_eq(frame_read(&fr, &f), 0);
@@ -787,6 +794,7 @@ END_TEST
  * Every length of a result payload short of a whole one (the header
  * agreeing with it): refused by the decoder, nothing left allocated.
  */
+#define GOOD_ENTRY	0x01020304
 static size_t good_result(uint8_t *, size_t);
 
 START_TEST(test_result_every_cut)
@@ -799,9 +807,10 @@ START_TEST(test_result_every_cut)
 		struct frame f = { F_RESULT, (uint32_t)len, copy };
 		struct answer a;
 		struct ip ip;
+		uint32_t e;
 
 		memcpy(copy, buf, len);
-		ck_assert_msg(wire_get_result(&f, &ip, &a) == -1,
+		ck_assert_msg(wire_get_result(&f, &ip, &e, &a) == -1,
 		    "a result of %zu of %zu bytes accepted", len, n);
 		for (int i = 0; i < FLD_MAX; i++)
 			ck_assert_ptr_null(a.field[i]);
@@ -818,14 +827,16 @@ result_round_trip(const struct ip *ip, const struct answer *a)
 	struct answer b;
 	struct frame f;
 	struct ip ip2;
+	uint32_t e;
 
-	wire_put_result(&fb, ip, a);
+	wire_put_result(&fb, ip, ENTRY_MAX, a);
 	ck_assert_int_eq(frame_check(fb.data, fb.len, &f), 1);
 	ck_assert_uint_eq(f.type, F_RESULT);
 	ck_assert_uint_eq(FRAME_HDR + f.len, fb.len);
 	memset(&b, 0x55, sizeof(b));	/* no stale pointers may survive */
-	ck_assert_int_eq(wire_get_result(&f, &ip2, &b), 0);
+	ck_assert_int_eq(wire_get_result(&f, &ip2, &e, &b), 0);
 	ck_assert_mem_eq(ip2.b, ip->b, 16);
+	ck_assert_uint_eq(e, ENTRY_MAX);
 	ck_assert(answer_equal(a, &b));
 	answer_clear(&b);
 	frame_buf_free(&fb);
@@ -873,7 +884,7 @@ START_TEST(test_result_null_fields)
 	result_round_trip(&ip, &a);
 	/* All NULL is the smallest result. */
 	answer_clear(&a);
-	wire_put_result(&fb, &ip, &a);
+	wire_put_result(&fb, &ip, 0, &a);
 	ck_assert_uint_eq(fb.len, FRAME_HDR + RESULT_MIN);
 	frame_buf_free(&fb);
 }
@@ -895,7 +906,7 @@ START_TEST(test_result_field_max)
 		ck_assert_uint_eq(strlen(a.field[i]), FIELD_MAX);
 	}
 	result_round_trip(&ip, &a);
-	wire_put_result(&fb, &ip, &a);
+	wire_put_result(&fb, &ip, 1, &a);
 	ck_assert_uint_eq(fb.len, FRAME_HDR + RESULT_MAX);
 	frame_buf_free(&fb);
 	/* Longer text was cut by answer_set: the frame is the same. */
@@ -909,7 +920,8 @@ END_TEST
 
 /*
  * A valid F_RESULT payload to damage, written by hand (not by
- * wire_put_result, so these tests stand on their own): 8.8.8.8, public,
+ * wire_put_result, so these tests stand on their own): 8.8.8.8 (entry
+ * GOOD_ENTRY), public,
  * ARIN, ok, rdap; network, org and abuse e-mail set.
  */
 static size_t
@@ -927,6 +939,8 @@ good_result(uint8_t *buf, size_t size)
 	ip_from_v4(&ip, 0x08080808);
 	memcpy(buf, ip.b, 16);
 	n += 16;
+	memcpy(buf + n, &(uint32_t){ GOOD_ENTRY }, 4);
+	n += 4;
 	buf[n++] = KIND_PUBLIC;
 	buf[n++] = RIR_ARIN;
 	buf[n++] = ST_OK;
@@ -946,8 +960,9 @@ good_result(uint8_t *buf, size_t size)
 }
 
 /* Offsets in the payload. */
-#define OFF_KIND	16
-#define OFF_FIELDS	61
+#define OFF_ENTRY	16
+#define OFF_KIND	20
+#define OFF_FIELDS	65
 
 /* Damage done to good_result()'s payload; each must be refused. */
 static const struct {
@@ -958,6 +973,7 @@ static const struct {
 	int field_len;		/* field whose length to set, -1 none */
 	uint16_t flen;
 } damage[] = {
+	{ "entry past ENTRY_MAX", OFF_ENTRY + 3, 0x80, 0, -1, 0 },
 	{ "kind KIND_MAX", OFF_KIND, KIND_MAX, 0, -1, 0 },
 	{ "kind 0xff", OFF_KIND, 0xff, 0, -1, 0 },
 	{ "registry RIR_MAX", OFF_KIND + 1, RIR_MAX, 0, -1, 0 },
@@ -1000,6 +1016,7 @@ START_TEST(test_result_damaged)
 	struct frame f = { F_RESULT, 0, buf };
 	struct answer a;
 	struct ip ip;
+	uint32_t e;
 
 	if (damage[_i].off >= 0)
 		buf[damage[_i].off] = damage[_i].val;
@@ -1015,7 +1032,7 @@ START_TEST(test_result_damaged)
 		memcpy(copy, buf, f.len);
 		f.data = copy;
 		memset(&a, 0x55, sizeof(a));
-		ck_assert_msg(wire_get_result(&f, &ip, &a) == -1,
+		ck_assert_msg(wire_get_result(&f, &ip, &e, &a) == -1,
 		    "%s: accepted", damage[_i].what);
 		free(copy);
 	}
@@ -1033,8 +1050,10 @@ START_TEST(test_result_undamaged)
 	struct frame f = { F_RESULT, (uint32_t)n, buf };
 	struct answer a;
 	struct ip ip;
+	uint32_t e;
 
-	ck_assert_int_eq(wire_get_result(&f, &ip, &a), 0);
+	ck_assert_int_eq(wire_get_result(&f, &ip, &e, &a), 0);
+	ck_assert_uint_eq(e, GOOD_ENTRY);
 	ck_assert_str_eq(a.field[FLD_NETWORK], "8.8.8.0/24");
 	ck_assert_str_eq(a.field[FLD_ORG], "Google LLC");
 	ck_assert_str_eq(a.field[FLD_ABUSE_EMAIL], "network-abuse@google.com");
@@ -1045,10 +1064,10 @@ START_TEST(test_result_undamaged)
 	answer_clear(&a);
 	/* Not a result frame at all. */
 	f.type = F_ADDR;
-	ck_assert_int_eq(wire_get_result(&f, &ip, &a), -1);
+	ck_assert_int_eq(wire_get_result(&f, &ip, &e, &a), -1);
 	f.type = F_RESULT;
 	f.len = RESULT_MIN - 1;
-	ck_assert_int_eq(wire_get_result(&f, &ip, &a), -1);
+	ck_assert_int_eq(wire_get_result(&f, &ip, &e, &a), -1);
 }
 END_TEST
 
@@ -1069,10 +1088,58 @@ START_TEST(test_result_layout)
 	answer_set(&a, FLD_NETWORK, "8.8.8.0/24", 10);
 	answer_set(&a, FLD_ORG, "Google LLC", 10);
 	answer_set(&a, FLD_ABUSE_EMAIL, "network-abuse@google.com", 24);
-	wire_put_result(&fb, &ip, &a);
+	wire_put_result(&fb, &ip, GOOD_ENTRY, &a);
 	ck_assert_uint_eq(fb.len, FRAME_HDR + n);
 	ck_assert_mem_eq(fb.data + FRAME_HDR, want, n);
 	answer_clear(&a);
+	frame_buf_free(&fb);
+}
+END_TEST
+
+/*
+ * F_ADDR and F_COUNT carry the entry number beside the address or the
+ * counts, and back; a number past ENTRY_MAX, another type or another
+ * length is refused.
+ */
+START_TEST(test_addr_count_wire)
+{
+	struct frame_buf fb = { 0 };
+	struct count c, c2;
+	struct frame f;
+	struct ip ip, ip2;
+	uint32_t e;
+	uint8_t *p;
+
+	ip_from_v4(&ip, 0xc0000207);
+	wire_put_addr(&fb, &ip, 123456);
+	ck_assert_int_eq(frame_check(fb.data, fb.len, &f), 1);
+	ck_assert_uint_eq(f.len, ADDR_SIZE);
+	ck_assert_int_eq(wire_get_addr(&f, &ip2, &e), 0);
+	ck_assert_mem_eq(ip2.b, ip.b, 16);
+	ck_assert_uint_eq(e, 123456);
+	ck_assert_int_eq(wire_get_count(&f, &e, &c2), -1);
+	p = fb.data + FRAME_HDR + 16;
+	memcpy(p, &(uint32_t){ ENTRY_MAX + 1 }, 4);
+	ck_assert_int_eq(wire_get_addr(&f, &ip2, &e), -1);
+	f.len--;
+	ck_assert_int_eq(wire_get_addr(&f, &ip2, &e), -1);
+	frame_buf_free(&fb);
+
+	memset(&c, 0, sizeof(c));
+	c.ip = ip;
+	c.hits = 99;
+	c.bytes = BYTES_NONE;
+	c.first = 1;
+	c.last = 2;
+	wire_put_count(&fb, ENTRY_MAX, &c);
+	ck_assert_int_eq(frame_check(fb.data, fb.len, &f), 1);
+	ck_assert_uint_eq(f.len, COUNT_SIZE);
+	ck_assert_int_eq(wire_get_count(&f, &e, &c2), 0);
+	ck_assert_uint_eq(e, ENTRY_MAX);
+	ck_assert_mem_eq(&c2, &c, sizeof(c));
+	ck_assert_int_eq(wire_get_addr(&f, &ip2, &e), -1);
+	memcpy(fb.data + FRAME_HDR, &(uint32_t){ UINT32_MAX }, 4);
+	ck_assert_int_eq(wire_get_count(&f, &e, &c2), -1);
 	frame_buf_free(&fb);
 }
 END_TEST
@@ -1086,6 +1153,7 @@ frame_suite(void)
 	tcase_add_loop_test(tc, test_round_trip, 0, nitems(sizes));
 	tcase_add_test(tc, test_empty_stream);
 	tcase_add_test(tc, test_split_every_byte);
+	tcase_add_test(tc, test_addr_count_wire);
 	tcase_add_test(tc, test_split_byte_by_byte);
 	tcase_add_test(tc, test_many_in_one_read);
 	tcase_add_test(tc, test_eof_mid_frame);

@@ -21,6 +21,35 @@ addr(const char *s)
 	return ip;
 }
 
+/*
+ * The entry numbers the parser gives (the order of first sight), from a
+ * table like its own; start() and stop() wrap rows_init() and
+ * rows_free().
+ */
+static struct addrtab numbers;
+
+static uint32_t
+number(const struct ip *ip)
+{
+	int created;
+
+	return (uint32_t)(addrtab_get(&numbers, ip, &created) - numbers.ent);
+}
+
+static void
+start(struct rows *rs)
+{
+	rows_init(rs);
+	addrtab_init(&numbers, 16);
+}
+
+static void
+stop(struct rows *rs)
+{
+	rows_free(rs);
+	addrtab_free(&numbers);
+}
+
 /* A count as the parser sends it (its table entry: no answer yet). */
 static void
 put_count(struct rows *rs, const char *ip, uint64_t hits, uint64_t bytes,
@@ -35,7 +64,7 @@ put_count(struct rows *rs, const char *ip, uint64_t hits, uint64_t bytes,
 	c.first = first;
 	c.last = last;
 	c.answer = UINT32_MAX;
-	rows_count(rs, &c);
+	ck_assert_int_eq(rows_count(rs, number(&c.ip), &c), 0);
 }
 
 /* An answer as a worker sends it: public, ARIN, org as given. */
@@ -53,18 +82,18 @@ put_answer(struct rows *rs, const char *ip, enum status st, enum source src,
 	a.source = (uint8_t)src;
 	if (org != NULL)
 		answer_set(&a, FLD_ORG, org, strlen(org));
-	rows_answer(rs, &x, &a);
+	ck_assert_int_eq(rows_answer(rs, number(&x), &x, &a), 0);
 }
 
-/* The row of ip, after rows_finish(): by walking, the index is gone. */
+/* The row of ip, after rows_finish(): by walking. */
 static const struct count *
 row_of(const struct rows *rs, const char *ip)
 {
 	struct ip x = addr(ip);
 
-	for (size_t i = 0; i < rs->tab.used; i++)
-		if (ip_cmp(&rs->tab.ent[i].ip, &x) == 0)
-			return &rs->tab.ent[i];
+	for (size_t i = 0; i < rs->used; i++)
+		if (ip_cmp(&rs->ent[i].ip, &x) == 0)
+			return &rs->ent[i];
 	ck_abort_msg("no row for %s", ip);
 	return NULL;
 }
@@ -105,7 +134,7 @@ START_TEST(test_merge_orders)
 	struct rows rs;
 	size_t n = nitems(merged);
 
-	rows_init(&rs);
+	start(&rs);
 	for (size_t k = 0; k < 2 * n; k++) {
 		size_t i;
 		int is_count;
@@ -132,7 +161,7 @@ START_TEST(test_merge_orders)
 			    merged[i].org);
 	}
 	rows_finish(&rs);
-	ck_assert_uint_eq(rs.tab.used, n);
+	ck_assert_uint_eq(rs.used, n);
 	for (size_t i = 0; i < n; i++) {
 		const struct count *c = row_of(&rs, merged[i].ip);
 
@@ -144,7 +173,7 @@ START_TEST(test_merge_orders)
 		ck_assert_uint_eq(answer_of(&rs, merged[i].ip)->source,
 		    SRC_DB);
 	}
-	rows_free(&rs);
+	stop(&rs);
 }
 END_TEST
 
@@ -154,7 +183,7 @@ START_TEST(test_answers_shared)
 	struct rows rs;
 	char ip[32];
 
-	rows_init(&rs);
+	start(&rs);
 	for (int i = 0; i < 300; i++) {
 		snprintf(ip, sizeof(ip), "203.0.113.%d", i % 256);
 		if (i < 256)
@@ -164,11 +193,11 @@ START_TEST(test_answers_shared)
 			put_answer(&rs, ip, ST_OK, SRC_DB, "Another Org");
 	}
 	rows_finish(&rs);
-	ck_assert_uint_eq(rs.tab.used, 512);
+	ck_assert_uint_eq(rs.used, 512);
 	ck_assert_uint_eq(rs.answers.n, 2);
 	ck_assert_str_eq(org_of(&rs, "203.0.113.255"), "One Org");
 	ck_assert_str_eq(org_of(&rs, "198.51.100.0"), "Another Org");
-	rows_free(&rs);
+	stop(&rs);
 }
 END_TEST
 
@@ -177,16 +206,16 @@ START_TEST(test_answered_twice)
 {
 	struct rows rs;
 
-	rows_init(&rs);
+	start(&rs);
 	put_answer(&rs, "8.8.8.8", ST_OK, SRC_DB, "First");
 	put_count(&rs, "8.8.8.8", 2, 20, 0, 0);
 	put_answer(&rs, "8.8.8.8", ST_TIMEOUT, SRC_RDAP, "Second");
 	rows_finish(&rs);
-	ck_assert_uint_eq(rs.tab.used, 1);
+	ck_assert_uint_eq(rs.used, 1);
 	ck_assert_str_eq(org_of(&rs, "8.8.8.8"), "First");
 	ck_assert_uint_eq(answer_of(&rs, "8.8.8.8")->status, ST_OK);
 	ck_assert_uint_eq(row_of(&rs, "8.8.8.8")->hits, 2);
-	rows_free(&rs);
+	stop(&rs);
 }
 END_TEST
 
@@ -210,12 +239,12 @@ START_TEST(test_missing)
 	};
 	struct rows rs;
 
-	rows_init(&rs);
+	start(&rs);
 	for (size_t i = 0; i < nitems(lost); i++)
 		put_count(&rs, lost[i].ip, 1, 1, 0, 0);
 	put_answer(&rs, "9.9.9.9", ST_NOT_FOUND, SRC_RDAP, NULL);
 	rows_finish(&rs);
-	ck_assert_uint_eq(rs.tab.used, nitems(lost) + 1);
+	ck_assert_uint_eq(rs.used, nitems(lost) + 1);
 	for (size_t i = 0; i < nitems(lost); i++) {
 		const struct answer *a = answer_of(&rs, lost[i].ip);
 
@@ -230,7 +259,7 @@ START_TEST(test_missing)
 	}
 	ck_assert_uint_eq(row_of(&rs, "9.9.9.9")->hits, 0);
 	ck_assert_uint_eq(answer_of(&rs, "9.9.9.9")->status, ST_NOT_FOUND);
-	rows_free(&rs);
+	stop(&rs);
 }
 END_TEST
 
@@ -244,7 +273,7 @@ START_TEST(test_many)
 	struct rows rs;
 	char ip[32];
 
-	rows_init(&rs);
+	start(&rs);
 	for (int i = 0; i < N; i++) {
 		snprintf(ip, sizeof(ip), "11.%d.%d.%d", i >> 16 & 255,
 		    i >> 8 & 255, i & 255);
@@ -257,10 +286,10 @@ START_TEST(test_many)
 			    "even");
 	}
 	rows_finish(&rs);
-	ck_assert_uint_eq(rs.tab.used, N);
+	ck_assert_uint_eq(rs.used, N);
 	for (int i = 0; i < N; i++) {
 		/* Report order: the most hits first, the last one put. */
-		const struct count *c = &rs.tab.ent[i];
+		const struct count *c = &rs.ent[i];
 		uint32_t v = (uint32_t)(N - 1 - i);
 
 		ck_assert_uint_eq(ip_v4(&c->ip), 11u << 24 | v);
@@ -273,6 +302,49 @@ START_TEST(test_many)
 			ck_assert_str_eq(rs.answers.v[c->answer].field[FLD_ORG],
 			    v % 2 ? "odd" : "even");
 	}
+	stop(&rs);
+}
+END_TEST
+
+/*
+ * Rows are filed by entry number: numbers never sent (addresses left out
+ * by --include) leave no row; a number that is another address's, or no
+ * entry's at all, is refused and changes nothing.
+ */
+START_TEST(test_entry_numbers)
+{
+	struct rows rs;
+	struct count c;
+	struct answer a;
+	struct ip x = addr("192.0.2.7"), y = addr("198.51.100.9");
+
+	rows_init(&rs);
+	memset(&c, 0, sizeof(c));
+	c.ip = x;
+	c.hits = 3;
+	c.answer = UINT32_MAX;
+	ck_assert_int_eq(rows_count(&rs, 5000, &c), 0);
+	memset(&a, 0, sizeof(a));
+	a.status = ST_OK;
+	ck_assert_int_eq(rows_answer(&rs, 5000, &y, &a), -1);
+	c.ip = y;
+	ck_assert_int_eq(rows_count(&rs, 5000, &c), -1);
+	ck_assert_int_eq(rows_count(&rs, ENTRY_MAX + 1, &c), -1);
+	memset(&a, 0, sizeof(a));
+	ck_assert_int_eq(rows_answer(&rs, ENTRY_MAX + 1, &y, &a), -1);
+	memset(&a, 0, sizeof(a));
+	a.status = ST_OK;
+	a.kind = KIND_PUBLIC;
+	ck_assert_int_eq(rows_answer(&rs, 2, &y, &a), 0);
+	rows_finish(&rs);
+	ck_assert_uint_eq(rs.used, 2);
+	ck_assert_mem_eq(rs.ent[0].ip.b, x.b, 16);
+	ck_assert_uint_eq(rs.ent[0].hits, 3);
+	ck_assert_uint_eq(rs.answers.v[rs.ent[0].answer].status, ST_ERROR);
+	ck_assert_mem_eq(rs.ent[1].ip.b, y.b, 16);
+	ck_assert_uint_eq(rs.ent[1].hits, 0);
+	ck_assert_uint_eq(rs.ent[1].bytes, BYTES_NONE);
+	ck_assert_uint_eq(rs.answers.v[rs.ent[1].answer].status, ST_OK);
 	rows_free(&rs);
 }
 END_TEST
@@ -307,7 +379,7 @@ START_TEST(test_order)
 	char ip[IP_STRLEN];
 
 	ck_assert_uint_eq(nitems(scramble), nitems(order));
-	rows_init(&rs);
+	start(&rs);
 	for (size_t k = 0; k < nitems(scramble); k++) {
 		int i = scramble[k];
 
@@ -317,13 +389,13 @@ START_TEST(test_order)
 			put_answer(&rs, order[i].ip, ST_OK, SRC_DB, NULL);
 	}
 	rows_finish(&rs);
-	ck_assert_uint_eq(rs.tab.used, nitems(order));
+	ck_assert_uint_eq(rs.used, nitems(order));
 	for (size_t i = 0; i < nitems(order); i++) {
-		ip_format(&rs.tab.ent[i].ip, ip);
+		ip_format(&rs.ent[i].ip, ip);
 		ck_assert_msg(strcmp(ip, order[i].ip) == 0,
 		    "row %zu is %s, wanted %s", i, ip, order[i].ip);
 	}
-	rows_free(&rs);
+	stop(&rs);
 }
 END_TEST
 
@@ -357,7 +429,7 @@ START_TEST(test_order_many)
 	struct rows rs;
 	uint64_t seed = 88172645463325252ULL, hits = 0, want = 0;
 
-	rows_init(&rs);
+	start(&rs);
 	for (int i = 0; i < N; i++) {
 		struct count c;
 		uint64_t r = next_random(&seed);
@@ -373,22 +445,22 @@ START_TEST(test_order_many)
 		c.hits = 1 + (r >> 40) % 7;
 		c.answer = UINT32_MAX;
 		want += c.hits;
-		rows_count(&rs, &c);
+		rows_count(&rs, number(&c.ip), &c);
 	}
 	rows_finish(&rs);
-	for (size_t i = 0; i < rs.tab.used; i++) {
-		hits += rs.tab.ent[i].hits;
+	for (size_t i = 0; i < rs.used; i++) {
+		hits += rs.ent[i].hits;
 		if (i > 0)
-			ck_assert_msg(!before(&rs.tab.ent[i],
-			    &rs.tab.ent[i - 1]), "rows %zu and %zu out of "
+			ck_assert_msg(!before(&rs.ent[i],
+			    &rs.ent[i - 1]), "rows %zu and %zu out of "
 			    "order", i - 1, i);
 	}
 	/* A permutation: nothing lost or doubled (distinct addresses, bar
 	 * the rare random repeat, which merges). */
-	ck_assert_uint_ge(rs.tab.used, N - 10);
-	ck_assert_uint_le(rs.tab.used, N);
+	ck_assert_uint_ge(rs.used, N - 10);
+	ck_assert_uint_le(rs.used, N);
 	ck_assert_uint_le(hits, want);
-	rows_free(&rs);
+	stop(&rs);
 }
 END_TEST
 
@@ -406,7 +478,7 @@ START_TEST(test_sources_learned)
 	struct ip ip;
 	int stored = 0;
 
-	rows_init(&rs);
+	start(&rs);
 	/* The asker: 66.249.66.1, fewer hits than the others. */
 	memset(&a, 0, sizeof(a));
 	a.kind = KIND_PUBLIC;
@@ -419,7 +491,7 @@ START_TEST(test_sources_learned)
 	answer_set(&a, FLD_NETWORK, "66.249.64.0/19", 14);
 	answer_set(&a, FLD_ORG, "Search", 6);
 	ip = addr("66.249.66.1");
-	rows_answer(&rs, &ip, &a);
+	rows_answer(&rs, number(&ip), &ip, &a);
 	put_count(&rs, "66.249.66.1", 1, 0, 0, 0);
 	/* Two that took the answer from it. */
 	put_count(&rs, "66.249.64.10", 9, 0, 0, 0);
@@ -433,7 +505,7 @@ START_TEST(test_sources_learned)
 		answer_set(&a, FLD_NETWORK, "66.249.64.0/19", 14);
 		answer_set(&a, FLD_ORG, "Search", 6);
 		ip = addr(i ? "66.249.70.5" : "66.249.64.10");
-		rows_answer(&rs, &ip, &a);
+		rows_answer(&rs, number(&ip), &ip, &a);
 	}
 	/* From the cache file, and from the IP database: as they are. */
 	put_count(&rs, "8.8.8.8", 20, 0, 0, 0);
@@ -463,12 +535,12 @@ START_TEST(test_sources_learned)
 	ck_assert_uint_eq(answer_of(&rs, "9.9.9.10")->source, SRC_RDAP);
 	/* Rows show no network to store; the asker's answer is still kept,
 	 * once, for the cache file. */
-	for (size_t i = 0; i < rs.tab.used; i++)
-		ck_assert(!rs.answers.v[rs.tab.ent[i].answer].has_net);
+	for (size_t i = 0; i < rs.used; i++)
+		ck_assert(!rs.answers.v[rs.ent[i].answer].has_net);
 	for (size_t i = 0; i < rs.answers.n; i++)
 		stored += rs.answers.v[i].has_net;
 	ck_assert_int_eq(stored, 1);
-	rows_free(&rs);
+	stop(&rs);
 }
 END_TEST
 
@@ -477,7 +549,7 @@ START_TEST(test_sources_whois)
 {
 	struct rows rs;
 
-	rows_init(&rs);
+	start(&rs);
 	put_count(&rs, "193.0.6.139", 1, 0, 0, 0);
 	put_answer(&rs, "193.0.6.139", ST_OK, SRC_WHOIS, "RIPE NCC");
 	put_count(&rs, "193.0.0.1", 1, 0, 0, 0);
@@ -485,7 +557,7 @@ START_TEST(test_sources_whois)
 	rows_finish(&rs);
 	ck_assert_uint_eq(answer_of(&rs, "193.0.0.1")->source, SRC_WHOIS);
 	ck_assert_uint_eq(answer_of(&rs, "193.0.6.139")->source, SRC_WHOIS);
-	rows_free(&rs);
+	stop(&rs);
 }
 END_TEST
 
@@ -500,6 +572,7 @@ reporter_suite(void)
 	tcase_add_test(tc, test_answered_twice);
 	tcase_add_test(tc, test_missing);
 	tcase_add_test(tc, test_many);
+	tcase_add_test(tc, test_entry_numbers);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("order");

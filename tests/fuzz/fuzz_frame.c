@@ -50,7 +50,9 @@ read_raw(struct frame_reader *fr)
 	struct producers pr;
 	struct frame f;
 	struct answer a;
+	struct count c;
 	struct ip ip;
+	uint32_t e;
 	char why[128];
 	int r;
 
@@ -59,10 +61,17 @@ read_raw(struct frame_reader *fr)
 		if (f.type == 0 || f.type >= F_TYPE_MAX || f.len > FRAME_MAX +
 		    ANSWER_WIRE_MAX)
 			fz_fail("frame_read: type %u, %u bytes", f.type, f.len);
-		if (f.type == F_RESULT && wire_get_result(&f, &ip, &a) == 0) {
+		if (f.type == F_RESULT && wire_get_result(&f, &ip, &e, &a) ==
+		    0) {
+			if (e > ENTRY_MAX)
+				fz_fail("wire_get_result: entry %u", e);
 			fz_answer_round_trip(&a);
 			answer_clear(&a);
 		}
+		if ((f.type == F_ADDR && wire_get_addr(&f, &ip, &e) == 0) ||
+		    (f.type == F_COUNT && wire_get_count(&f, &e, &c) == 0))
+			if (e > ENTRY_MAX)
+				fz_fail("wire_get_addr/count: entry %u", e);
 		if (f.type == F_SENTINEL)
 			(void)producer_end(&pr, 1, &f, why, sizeof(why));
 	}
@@ -79,6 +88,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	struct answer a, b;
 	struct frame f;
 	struct ip ip, ip2;
+	uint32_t e = n % (ENTRY_MAX + 1ULL), e2;
 	char why[128] = "";
 	int fd[2];
 
@@ -86,7 +96,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	fz_check_answer(&a);
 	fz_answer_round_trip(&a);
 	memset(&ip, 0x5a, sizeof(ip));
-	wire_put_result(&fb, &ip, &a);
+	wire_put_result(&fb, &ip, e, &a);
 	frame_add(&fb, F_SENTINEL, &end, sizeof(end));
 	if (pipe(fd) == -1 || fb.len + n > 65536)
 		abort();
@@ -95,7 +105,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		abort();
 	close(fd[1]);
 	frame_reader_init(&fr, fd[0]);
-	if (frame_read(&fr, &f) != 1 || wire_get_result(&f, &ip2, &b) != 0 ||
+	if (frame_read(&fr, &f) != 1 ||
+	    wire_get_result(&f, &ip2, &e2, &b) != 0 || e != e2 ||
 	    ip_cmp(&ip, &ip2) != 0 || !answer_equal(&a, &b) ||
 	    a.fetched != b.fetched)
 		fz_fail("wire_put_result, wire_get_result: not the same");
