@@ -3,16 +3,26 @@
  * and sends each new address to a worker on first sight, so lookups run
  * while parsing goes on.  At the end it sends the counts to the reporter.
  *
+ * Two threads share the work.  This one reads the logs and parses each
+ * line; the tally thread counts the parsed lines into the address table
+ * and hands new addresses to the workers.  Parsing is most of the work,
+ * counting the rest, and on two cores they overlap.  Lines go from one to
+ * the other in batches through a ring; the table and the workers' queues
+ * are the tally thread's alone, until a drain (the ring empty, the tally
+ * thread waiting) or its end.  Where no thread can be started, and for
+ * --merge, which reads few rows, the batches are counted in this thread.
+ *
  * The per-line loop does no allocation and no system call: lines are cut
  * from a large buffer, the address table grows rarely, and the frames for
  * new addresses gather in per-worker queues that are flushed once per
- * buffer (or when large).  The queues are written without blocking, so a
+ * batch (or when large).  The queues are written without blocking, so a
  * slow worker never holds up the parsing or the other workers.
  */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,13 +35,38 @@
 #define QUEUE_FLUSH	(64 * 1024)	/* flush a worker's queue past this */
 #define AWAIT_MS	20	/* how often the answers are counted at the end */
 
-/* A parsed line waiting to be counted. */
-struct pending {
-	struct hit h;
-	uint64_t hash;
+/* A parsed line, as the tally thread counts it. */
+struct tally {
+	struct ip ip;
+	int64_t	 when;
+	uint64_t bytes;
+	int	 has_bytes;
 };
 
-#define PENDING	16	/* lines parsed ahead of counting */
+#define BATCH_LINES	1024	/* lines handed over at once */
+#define RING_BATCHES	8	/* batches parsed ahead of counting */
+#define AHEAD		16	/* lines whose table slots are asked for
+				   before they are counted */
+
+struct batch {
+	struct tally t[BATCH_LINES];
+	int	 n;
+};
+
+/*
+ * Batches [tail, head) are the tally thread's to count; batch head (mod
+ * RING_BATCHES) is the one being filled.  The counters only grow.
+ */
+struct ring {
+	pthread_mutex_t mu;
+	pthread_cond_t	 more;		/* a batch was given, or the end */
+	pthread_cond_t	 less;		/* a batch was counted */
+	struct batch	*b;		/* [RING_BATCHES] */
+	uint64_t	 head, tail;
+	int		 end;
+	int		 threaded;	/* a tally thread runs */
+	pthread_t	 thread;
+};
 
 /* One input's lines, for -v and for the warnings about its format. */
 struct file_counts {
@@ -46,8 +81,10 @@ struct parser {
 	const struct config *cfg;
 	struct share	*share;		/* where the progress counts go */
 	struct logctx	 ctx;
-	struct addrtab	 tab;
-	struct pstats	 st;		/* for the reporter, at the end */
+	/* The tally thread's, on cache lines of its own: the parsing
+	 * thread's per-line counts beside it would bounce between cores. */
+	_Alignas(64) struct addrtab tab;
+	_Alignas(64) struct pstats st;	/* for the reporter, at the end */
 	uint64_t	 in_bytes;	/* log text read (progress line) */
 	struct file_counts file;	/* the input being read */
 	int		 unreadable;	/* inputs none of whose lines was read */
@@ -61,8 +98,7 @@ struct parser {
 	uint64_t	*given_cap;
 	int		 rfd;		/* to the reporter */
 	char		*buf;
-	struct pending	 pending[PENDING];
-	int		 npending;
+	struct ring	 ring;
 	struct window	 window;	/* --since, --until */
 	int		 filtered;	/* --include or --exclude given */
 	/* --merge: the inputs are reports (fmt_report.c). */
@@ -112,6 +148,13 @@ flush_worker(struct parser *ps, int w)
 		check_signal();
 		worker_gone(ps, w);
 	}
+}
+
+static void
+flush_all(struct parser *ps)
+{
+	for (int w = 0; w < ps->nworkers; w++)
+		flush_worker(ps, w);
 }
 
 /*
@@ -223,28 +266,27 @@ new_address(struct parser *ps, struct count *c)
 }
 
 /*
- * The hot path, in two steps: parse a line and prefetch its table slot
- * (take), then count a batch of parsed lines together (settle), by which
- * time their slots have arrived from memory.  The table is larger than the
- * caches; this hides most of the wait.
+ * The tally thread's hot path: a batch of lines, each one's table slot
+ * asked for from memory AHEAD lines before it is counted and its entry
+ * halfway, so the wait for a table larger than the caches overlaps.
  */
 static void
-count(struct parser *ps, const struct pending *pd)
+count(struct parser *ps, const struct tally *t, uint64_t hash)
 {
 	struct count *c;
 	int created;
 
-	c = addrtab_get_hashed(&ps->tab, &pd->h.ip, pd->hash, &created);
+	c = addrtab_get_hashed(&ps->tab, &t->ip, hash, &created);
 	c->hits++;
-	if (pd->h.has_bytes) {
+	if (t->has_bytes) {
 		uint64_t was = c->bytes == BYTES_NONE ? 0 : c->bytes;
 
 		/* Saturate below BYTES_NONE rather than wrap around. */
-		c->bytes = pd->h.bytes >= BYTES_NONE - 1 - was ?
-		    BYTES_NONE - 1 : was + pd->h.bytes;
+		c->bytes = t->bytes >= BYTES_NONE - 1 - was ?
+		    BYTES_NONE - 1 : was + t->bytes;
 	}
-	if (pd->h.when > 0 && pd->h.when <= UINT32_MAX) {
-		uint32_t when = (uint32_t)pd->h.when;
+	if (t->when > 0 && t->when <= UINT32_MAX) {
+		uint32_t when = (uint32_t)t->when;
 
 		if (c->first == 0 || when < c->first)
 			c->first = when;
@@ -255,15 +297,147 @@ count(struct parser *ps, const struct pending *pd)
 		new_address(ps, c);
 }
 
+/* The addresses handed to workers so far, for the progress line. */
 static void
-settle(struct parser *ps)
+tell_addresses(struct parser *ps)
 {
-	/* The index slots have arrived: ask for the entries, then count. */
-	for (int i = 0; i < ps->npending; i++)
-		addrtab_prefetch_entry(&ps->tab, ps->pending[i].hash);
-	for (int i = 0; i < ps->npending; i++)
-		count(ps, &ps->pending[i]);
-	ps->npending = 0;
+	uint64_t sent = 0;
+
+	for (int w = 0; w < ps->nworkers; w++)
+		sent += ps->route.sent[w];
+	share_set(ps->share, SHC_ADDRS, sent);
+}
+
+static void
+count_batch(struct parser *ps, const struct batch *b)
+{
+	uint64_t hash[BATCH_LINES];
+	int n = b->n;
+
+	for (int i = 0; i < n + AHEAD; i++) {
+		if (i < n) {
+			hash[i] = ip_hash(&b->t[i].ip);
+			addrtab_prefetch(&ps->tab, hash[i]);
+		}
+		if (i >= AHEAD / 2 && i - AHEAD / 2 < n)
+			addrtab_prefetch_entry(&ps->tab, hash[i - AHEAD / 2]);
+		if (i >= AHEAD)
+			count(ps, &b->t[i - AHEAD], hash[i - AHEAD]);
+	}
+	flush_all(ps);
+	tell_addresses(ps);
+}
+
+static void *
+tally_main(void *arg)
+{
+	struct parser *ps = arg;
+	struct ring *r = &ps->ring;
+
+	pthread_mutex_lock(&r->mu);
+	for (;;) {
+		while (r->tail == r->head && !r->end)
+			pthread_cond_wait(&r->more, &r->mu);
+		if (r->tail == r->head)
+			break;
+		pthread_mutex_unlock(&r->mu);
+		count_batch(ps, &r->b[r->tail % RING_BATCHES]);
+		pthread_mutex_lock(&r->mu);
+		r->tail++;
+		pthread_cond_broadcast(&r->less);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return NULL;
+}
+
+/* The batch being filled. */
+static struct batch *
+filling(struct parser *ps)
+{
+	return &ps->ring.b[ps->ring.head % RING_BATCHES];
+}
+
+/*
+ * The batch being filled, to be counted: given to the tally thread (and
+ * wait while the ring is full), or counted here without one.
+ */
+static void
+give(struct parser *ps)
+{
+	struct ring *r = &ps->ring;
+
+	if (filling(ps)->n == 0)
+		return;
+	if (!r->threaded) {
+		count_batch(ps, filling(ps));
+		filling(ps)->n = 0;
+		return;
+	}
+	pthread_mutex_lock(&r->mu);
+	r->head++;
+	pthread_cond_signal(&r->more);
+	while (r->head - r->tail >= RING_BATCHES)
+		pthread_cond_wait(&r->less, &r->mu);
+	pthread_mutex_unlock(&r->mu);
+	check_signal();
+	filling(ps)->n = 0;
+}
+
+/* Every line given counted: the table is this thread's to read. */
+static void
+drain(struct parser *ps)
+{
+	struct ring *r = &ps->ring;
+
+	give(ps);
+	if (!r->threaded)
+		return;
+	pthread_mutex_lock(&r->mu);
+	while (r->tail != r->head)
+		pthread_cond_wait(&r->less, &r->mu);
+	pthread_mutex_unlock(&r->mu);
+}
+
+/*
+ * The tally thread, with SIGINT and SIGTERM blocked: a stop must reach
+ * this thread, which may be waiting in read() on a pipe.  Without one
+ * (none could be made), batches are counted here.
+ */
+static void
+tally_start(struct parser *ps, int want)
+{
+	struct ring *r = &ps->ring;
+	sigset_t block, was;
+
+	r->b = xcalloc(RING_BATCHES, sizeof(*r->b));
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->more, NULL);
+	pthread_cond_init(&r->less, NULL);
+	if (!want)
+		return;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &was);
+	r->threaded = pthread_create(&r->thread, NULL, tally_main, ps) == 0;
+	pthread_sigmask(SIG_SETMASK, &was, NULL);
+}
+
+/* Every line counted and the tally thread gone. */
+static void
+tally_stop(struct parser *ps)
+{
+	struct ring *r = &ps->ring;
+
+	drain(ps);
+	if (!r->threaded)
+		return;
+	pthread_mutex_lock(&r->mu);
+	r->end = 1;
+	pthread_cond_signal(&r->more);
+	pthread_mutex_unlock(&r->mu);
+	pthread_join(r->thread, NULL);
+	r->threaded = 0;
 }
 
 /* The first rejected line of the input, for -v. */
@@ -328,7 +502,8 @@ take_row(struct parser *ps, const char *p, size_t n)
 static void
 take(struct parser *ps, const char *p, size_t n)
 {
-	struct pending *pd = &ps->pending[ps->npending];
+	struct batch *b = filling(ps);
+	struct hit h;
 
 	ps->st.lines++;
 	ps->file.st.lines++;
@@ -336,7 +511,7 @@ take(struct parser *ps, const char *p, size_t n)
 		take_row(ps, p, n);
 		return;
 	}
-	switch (logfmt_parse(&ps->ctx, p, n, &pd->h)) {
+	switch (logfmt_parse(&ps->ctx, p, n, &h)) {
 	case FIT_NONE:
 		rejected(ps, p, n);
 		return;
@@ -348,17 +523,18 @@ take(struct parser *ps, const char *p, size_t n)
 		break;
 	}
 	ps->file.st.clients++;
-	if (!window_has(&ps->window, pd->h.when)) {
+	if (!window_has(&ps->window, h.when)) {
 		ps->st.outside++;
 		return;
 	}
 	if (ps->ctx.want_xff)
-		xff_client(&pd->h.ip, pd->h.xff, pd->h.xff_len,
-		    &ps->cfg->trusted, &pd->h.ip);
-	pd->hash = ip_hash(&pd->h.ip);
-	addrtab_prefetch(&ps->tab, pd->hash);
-	if (++ps->npending == PENDING)
-		settle(ps);
+		xff_client(&h.ip, h.xff, h.xff_len, &ps->cfg->trusted, &h.ip);
+	b->t[b->n].ip = h.ip;
+	b->t[b->n].when = h.when;
+	b->t[b->n].bytes = h.bytes;
+	b->t[b->n].has_bytes = h.has_bytes;
+	if (++b->n == BATCH_LINES)
+		give(ps);
 }
 
 /* Where auto-detection looks: this many bytes, or this many lines. */
@@ -405,6 +581,7 @@ guessed(struct parser *ps, const char *name)
 	    "line (-f first-ip); name the format with -f, --log-format or "
 	    "--regex", input_shown(name));
 	fc->guessed = 1;
+	drain(ps);
 	fc->nbefore = ps->tab.used;
 	fc->hits_before = xcalloc(fc->nbefore, sizeof(*fc->hits_before));
 	for (size_t i = 0; i < fc->nbefore; i++)
@@ -480,13 +657,6 @@ lines(struct parser *ps, size_t n, int *skipping)
 	return (size_t)(end - p);
 }
 
-static void
-flush_all(struct parser *ps)
-{
-	for (int w = 0; w < ps->nworkers; w++)
-		flush_worker(ps, w);
-}
-
 /*
  * The totals the progress line shows, published once per block read (a
  * few stores per megabyte, nothing per line).  Only the parser writes
@@ -497,13 +667,12 @@ static void
 tell_progress(struct parser *ps, const struct input *in, uint64_t *raw_told)
 {
 	struct share *sh = ps->share;
-	uint64_t raw = input_raw_bytes(in), sent = 0;
+	uint64_t raw = input_raw_bytes(in);
 
-	for (int w = 0; w < ps->nworkers; w++)
-		sent += ps->route.sent[w];
 	share_set(sh, SHC_LINES, ps->st.lines);
 	share_set(sh, SHC_BYTES, ps->in_bytes);
-	share_set(sh, SHC_ADDRS, sent);
+	if (!ps->ring.threaded)
+		tell_addresses(ps);	/* else the tally thread does */
 	share_add(sh, SHC_RAW_BYTES, raw - *raw_told);
 	*raw_told = raw;
 }
@@ -538,6 +707,7 @@ one_address(struct parser *ps, const char *name)
 
 	if (fc->st.clients < 20)
 		return;
+	drain(ps);
 	top = top_hits(ps, &which);
 	if (top * 10 < fc->st.clients * 9)
 		return;
@@ -663,8 +833,11 @@ read_input(struct parser *ps, int input, int fd, const char *name)
 			detected = 1;
 		}
 		have = lines(ps, have, &skipping);
-		settle(ps);
-		flush_all(ps);
+		/* What this block gave, counted and sent on without waiting
+		 * for a whole batch: a slow pipe's addresses go out too. */
+		give(ps);
+		if (!ps->ring.threaded)
+			flush_all(ps);	/* --merge's rows */
 	}
 	if (!detected) {
 		detect(ps, name, ps->buf, have);
@@ -672,7 +845,7 @@ read_input(struct parser *ps, int input, int fd, const char *name)
 	}
 	if (have > 0 && !skipping)
 		take(ps, ps->buf, have);	/* no newline at the end */
-	settle(ps);
+	give(ps);
 	tell_progress(ps, in, &raw_told);
 	if (ps->file.long_lines > 0 && !ps->cfg->quiet)
 		warnx("%s: %llu lines longer than %d bytes; their first %d "
@@ -855,14 +1028,16 @@ parser_main(const struct parser_args *args)
 		if (fcntl(ps.wfd[w], F_SETFL, O_NONBLOCK) == -1)
 			err(EXIT_INTERNAL, "fcntl");
 	sandbox_enter(SB_PARSER, 0, args->cfg, args->run);
-	ps.buf = big_alloc(READ_SIZE);
+	ps.buf = xmalloc(READ_SIZE);
 	addrtab_init(&ps.tab, 4096);
+	tally_start(&ps, !args->cfg->merge);
 	window_init(&ps.window, args->cfg->since, args->cfg->until);
 	ps.ctx.want_xff = args->cfg->client == CLIENT_XFF;
 	ps.filtered = args->cfg->include.n > 0 || args->cfg->exclude.n > 0;
 
 	for (int i = 0; i < args->cfg->ninputs; i++)
 		read_input(&ps, i, args->in_fds[i], args->cfg->inputs[i]);
+	tally_stop(&ps);
 	await_answers(&ps);
 	end_workers(&ps);
 	send_counts(&ps);

@@ -106,9 +106,11 @@ static const struct sb_call common_calls[] = {
 };
 
 /* Reads its inputs (opened by main) and writes pipes; libarchive is
- * loaded when the first compressed input comes. */
+ * loaded when the first compressed input comes; a thread counts. */
 static const struct sb_call parser_calls[] = {
 	{ "openat", SBA_RDONLY, 2 }, { "open", SBA_RDONLY, 1 },
+	{ "clone", SBA_THREAD, 0 }, { "clone3", SBA_ENOSYS, 0 },
+	{ "set_robust_list", SBA_NONE, 0 }, { "rseq", SBA_NONE, 0 },
 };
 
 /* Names, TLS and the registries: sockets, threads for libcurl's
