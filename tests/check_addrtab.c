@@ -305,6 +305,40 @@ START_TEST(test_collisions)
 }
 END_TEST
 
+/*
+ * The table's arrays (util.c's big_alloc): zeroed; grown across whole
+ * huge pages, what was there is kept and what is new is zero; shrunk,
+ * the start is kept.
+ */
+START_TEST(test_big_arrays)
+{
+	enum { MB = 1 << 20 };
+	unsigned char *p = big_alloc(100);
+
+	for (int i = 0; i < 100; i++)
+		ck_assert_uint_eq(p[i], 0);
+	memset(p, 0xa5, 100);
+	p = big_realloc(p, 100, 5 * MB + 3);
+	for (size_t i = 0; i < 5 * MB + 3; i++)
+		if (p[i] != (i < 100 ? 0xa5 : 0))
+			ck_abort_msg("byte %zu is %u", i, p[i]);
+	memset(p + 4 * MB, 0x5a, MB);
+	p = big_realloc(p, 5 * MB + 3, 3 * MB);
+	ck_assert_uint_eq(p[99], 0xa5);
+	ck_assert_uint_eq(p[100], 0);
+	p = big_realloc(p, 3 * MB, 6 * MB);
+	/* Given back on the shrink: zero again, not the old 0x5a. */
+	for (size_t i = 3 * MB; i < 6 * MB; i++)
+		if (p[i] != 0)
+			ck_abort_msg("byte %zu is %u after the shrink", i, p[i]);
+	big_free(p, 6 * MB);
+	big_free(NULL, 0);
+	p = big_realloc(NULL, 0, 10);
+	ck_assert_uint_eq(p[9], 0);
+	big_free(p, 10);
+}
+END_TEST
+
 static Suite *
 addrtab_suite(void)
 {
@@ -317,6 +351,7 @@ addrtab_suite(void)
 	tcase_add_test(tc, test_zero_address);
 	tcase_add_loop_test(tc, test_walk, 0, nitems(walks));
 	tcase_add_test(tc, test_collisions);
+	tcase_add_test(tc, test_big_arrays);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

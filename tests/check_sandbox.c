@@ -9,6 +9,7 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -144,6 +145,11 @@ START_TEST(test_roles)
 	}
 	ck_assert_ptr_nonnull(c = find(SB_T_WORKER, "clone"));
 	ck_assert_int_eq(c->cond, SBA_THREAD);
+	ck_assert_ptr_nonnull(c = find(SB_T_PARSER, "clone"));
+	ck_assert_int_eq(c->cond, SBA_THREAD);
+	ck_assert_ptr_nonnull(c = find(SB_T_PARSER, "clone3"));
+	ck_assert_int_eq(c->cond, SBA_ENOSYS);
+	ck_assert_ptr_null(find(SB_T_REPORTER, "clone"));
 	ck_assert_ptr_nonnull(c = find(SB_T_WORKER, "socket"));
 	ck_assert_int_eq(c->cond, SBA_FAMILY);
 	ck_assert_ptr_nonnull(c = find(SB_T_COMMON, "tgkill"));
@@ -170,6 +176,7 @@ enum act {
 	A_FORK,		/* a new process */
 	A_THREAD_FLAGS,	/* clone with CLONE_THREAD: refused by the kernel
 			   (no CLONE_VM), not by the filter */
+	A_THREAD,	/* a thread made and joined (pthread_create) */
 	A_KILL,		/* a signal to the parent */
 	A_LANDLOCK,	/* read /etc/passwd: refused where Landlock is */
 	A_UNKNOWN,	/* a call of no name: named by its number */
@@ -188,10 +195,13 @@ static const struct child_case child_cases[] = {
 	{ SB_PARSER, 0, A_INET, "socket" },
 	{ SB_PARSER, 0, A_EXEC, "execve" },
 	{ SB_PARSER, 0, A_FORK, "clone" },
+	{ SB_PARSER, 0, A_THREAD, NULL },
+	{ SB_PARSER, 0, A_THREAD_FLAGS, NULL },
 	{ SB_PARSER, 0, A_KILL, "kill" },
 	{ SB_WORKER, 0, A_READ, NULL },
 	{ SB_WORKER, 0, A_INET, NULL },
 	{ SB_WORKER, 0, A_THREAD_FLAGS, NULL },
+	{ SB_WORKER, 0, A_THREAD, NULL },
 	{ SB_WORKER, 0, A_PACKET, "socket" },
 	{ SB_WORKER, 0, A_WRITE, "openat" },
 	{ SB_WORKER, 0, A_FORK, "clone" },
@@ -207,9 +217,17 @@ static const struct child_case child_cases[] = {
 	{ SB_WORKER, 0, A_UNKNOWN, "#1000" },
 };
 
+static void *
+thread_body(void *arg)
+{
+	return arg;
+}
+
 static void
 act(enum act a)
 {
+	pthread_t t;
+	void *back = NULL;
 	char path[128];
 	int fd;
 	pid_t pid;
@@ -236,6 +254,9 @@ act(enum act a)
 		/* The filter lets it through; the kernel refuses it. */
 		_exit(syscall(SYS_clone, CLONE_THREAD, 0, 0, 0, 0) == -1 &&
 		    errno == EINVAL ? 0 : 1);
+	case A_THREAD:
+		_exit(pthread_create(&t, NULL, thread_body, tmpdir) == 0 &&
+		    pthread_join(t, &back) == 0 && back == tmpdir ? 0 : 1);
 	case A_KILL:
 		kill(getppid(), 0);
 		_exit(1);

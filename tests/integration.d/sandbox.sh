@@ -74,6 +74,22 @@ t_sandbox_proc() {
 	    "$(sb_show)"
 	sb_all NoNewPrivs 1
 	check $? "sandbox: each role NoNewPrivs 1" "$(sb_show)"
+	# The parser's second thread (it counts) is locked as the first.
+	parser=
+	for k in $kids; do
+		[ "$(cat "/proc/$k/comm" 2>/dev/null)" = ipwhois-parser ] &&
+		    parser=$k
+	done
+	threads=$(sb_field "$parser" Threads)
+	locked=0
+	for t in "/proc/$parser/task/"*; do
+		[ "$(sed -n 's/^Seccomp:[[:space:]]*//p' "$t/status")" = 2 ] &&
+		    [ "$(sed -n 's/^NoNewPrivs:[[:space:]]*//p' "$t/status")" = 1 ] &&
+		    locked=$((locked + 1))
+	done
+	[ "$threads" = 2 ] && [ "$locked" = 2 ]
+	check $? "sandbox: the parser's two threads, each Seccomp 2, NoNewPrivs 1" \
+	    "parser ${parser:-none}, threads $threads, locked $locked"
 	if [ "$(id -u)" = 0 ]; then
 		u=$(id -u nobody)
 		sb_all Uid "$u $u $u $u" && sb_all Gid "$(id -g nobody) \
