@@ -161,17 +161,24 @@ nettab_find(const struct nettab *t, const struct ip *ip,
 {
 	u128 v = to_u128(ip);
 
-	for (int plen = 128; plen >= 0; plen--) {
-		struct slot *s;
-		struct ip net;
+	/* The lengths present, longest first: a set bit at a time. */
+	for (int word = 2; word >= 0; word--) {
+		uint64_t left = t->lens[word];
 
-		if (!(t->lens[plen / 64] & (1ULL << (plen % 64))))
-			continue;
-		from_u128(v & ~host_mask((unsigned)plen), &net);
-		s = probe(t, &net, (unsigned)plen);
-		if (s->used && (usable == NULL || usable(ctx, s->value))) {
-			*value = s->value;
-			return 1;
+		while (left != 0) {
+			int bit = 63 - __builtin_clzll(left);
+			unsigned plen = (unsigned)(word * 64 + bit);
+			struct slot *s;
+			struct ip net;
+
+			left &= ~(1ULL << bit);
+			from_u128(v & ~host_mask(plen), &net);
+			s = probe(t, &net, plen);
+			if (s->used && (usable == NULL ||
+			    usable(ctx, s->value))) {
+				*value = s->value;
+				return 1;
+			}
 		}
 	}
 	return 0;

@@ -98,7 +98,9 @@ struct parser {
 	uint64_t	*given_cap;
 	int		 rfd;		/* to the reporter */
 	char		*buf;
-	struct ring	 ring;
+	struct batch	*fill;		/* the batch being filled */
+	/* The two threads' meeting point, on lines of its own. */
+	_Alignas(64) struct ring ring;
 	struct window	 window;	/* --since, --until */
 	int		 filtered;	/* --include or --exclude given */
 	/* --merge: the inputs are reports (fmt_report.c). */
@@ -350,13 +352,6 @@ tally_main(void *arg)
 	return NULL;
 }
 
-/* The batch being filled. */
-static struct batch *
-filling(struct parser *ps)
-{
-	return &ps->ring.b[ps->ring.head % RING_BATCHES];
-}
-
 /*
  * The batch being filled, to be counted: given to the tally thread (and
  * wait while the ring is full), or counted here without one.
@@ -366,11 +361,11 @@ give(struct parser *ps)
 {
 	struct ring *r = &ps->ring;
 
-	if (filling(ps)->n == 0)
+	if (ps->fill->n == 0)
 		return;
 	if (!r->threaded) {
-		count_batch(ps, filling(ps));
-		filling(ps)->n = 0;
+		count_batch(ps, ps->fill);
+		ps->fill->n = 0;
 		return;
 	}
 	pthread_mutex_lock(&r->mu);
@@ -378,9 +373,10 @@ give(struct parser *ps)
 	pthread_cond_signal(&r->more);
 	while (r->head - r->tail >= RING_BATCHES)
 		pthread_cond_wait(&r->less, &r->mu);
+	ps->fill = &r->b[r->head % RING_BATCHES];
 	pthread_mutex_unlock(&r->mu);
 	check_signal();
-	filling(ps)->n = 0;
+	ps->fill->n = 0;
 }
 
 /* Every line given counted: the table is this thread's to read. */
@@ -410,6 +406,7 @@ tally_start(struct parser *ps, int want)
 	sigset_t block, was;
 
 	r->b = xcalloc(RING_BATCHES, sizeof(*r->b));
+	ps->fill = &r->b[0];
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->more, NULL);
 	pthread_cond_init(&r->less, NULL);
@@ -502,7 +499,7 @@ take_row(struct parser *ps, const char *p, size_t n)
 static void
 take(struct parser *ps, const char *p, size_t n)
 {
-	struct batch *b = filling(ps);
+	struct batch *b = ps->fill;
 	struct hit h;
 
 	ps->st.lines++;

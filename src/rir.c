@@ -183,13 +183,22 @@ static const struct rir_info rirs[] = {
 
 _Static_assert(nitems(rirs) == RIR_MAX, "an RIR has no row");
 
+/* The table above by first octet, filled on first use: a lookup is one
+ * load, for every new address of a run. */
+static uint8_t v4_octet[256];
+static int v4_ready;
+
 static enum rir
 rir_v4(uint8_t octet)
 {
-	for (size_t i = 0; i < nitems(v4_blocks); i++)
-		if (octet >= v4_blocks[i].first && octet <= v4_blocks[i].last)
-			return v4_blocks[i].rir;
-	return RIR_NONE;
+	if (!v4_ready) {
+		for (size_t i = nitems(v4_blocks); i-- > 0;)
+			for (unsigned o = v4_blocks[i].first;
+			    o <= v4_blocks[i].last; o++)
+				v4_octet[o] = (uint8_t)v4_blocks[i].rir;
+		v4_ready = 1;
+	}
+	return (enum rir)v4_octet[octet];
 }
 
 /* The most specific prefix wins, though none nests today. */

@@ -130,6 +130,42 @@ static struct {
 static int nets_ready;
 
 /*
+ * The rows an address may be in, by family and first byte (of the IPv4
+ * address, or of the IPv6 one): most first bytes have none, and no
+ * address is tried against more than a few rows.
+ */
+#define CANDIDATES_MAX	16
+
+_Static_assert(nitems(specials) <= 256, "a row number takes a byte");
+
+static struct {
+	uint8_t	 n;
+	uint8_t	 row[CANDIDATES_MAX];
+} candidates[2][256];
+
+/* The first byte that decides, and its family: 1 for IPv4. */
+static unsigned
+first_byte(const struct ip *ip, int v4)
+{
+	return v4 ? ip->b[12] : ip->b[0];
+}
+
+static void
+add_candidates(size_t i)
+{
+	int v4 = nets[i].v4;
+	unsigned plen = nets[i].plen - (v4 ? 96 : 0);
+	unsigned first = first_byte(&nets[i].net, v4);
+	unsigned span = plen >= 8 ? 1 : 1u << (8 - plen);
+
+	for (unsigned b = first; b < first + span && b < 256; b++) {
+		if (candidates[v4][b].n == CANDIDATES_MAX)
+			abort();	/* a table this crowded wants a bigger index */
+		candidates[v4][b].row[candidates[v4][b].n++] = (uint8_t)i;
+	}
+}
+
+/*
  * A row that does not parse back to its own text is a typo in the table
  * above, not an input error: stop at once, so that any test finds it.
  */
@@ -146,6 +182,10 @@ special_init(void)
 		if (strcmp(buf, specials[i].net) != 0)
 			abort();
 		nets[i].v4 = ip_is_v4(&nets[i].net);
+		/* ::/8 holds the IPv4-mapped addresses, but is no IPv4 row. */
+		if (nets[i].v4 && nets[i].plen < 96)
+			nets[i].v4 = 0;
+		add_candidates(i);
 	}
 	nets_ready = 1;
 }
@@ -164,9 +204,10 @@ special_lookup(const struct ip *ip)
 
 	if (!nets_ready)
 		special_init();
-	for (size_t i = 0; i < nitems(specials); i++) {
-		if (nets[i].v4 != v4 || !ip_in_net(ip, &nets[i].net,
-		    nets[i].plen))
+	for (unsigned k = 0; k < candidates[v4][first_byte(ip, v4)].n; k++) {
+		size_t i = candidates[v4][first_byte(ip, v4)].row[k];
+
+		if (!ip_in_net(ip, &nets[i].net, nets[i].plen))
 			continue;
 		if (best == NULL || nets[i].plen > bestlen) {
 			best = &specials[i];
