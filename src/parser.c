@@ -48,9 +48,11 @@ struct tally {
 #define AHEAD		16	/* lines whose table slots are asked for
 				   before they are counted */
 
+/* Set when given: the filling thread counts in a variable of its own,
+ * away from the lines the other thread reads. */
 struct batch {
-	struct tally t[BATCH_LINES];
 	int	 n;
+	_Alignas(64) struct tally t[BATCH_LINES];
 };
 
 /*
@@ -99,6 +101,7 @@ struct parser {
 	int		 rfd;		/* to the reporter */
 	char		*buf;
 	struct batch	*fill;		/* the batch being filled */
+	int		 nfill;		/* its lines so far */
 	/* The two threads' meeting point, on lines of its own. */
 	_Alignas(64) struct ring ring;
 	struct window	 window;	/* --since, --until */
@@ -361,11 +364,12 @@ give(struct parser *ps)
 {
 	struct ring *r = &ps->ring;
 
-	if (ps->fill->n == 0)
+	if (ps->nfill == 0)
 		return;
+	ps->fill->n = ps->nfill;
+	ps->nfill = 0;
 	if (!r->threaded) {
 		count_batch(ps, ps->fill);
-		ps->fill->n = 0;
 		return;
 	}
 	pthread_mutex_lock(&r->mu);
@@ -376,7 +380,6 @@ give(struct parser *ps)
 	ps->fill = &r->b[r->head % RING_BATCHES];
 	pthread_mutex_unlock(&r->mu);
 	check_signal();
-	ps->fill->n = 0;
 }
 
 /* Every line given counted: the table is this thread's to read. */
@@ -405,7 +408,7 @@ tally_start(struct parser *ps, int want)
 	struct ring *r = &ps->ring;
 	sigset_t block, was;
 
-	r->b = xcalloc(RING_BATCHES, sizeof(*r->b));
+	r->b = big_alloc(RING_BATCHES * sizeof(*r->b));	/* aligned */
 	ps->fill = &r->b[0];
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->more, NULL);
@@ -526,11 +529,11 @@ take(struct parser *ps, const char *p, size_t n)
 	}
 	if (ps->ctx.want_xff)
 		xff_client(&h.ip, h.xff, h.xff_len, &ps->cfg->trusted, &h.ip);
-	b->t[b->n].ip = h.ip;
-	b->t[b->n].when = h.when;
-	b->t[b->n].bytes = h.bytes;
-	b->t[b->n].has_bytes = h.has_bytes;
-	if (++b->n == BATCH_LINES)
+	b->t[ps->nfill].ip = h.ip;
+	b->t[ps->nfill].when = h.when;
+	b->t[ps->nfill].bytes = h.bytes;
+	b->t[ps->nfill].has_bytes = h.has_bytes;
+	if (++ps->nfill == BATCH_LINES)
 		give(ps);
 }
 
