@@ -3,6 +3,15 @@
  * Common Log Format, which is combined with three fields more), and any
  * JSON log whose client field --json-field names.
  *
+ * Caddy's and Traefik's lines are first read by a scanner of our own
+ * that checks the whole line against the JSON grammar without building
+ * anything, keeping where the few values it wants are: jansson builds a
+ * tree of the line, a dozen allocations, ten times as slow.  The scanner
+ * takes only lines it can vouch for; one with anything it does not read
+ * itself (an escape in a key or in a value it wants, a byte past ASCII,
+ * a number with an exponent, a key twice, a line too deep) goes to
+ * jansson, which decides, so both read every line alike.
+ *
  * jansson reads a line only after a cheap scan has found it to be one
  * object, at most LINE_MAX_LEN bytes and DEPTH_MAX levels deep: jansson
  * recurses once per level.  Every value it makes is freed before the
@@ -10,7 +19,10 @@
  * X-Forwarded-For value (JSON escapes it, Caddy splits it by header
  * line), into the context's json_xff.
  */
+#include <errno.h>
 #include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ipwhois.h"
@@ -267,6 +279,335 @@ xff_value(struct logctx *ctx, json_t *v, struct hit *h)
 	}
 }
 
+/* --- the scanner of our own --------------------------------------------- */
+
+enum jtype { JT_NONE, JT_STRING, JT_NUMBER, JT_OBJECT, JT_ARRAY, JT_TRUE,
+	JT_FALSE, JT_NULL };
+
+/* A value the scanner kept: JT_NONE when the key was not there. */
+struct jval {
+	enum jtype type;
+	const char *s;		/* a string's bytes inside its quotes, or a
+				   number's digits */
+	size_t	 n;
+	int	 escaped;	/* a string with a backslash in it */
+};
+
+/*
+ * What to keep: the root object's members of these names, and of the
+ * member called sub (an object), its members of those names.
+ */
+struct jwant {
+	const char *const *names;
+	size_t	 nnames;
+	struct jval *vals;	/* [nnames] */
+	const char *sub;
+	const char *const *subnames;
+	size_t	 nsub;
+	struct jval *subvals;	/* [nsub] */
+};
+
+#define KEYS_MAX	48	/* keys of one object checked for twins */
+#define NUMBER_MAX	40	/* a number's bytes read here */
+
+struct jscan {
+	const char *p, *end;
+	const struct jwant *want;
+};
+
+static void
+skip_space(struct jscan *js)
+{
+	while (js->p < js->end && (*js->p == ' ' || *js->p == '\t' ||
+	    *js->p == '\n' || *js->p == '\r'))
+		js->p++;
+}
+
+static int
+hex4(const char *p)
+{
+	int v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		int c = p[i], d = c >= '0' && c <= '9' ? c - '0' :
+		    c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+		    c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+/*
+ * A string at js->p (its opening quote): its bytes into v.  -1 when it
+ * is not one this scanner vouches for: a byte past ASCII (jansson checks
+ * UTF-8), a control byte, a bad escape, or \u0000 and surrogates (jansson
+ * refuses the one and pairs the others).
+ */
+static int
+j_string(struct jscan *js, struct jval *v)
+{
+	const char *p = js->p + 1;
+
+	v->type = JT_STRING;
+	v->s = p;
+	v->escaped = 0;
+	for (; p < js->end; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '"') {
+			v->n = (size_t)(p - v->s);
+			js->p = p + 1;
+			return 0;
+		}
+		if (c < 0x20 || c >= 0x80)
+			return -1;
+		if (c != '\\')
+			continue;
+		v->escaped = 1;
+		if (++p == js->end)
+			return -1;
+		if (*p == 'u') {
+			int u;
+
+			if (js->end - p < 5 || (u = hex4(p + 1)) <= 0 ||
+			    (u >= 0xd800 && u <= 0xdfff))
+				return -1;
+			p += 4;
+		} else if (strchr("\"\\/bfnrt", *p) == NULL || *p == '\0')
+			return -1;
+	}
+	return -1;
+}
+
+/*
+ * A number as JSON writes one.  With JSON_DECODE_INT_AS_REAL jansson
+ * reads each with strtod and refuses one past a double's range: here a
+ * long one, or one with an exponent, is left to jansson.
+ */
+static int
+j_number(struct jscan *js, struct jval *v)
+{
+	const char *p = js->p;
+
+	v->type = JT_NUMBER;
+	v->s = p;
+	if (p < js->end && *p == '-')
+		p++;
+	if (p == js->end || *p < '0' || *p > '9')
+		return -1;
+	if (*p == '0')
+		p++;
+	else
+		while (p < js->end && *p >= '0' && *p <= '9')
+			p++;
+	if (p < js->end && *p == '.') {
+		if (++p == js->end || *p < '0' || *p > '9')
+			return -1;
+		while (p < js->end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < js->end && (*p == 'e' || *p == 'E'))
+		return -1;
+	v->n = (size_t)(p - v->s);
+	if (v->n >= NUMBER_MAX)
+		return -1;
+	js->p = p;
+	return 0;
+}
+
+static int
+j_word(struct jscan *js, const char *word, enum jtype type, struct jval *v)
+{
+	size_t n = strlen(word);
+
+	if ((size_t)(js->end - js->p) < n || memcmp(js->p, word, n) != 0)
+		return -1;
+	v->type = type;
+	js->p += n;
+	return 0;
+}
+
+static int j_value(struct jscan *, int, struct jval *, const char *const *,
+    size_t, struct jval *);
+
+/* The name's place in names, or -1. */
+static int
+wanted(const char *const *names, size_t n, const char *key, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strlen(names[i]) == len && memcmp(names[i], key, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * An object at js->p; its members named in names go to vals (and, when
+ * this is the root, the sub object's into the want's subvals).
+ */
+static int
+j_object(struct jscan *js, int depth, const char *const *names,
+    size_t nnames, struct jval *vals)
+{
+	const char *key[KEYS_MAX];
+	size_t klen[KEYS_MAX];
+	int nkeys = 0;
+
+	js->p++;
+	skip_space(js);
+	if (js->p < js->end && *js->p == '}') {
+		js->p++;
+		return 0;
+	}
+	for (;;) {
+		struct jval k, scratch, *into = &scratch;
+		const char *const *sn = NULL;
+		size_t nsn = 0;
+		struct jval *sv = NULL;
+		int at;
+
+		if (js->p == js->end || *js->p != '"' ||
+		    j_string(js, &k) == -1 || k.escaped || nkeys == KEYS_MAX)
+			return -1;
+		for (int i = 0; i < nkeys; i++)
+			if (klen[i] == k.n && memcmp(key[i], k.s, k.n) == 0)
+				return -1;	/* jansson refuses the line */
+		key[nkeys] = k.s;
+		klen[nkeys++] = k.n;
+		skip_space(js);
+		if (js->p == js->end || *js->p++ != ':')
+			return -1;
+		skip_space(js);
+		if ((at = wanted(names, nnames, k.s, k.n)) >= 0)
+			into = &vals[at];
+		if (depth == 1 && js->want->sub != NULL &&
+		    strlen(js->want->sub) == k.n &&
+		    memcmp(js->want->sub, k.s, k.n) == 0) {
+			sn = js->want->subnames;
+			nsn = js->want->nsub;
+			sv = js->want->subvals;
+		}
+		if (j_value(js, depth, into, sn, nsn, sv) == -1)
+			return -1;
+		skip_space(js);
+		if (js->p == js->end)
+			return -1;
+		if (*js->p == '}') {
+			js->p++;
+			return 0;
+		}
+		if (*js->p++ != ',')
+			return -1;
+		skip_space(js);
+	}
+}
+
+static int
+j_array(struct jscan *js, int depth)
+{
+	struct jval scratch;
+
+	js->p++;
+	skip_space(js);
+	if (js->p < js->end && *js->p == ']') {
+		js->p++;
+		return 0;
+	}
+	for (;;) {
+		if (j_value(js, depth, &scratch, NULL, 0, NULL) == -1)
+			return -1;
+		skip_space(js);
+		if (js->p == js->end)
+			return -1;
+		if (*js->p == ']') {
+			js->p++;
+			return 0;
+		}
+		if (*js->p++ != ',')
+			return -1;
+		skip_space(js);
+	}
+}
+
+/* A value at js->p, at depth (of the object or array holding it). */
+static int
+j_value(struct jscan *js, int depth, struct jval *v, const char *const *names,
+    size_t nnames, struct jval *vals)
+{
+	if (js->p == js->end)
+		return -1;
+	switch (*js->p) {
+	case '{':
+		if (depth + 1 > DEPTH_MAX)
+			return -1;
+		v->type = JT_OBJECT;
+		return j_object(js, depth + 1, names, nnames, vals);
+	case '[':
+		if (depth + 1 > DEPTH_MAX)
+			return -1;
+		v->type = JT_ARRAY;
+		return j_array(js, depth + 1);
+	case '"':
+		return j_string(js, v);
+	case 't':
+		return j_word(js, "true", JT_TRUE, v);
+	case 'f':
+		return j_word(js, "false", JT_FALSE, v);
+	case 'n':
+		return j_word(js, "null", JT_NULL, v);
+	default:
+		return j_number(js, v);
+	}
+}
+
+/*
+ * The line as one object the scanner vouches for, the wanted values in
+ * want (JT_NONE: not there); -1 when jansson must read it.
+ */
+static int
+j_line(const char *p, const char *end, const struct jwant *want)
+{
+	struct jscan js = { p, end, want };
+
+	for (size_t i = 0; i < want->nnames; i++)
+		want->vals[i].type = JT_NONE;
+	for (size_t i = 0; i < want->nsub; i++)
+		want->subvals[i].type = JT_NONE;
+	if (end - p > LINE_MAX_LEN)
+		return -1;
+	while (js.p < end && (*js.p == ' ' || *js.p == '\t'))
+		js.p++;
+	if (js.p == end || *js.p != '{' ||
+	    j_object(&js, 1, want->names, want->nnames, want->vals) == -1)
+		return -1;
+	skip_space(&js);
+	return js.p == end ? 0 : -1;
+}
+
+/* A string value's text, unless an escape would change it (-1). */
+static int
+j_text(const struct jval *v, const char **s, size_t *n)
+{
+	if (v->type != JT_STRING || v->escaped)
+		return -1;
+	*s = v->s;
+	*n = v->n;
+	return 0;
+}
+
+/* A number's value as jansson reads it (strtod). */
+static double
+j_double(const struct jval *v)
+{
+	char buf[NUMBER_MAX];
+
+	memcpy(buf, v->s, v->n);
+	buf[v->n] = '\0';
+	return strtod(buf, NULL);
+}
+
 /*
  * Caddy's own loggers, by the first part of their name: the admin API,
  * the HTTP app (its access and error logs, handlers, automatic HTTPS),
@@ -362,6 +703,121 @@ caddy_line(struct logctx *ctx, json_t *root, struct hit *h)
 	return exact ? FIT_EXACT : FIT_PARTIAL;
 }
 
+/* The values Caddy's lines are read by, for the scanner of our own. */
+enum { CK_REQUEST, CK_LOGGER, CK_MSG, CK_TS, CK_SIZE, CK_MAX };
+
+static const char *const caddy_keys[CK_MAX] = {
+	[CK_REQUEST] = "request", [CK_LOGGER] = "logger", [CK_MSG] = "msg",
+	[CK_TS] = "ts", [CK_SIZE] = "size",
+};
+
+/* A time as value_time() reads it; -1 when jansson must read it. */
+static int
+j_time(const struct jval *v, int64_t *t)
+{
+	const char *s;
+	size_t n;
+
+	*t = 0;
+	if (v->type == JT_NUMBER)
+		*t = epoch_of(j_double(v));
+	else if (v->type == JT_STRING) {
+		if (j_text(v, &s, &n) == -1)
+			return -1;
+		*t = time_text(s, n, NULL);
+	}
+	return 0;
+}
+
+/* A size as number_bytes() reads it: 0, or -1 for none. */
+static int
+j_bytes(const struct jval *v, struct hit *h)
+{
+	double d;
+
+	if (v->type != JT_NUMBER)
+		return -1;
+	d = j_double(v);
+	if (!(d >= 0 && d < 18446744073709551616.0))
+		return -1;
+	h->bytes = (uint64_t)d;
+	h->has_bytes = 1;
+	return 0;
+}
+
+/* caddy_news() on the scanner's values; -1: jansson must read it. */
+static int
+caddy_news_fast(const struct jval *v)
+{
+	const char *name;
+	size_t n, len;
+
+	if (v[CK_LOGGER].type != JT_STRING || v[CK_MSG].type != JT_STRING ||
+	    v[CK_TS].type == JT_NONE)
+		return 0;
+	if (j_text(&v[CK_LOGGER], &name, &n) == -1)
+		return -1;
+	for (len = 0; len < n && name[len] != '.'; len++)
+		;
+	for (size_t i = 0; i < nitems(caddy_loggers); i++)
+		if (strlen(caddy_loggers[i]) == len &&
+		    memcmp(name, caddy_loggers[i], len) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * caddy_line() on the scanner's values, into *fit; -1 when the line is
+ * one for jansson.
+ */
+static int
+caddy_fast(const char *p, const char *end, struct hit *h, enum fit *fit)
+{
+	static const char prefix[] = "http.log.access";
+	struct jval v[CK_MAX], req[nitems(caddy_clients)];
+	struct jwant want = { caddy_keys, CK_MAX, v, "request",
+	    caddy_clients, nitems(caddy_clients), req };
+	const char *s;
+	size_t n;
+	int news, got = 0, exact = 1;
+
+	if (j_line(p, end, &want) == -1)
+		return -1;
+	if (v[CK_LOGGER].type != JT_NONE && (v[CK_LOGGER].type != JT_STRING ||
+	    j_text(&v[CK_LOGGER], &s, &n) == -1 || n < sizeof(prefix) - 1 ||
+	    memcmp(s, prefix, sizeof(prefix) - 1) != 0)) {
+		if (v[CK_LOGGER].type == JT_STRING && v[CK_LOGGER].escaped)
+			return -1;
+		goto news;
+	}
+	if (v[CK_REQUEST].type != JT_OBJECT)
+		goto news;
+	for (size_t i = 0; i < nitems(caddy_clients) && !got; i++) {
+		if (req[i].type != JT_STRING)
+			continue;
+		if (j_text(&req[i], &s, &n) == -1)
+			return -1;
+		got = ip_token(s, n, &h->ip) == 0;
+	}
+	if (!got) {
+		*fit = FIT_NONE;
+		return 0;
+	}
+	if (j_time(&v[CK_TS], &h->when) == -1)
+		return -1;
+	if (h->when == 0)
+		exact = 0;
+	if (j_bytes(&v[CK_SIZE], h) == -1)
+		exact = 0;
+	*fit = exact ? FIT_EXACT : FIT_PARTIAL;
+	return 0;
+news:
+	if ((news = caddy_news_fast(v)) == -1)
+		return -1;
+	*fit = news ? FIT_NOCLIENT : FIT_NONE;
+	return 0;
+}
+
 /*
  * Caddy v2's JSON access log: {"level":"info","ts":1646861401.52,
  * "logger":"http.log.access.log0","msg":"handled request","request":
@@ -371,10 +827,13 @@ caddy_line(struct logctx *ctx, json_t *root, struct hit *h)
 enum fit
 scan_caddy(struct logctx *ctx, const char *p, const char *end, struct hit *h)
 {
-	json_t *root = load_object(p, end);
+	json_t *root;
 	enum fit fit;
 
-	if (root == NULL)
+	if (!ctx->want_xff && !ctx->json_slow &&
+	    caddy_fast(p, end, h, &fit) == 0)
+		return fit;
+	if ((root = load_object(p, end)) == NULL)
 		return FIT_NONE;
 	fit = caddy_line(ctx, root, h);
 	json_decref(root);
@@ -432,6 +891,48 @@ traefik_line(struct logctx *ctx, json_t *root, struct hit *h)
 	if (ctx->want_xff)
 		traefik_xff(ctx, root, addr != NULL ? host : NULL, h);
 	return exact ? FIT_EXACT : FIT_PARTIAL;
+}
+
+enum { TK_ADDR, TK_HOST, TK_UTC, TK_LOCAL, TK_SIZE, TK_MAX };
+
+static const char *const traefik_keys[TK_MAX] = {
+	[TK_ADDR] = "ClientAddr", [TK_HOST] = "ClientHost",
+	[TK_UTC] = "StartUTC", [TK_LOCAL] = "StartLocal",
+	[TK_SIZE] = "DownstreamContentSize",
+};
+
+/* traefik_line() on the scanner's values; -1: one for jansson. */
+static int
+traefik_fast(const char *p, const char *end, struct hit *h, enum fit *fit)
+{
+	struct jval v[TK_MAX];
+	struct jwant want = { traefik_keys, TK_MAX, v, NULL, NULL, 0, NULL };
+	const struct jval *client, *start;
+	const char *s;
+	size_t n;
+	int exact = 1;
+
+	if (j_line(p, end, &want) == -1)
+		return -1;
+	*fit = FIT_NONE;
+	if (v[TK_ADDR].type == JT_NONE && v[TK_HOST].type == JT_NONE)
+		return 0;
+	client = v[TK_ADDR].type != JT_NONE ? &v[TK_ADDR] : &v[TK_HOST];
+	if (client->type != JT_STRING)
+		return 0;
+	if (j_text(client, &s, &n) == -1)
+		return -1;
+	if (ip_token(s, n, &h->ip) == -1)
+		return 0;
+	start = v[TK_UTC].type != JT_NONE ? &v[TK_UTC] : &v[TK_LOCAL];
+	if (j_time(start, &h->when) == -1)
+		return -1;
+	if (h->when == 0)
+		exact = 0;
+	if (j_bytes(&v[TK_SIZE], h) == -1)
+		exact = 0;
+	*fit = exact ? FIT_EXACT : FIT_PARTIAL;
+	return 0;
 }
 
 /* The start of the digits ending at q (none before p), or NULL. */
@@ -511,6 +1012,9 @@ scan_traefik(struct logctx *ctx, const char *p, const char *end,
 		q++;
 	if (q == end || *q != '{')
 		return traefik_clf(ctx, p, end, h);
+	if (!ctx->want_xff && !ctx->json_slow &&
+	    traefik_fast(p, end, h, &fit) == 0)
+		return fit;
 	if ((root = load_object(p, end)) == NULL)
 		return FIT_NONE;
 	fit = traefik_line(ctx, root, h);

@@ -205,6 +205,7 @@ struct logctx {
 	 * the hit's xff points to until the next line; of a longer one,
 	 * the right-most entries. */
 	char	 json_xff[8192];
+	int	 json_slow;	/* tests: every JSON line through jansson */
 };
 
 void	 logfmt_set(struct logctx *, enum logfmt);

@@ -1030,6 +1030,160 @@ START_TEST(test_realdata_not_ours)
 }
 END_TEST
 
+/*
+ * The scanner of our own and jansson read every line alike: each line
+ * below, read both ways (json_slow), strict and not, gives the same fit,
+ * client, time and size.  The lines are the ones the scanner leaves to
+ * jansson (escapes, keys twice, bytes past ASCII, exponents, depth) and
+ * the JSON grammar's edges, where the two could part.
+ */
+#define CR	"\"request\":{\"remote_ip\":\"192.0.2.1\"}"
+static const char *const both_ways[] = {
+	CADDY_TS("1646861401.5", "10"),
+	CADDY_TS("1646861401", "0"),
+	CADDY_TS("-1", "-0"),
+	CADDY_TS("1e9", "1E3"),
+	CADDY_TS("1.6468614015e9", "1e400"),
+	CADDY_TS("1" "0000000000000000000000000000000000000000000000000000",
+	    "10"),
+	CADDY_TS("01", "10"),
+	CADDY_TS("1.", "10"),
+	CADDY_TS(".5", "10"),
+	CADDY_TS("+1", "10"),
+	CADDY_TS("null", "null"),
+	CADDY_TS("true", "false"),
+	CADDY_TS("tru", "10"),
+	CADDY_TS("\"1646861401\"", "\"10\""),
+	CADDY_TS("\"2022/03/09 21:30:01.000\"", "10"),
+	CADDY_TS("\"2022-03-09T21:30:01Z\"", "10"),
+	CADDY_TS("\"16468\\u00361401\"", "10"),
+	CADDY_TS("[]", "{}"),
+	"{\"ts\":1646861401,\"request\":{\"remote_ip\":\"192.0.2.1\","
+	    "\"remote_ip\":\"192.0.2.2\"},\"size\":1}",
+	"{\"ts\":1646861401," CR ",\"ts\":1646861402}",
+	"{\"ts\":1646861401," CR ",\"x\":{\"a\":1,\"a\":2}}",
+	"{\"ts\":1646861401," CR ",\"x\":[{\"a\":1},{\"a\":2}]}",
+	"{\"ts\":1646861401,\"req\\u0075est\":{\"remote_ip\":\"192.0.2.1\"}}",
+	"{\"ts\":1646861401,\"request\":{\"remote_\\u0069p\":\"192.0.2.1\"}}",
+	"{\"ts\":1646861401,\"request\":{\"remote_ip\":\"192.0.2.\\u0031\"}}",
+	"{\"ts\":1646861401,\"request\":{\"client_ip\":\"x\\u0031\","
+	    "\"remote_ip\":\"192.0.2.1\"}}",
+	"{\"ts\":1646861401,\"logger\":\"http.log.acc\\u0065ss\"," CR "}",
+	"{\"ts\":1646861401,\"logger\":\"http.log.access.log0\"," CR "}",
+	"{\"ts\":1646861401,\"logger\":\"http.log.acces\"," CR "}",
+	"{\"ts\":1646861401,\"logger\":\"http.handlers.reverse_proxy\","
+	    "\"msg\":\"upstream\"," CR "}",
+	"{\"ts\":1646861401,\"logger\":\"tls\",\"msg\":\"renewed\"}",
+	"{\"ts\":null,\"logger\":\"admin.api\",\"msg\":\"x\"}",
+	"{\"logger\":\"admin\",\"msg\":\"x\"}",
+	"{\"ts\":1,\"logger\":\"admin\",\"msg\":1}",
+	"{\"ts\":1,\"logger\":\"ad\\u006din\",\"msg\":\"x\"}",
+	"{\"ts\":1646861401,\"logger\":7," CR "}",
+	"{\"ts\":1646861401,\"logger\":null," CR "}",
+	"{\"ts\":1646861401,\"request\":\"192.0.2.1\"}",
+	"{\"ts\":1646861401,\"request\":{}}",
+	"{\"ts\":1646861401,\"request\":{\"remote_addr\":\"[2001:db8::1]:443\"}}",
+	"{\"ts\":1646861401,\"request\":{\"client_ip\":\"\","
+	    "\"remote_ip\":\"192.0.2.1\"}}",
+	"{\"ts\":1646861401,\"request\":{\"client_ip\":7,"
+	    "\"remote_addr\":\"192.0.2.1:80\"}}",
+	"{\"ts\":1646861401," CR ",\"ua\":\"caf\xc3\xa9\"}",
+	"{\"ts\":1646861401," CR ",\"ua\":\"caf\xe9\"}",
+	"{\"ts\":1646861401," CR ",\"ua\":\"a\tb\"}",
+	"{\"ts\":1646861401," CR ",\"ua\":\"a\\u0000b\"}",
+	"{\"ts\":1646861401," CR ",\"ua\":\"\\ud83d\\ude00\"}",
+	"{\"ts\":1646861401," CR ",\"ua\":\"\\ud83d\"}",
+	"{\"ts\":1646861401," CR ",\"ua\":\"\\ude00\\ud83d\"}",
+	"{\"ts\":1646861401," CR ",\"ua\":\"\\x41\"}",
+	"{\"ts\":1646861401," CR ",\"ua\":\"\\u00G1\"}",
+	"{\"ts\":1646861401," CR ",\"ua\":\"\\/\\b\\f\\n\\r\\t\\\"\\\\\"}",
+	"{\"ts\":1646861401," CR "} ",
+	"{\"ts\":1646861401," CR "}\t",
+	"{\"ts\":1646861401," CR "} x",
+	"{\"ts\":1646861401," CR "}}",
+	"{\"ts\":1646861401," CR "},",
+	" \t{ \"ts\" : 1646861401 , " CR " } ",
+	"{\"ts\":1646861401,," CR "}",
+	"{\"ts\":1646861401," CR ",}",
+	"{\"ts\" 1646861401," CR "}",
+	"{ts:1646861401," CR "}",
+	"{\"ts\":1646861401," CR ",\"a\":[1,2,]}",
+	"{\"ts\":1646861401," CR ",\"a\":[,1]}",
+	"{\"ts\":1646861401," CR ",\"a\":[ ]}",
+	"{}",
+	"[]",
+	"[{\"ts\":1646861401," CR "}]",
+	"",
+	"{",
+	"\"x\"",
+	/* Traefik's fields. */
+	"{\"ClientAddr\":\"192.0.2.1:5\",\"StartUTC\":\"2024-03-10T12:00:00Z\","
+	    "\"DownstreamContentSize\":12}",
+	"{\"ClientAddr\":null,\"ClientHost\":\"192.0.2.1\"}",
+	"{\"ClientHost\":\"192.0.2.1\",\"StartLocal\":\"2024-03-10T12:00:00Z\","
+	    "\"DownstreamContentSize\":\"12\"}",
+	"{\"ClientHost\":\"192.0.2.\\u0031\"}",
+	"{\"ClientAddr\":\"192.0.2.1:5\",\"ClientAddr\":\"192.0.2.2:5\"}",
+	"{\"ClientAddr\":\"192.0.2.1:5\",\"StartUTC\":null,"
+	    "\"StartLocal\":\"2024-03-10T12:00:00Z\"}",
+	"{\"ClientAddr\":\"192.0.2.1:5\",\"StartUTC\":1710072000123}",
+	"{\"ClientAddr\":\"192.0.2.1:5\",\"DownstreamContentSize\":-1}",
+	"{\"ClientAddr\":\"192.0.2.1:5\",\"DownstreamContentSize\":2e3}",
+};
+
+static void
+read_both_ways(enum logfmt fmt, const char *line, int strict)
+{
+	struct logctx fast, slow;
+	struct hit a, b;
+	enum fit fa, fb;
+	size_t n = strlen(line);
+
+	tu_logctx(&fast, fmt, strict);
+	tu_logctx(&slow, fmt, strict);
+	slow.json_slow = 1;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	fa = logfmt_parse(&fast, tu_guarded(line, n), n, &a);
+	fb = logfmt_parse(&slow, tu_guarded(line, n), n, &b);
+	ck_assert_msg(fa == fb, "%s: fit %d, jansson's %d: %s",
+	    logfmt_name(fmt), fa, fb, line);
+	if (fa < FIT_PARTIAL)
+		return;
+	ck_assert_msg(ip_cmp(&a.ip, &b.ip) == 0 && a.when == b.when &&
+	    a.has_bytes == b.has_bytes && (!a.has_bytes || a.bytes == b.bytes),
+	    "%s: not jansson's client, time or size: %s", logfmt_name(fmt),
+	    line);
+}
+
+START_TEST(test_both_ways)
+{
+	read_both_ways(FMT_CADDY, both_ways[_i], 1);
+	read_both_ways(FMT_CADDY, both_ways[_i], 0);
+	read_both_ways(FMT_TRAEFIK, both_ways[_i], 1);
+	read_both_ways(FMT_TRAEFIK, both_ways[_i], 0);
+}
+END_TEST
+
+/* The same of every line of the tables above, and of nesting depths. */
+START_TEST(test_both_ways_tables)
+{
+	for (size_t i = 0; i < nitems(lines); i++) {
+		read_both_ways(FMT_CADDY, lines[i].line, 1);
+		read_both_ways(FMT_TRAEFIK, lines[i].line, 1);
+	}
+	for (int depth = 30; depth <= 34; depth++) {
+		char *a = nested(depth, "[", "]"), *o = nested(depth,
+		    "{\"a\":", "}");
+
+		read_both_ways(FMT_CADDY, a, 1);
+		read_both_ways(FMT_CADDY, o, 0);
+		free(a);
+		free(o);
+	}
+}
+END_TEST
+
 static Suite *
 fmt_json_suite(void)
 {
@@ -1043,6 +1197,8 @@ fmt_json_suite(void)
 	tcase_add_test(tc, test_depth);
 	tcase_add_test(tc, test_depth_huge);
 	tcase_add_test(tc, test_too_long);
+	tcase_add_loop_test(tc, test_both_ways, 0, nitems(both_ways));
+	tcase_add_test(tc, test_both_ways_tables);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("json");

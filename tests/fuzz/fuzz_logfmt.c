@@ -7,7 +7,9 @@
  * Each line is copied to a buffer of its own exact size, so a scanner
  * reading past its end is caught by ASan.  Whatever client a scanner
  * returns must be written in the line; an X-Forwarded-For value must lie
- * in the line or in the context's own buffers.
+ * in the line or in the context's own buffers.  Caddy's and Traefik's
+ * JSON lines read by fmt_json.c's own scanner must read as jansson reads
+ * them.
  */
 #include "fuzz.h"
 
@@ -64,6 +66,34 @@ check_hit(const struct logctx *ctx, const char *p, const char *end,
 	xff_client(&h->ip, x, h->xff_len, &none, &client);
 }
 
+/* A JSON format's line read again through jansson alone: the same. */
+static void
+json_both_ways(const struct logctx *ctx, const char *line, size_t len,
+    enum fit fit, const struct hit *h)
+{
+	struct logctx slow;
+	struct hit b;
+	enum fit fb;
+
+	/* Not with the fallback: a line of another format may change the
+	 * context (a W3C header), and reading it twice would not be alike. */
+	if ((ctx->fmt != FMT_CADDY && ctx->fmt != FMT_TRAEFIK) ||
+	    ctx->want_xff || ctx->fallback)
+		return;
+	slow = *ctx;
+	slow.json_slow = 1;
+	memset(&b, 0, sizeof(b));
+	fb = logfmt_parse(&slow, line, len, &b);
+	if (fb != fit)
+		fz_fail("%s: fit %d, jansson's %d", logfmt_name(ctx->fmt),
+		    fit, fb);
+	if (fit >= FIT_PARTIAL && (ip_cmp(&h->ip, &b.ip) != 0 ||
+	    h->when != b.when || h->has_bytes != b.has_bytes ||
+	    (h->has_bytes && h->bytes != b.bytes)))
+		fz_fail("%s: not jansson's client, time or size",
+		    logfmt_name(ctx->fmt));
+}
+
 /* Each line of data through ctx, copied alone to its own buffer. */
 static void
 read_lines(struct logctx *ctx, const uint8_t *data, size_t n)
@@ -78,7 +108,9 @@ read_lines(struct logctx *ctx, const uint8_t *data, size_t n)
 		enum fit fit;
 
 		memcpy(line, p, len);
+		memset(&h, 0, sizeof(h));
 		fit = logfmt_parse(ctx, line, len, &h);
+		json_both_ways(ctx, line, len, fit, &h);
 		if (len > 0 && line[len - 1] == '\r')
 			len--;
 		check_hit(ctx, line, line + len, fit, &h);
