@@ -1033,6 +1033,7 @@ struct optdef {
 };
 
 int	 config_parse(struct config *, int, char **, char *, size_t);
+int	 default_jobs(int);
 void	 config_free(struct config *);
 void	 usage(FILE *);
 const struct optdef *options_table(size_t *);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ipwhois.h"
 
@@ -71,6 +72,7 @@ static const struct optdef opts[] = {
 	{ .name = "jobs", .letter = 'j', .kind = OA_INT, .off = CFG(jobs),
 	  .lo = 1, .hi = MAX_JOBS, .arg = "N",
 	  .help = "lookup workers, 1 to " XSTR(MAX_JOBS) " (default "
+	      XSTR(DEFAULT_JOBS) "; --offline: one per processor, at most "
 	      XSTR(DEFAULT_JOBS) ")",
 	  .takes = "a number of workers from 1 to " XSTR(MAX_JOBS) },
 	{ .name = "format", .letter = 'f', .kind = OA_FORMAT, .off = CFG(fmt),
@@ -1015,11 +1017,26 @@ config_check(const struct config *cfg, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * -j's default.  Live, a worker spends most of a lookup waiting for a
+ * registry, so there are DEFAULT_JOBS of them; offline a lookup is the
+ * processor's work alone, and a worker past the processors costs its
+ * start and nothing else.
+ */
+int
+default_jobs(int offline)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (!offline)
+		return DEFAULT_JOBS;
+	return n < 1 ? 1 : n > DEFAULT_JOBS ? DEFAULT_JOBS : (int)n;
+}
+
 static void
 config_defaults(struct config *cfg)
 {
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->jobs = DEFAULT_JOBS;
+	memset(cfg, 0, sizeof(*cfg));	/* jobs 0: as default_jobs() says */
 	cfg->fmt = FMT_AUTO;
 	cfg->rate = DEFAULT_RATE;
 	cfg->timeout_ms = DEFAULT_TIMEOUT_MS;
@@ -1054,6 +1071,8 @@ config_parse(struct config *cfg, int argc, char **argv, char *err,
 		if ((rc = readers[o->kind](cfg, o, optarg, err, errlen)) != 0)
 			return rc;
 	}
+	if (cfg->jobs == 0)
+		cfg->jobs = default_jobs(cfg->offline);
 	cfg->inputs = argc > optind ? argv + optind : stdin_only;
 	cfg->ninputs = argc > optind ? argc - optind : 1;
 	if (config_check(cfg, err, errlen) == -1)

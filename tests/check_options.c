@@ -22,6 +22,9 @@
 /* A usage error whose message must contain msg. */
 #define BAD(msg)	-1, msg, 0, 0, 0, 0, 0, NULL, { NULL }
 
+/* -j's default with --offline, on this machine: one per processor. */
+#define OFFLINE_JOBS	-1
+
 /*
  * rc 0: the fields below must hold (ninputs 0: standard input only);
  * rc -1: err must contain msg.
@@ -76,11 +79,12 @@ static const struct {
 	{ { "-f", "sshd", "--regex=x(?<ip>y)" }, 0, NULL, 8, FMT_REGEX, 0, 0,
 	    0, NULL, { NULL } },
 	/* --live / --offline: the last one wins. */
-	{ { "--offline" }, 0, NULL, 8, FMT_AUTO, 1, 0, 0, NULL, { NULL } },
+	{ { "--offline" }, 0, NULL, OFFLINE_JOBS, FMT_AUTO, 1, 0, 0, NULL,
+	    { NULL } },
 	{ { "--live" }, 0, NULL, 8, FMT_AUTO, 0, 0, 0, NULL, { NULL } },
 	{ { "--offline", "--live" }, 0, NULL, 8, FMT_AUTO, 0, 0, 0, NULL,
 	    { NULL } },
-	{ { "--live", "--offline" }, 0, NULL, 8, FMT_AUTO, 1, 0, 0, NULL,
+	{ { "--live", "--offline" }, 0, NULL, OFFLINE_JOBS, FMT_AUTO, 1, 0, 0, NULL,
 	    { NULL } },
 	/* -v / -q: the last one wins. */
 	{ { "-v" }, 0, NULL, 8, FMT_AUTO, 0, 1, 0, NULL, { NULL } },
@@ -158,7 +162,8 @@ START_TEST(test_parse)
 		return;
 	}
 	ck_assert_msg(rc == 0, "case %d: refused: %s", _i, err);
-	ck_assert_int_eq(cfg.jobs, cases[_i].jobs);
+	ck_assert_int_eq(cfg.jobs, cases[_i].jobs == OFFLINE_JOBS ?
+	    default_jobs(1) : cases[_i].jobs);
 	ck_assert_int_eq(cfg.fmt, cases[_i].fmt);
 	ck_assert_int_eq(cfg.offline, cases[_i].offline);
 	ck_assert_int_eq(cfg.verbose, cases[_i].verbose);
@@ -186,6 +191,27 @@ START_TEST(test_parse)
 END_TEST
 
 /* The regex text is kept as given. */
+/*
+ * -j's default: 8 live; offline one per processor, at most 8; a -j
+ * given is taken as it is, offline or not.
+ */
+START_TEST(test_default_jobs)
+{
+	static const char *const given[] = { "--offline", "-j", "5", NULL };
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	struct config cfg;
+	char err[256];
+	int argc;
+
+	ck_assert_int_eq(default_jobs(0), 8);
+	ck_assert_int_eq(default_jobs(1), n < 1 ? 1 : n > 8 ? 8 : n);
+	ck_assert_int_eq(config_parse(&cfg, 4, make_argv(given, &argc), err,
+	    sizeof(err)), 0);
+	ck_assert_int_eq(cfg.jobs, 5);
+	config_free(&cfg);
+}
+END_TEST
+
 START_TEST(test_regex_text)
 {
 	static const char *const args[] = { "--regex", "^(?<ip>\\S+) x",
@@ -692,6 +718,7 @@ options_suite(void)
 	tcase_add_test(tc, test_version);
 	tcase_add_test(tc, test_help);
 	tcase_add_test(tc, test_parse_twice);
+	tcase_add_test(tc, test_default_jobs);
 	tcase_add_loop_test(tc, test_message, 0, nitems(messages));
 	tcase_add_test(tc, test_values);
 	tcase_add_test(tc, test_line_formats);
