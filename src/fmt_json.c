@@ -127,20 +127,24 @@ text_ip(const json_t *v, struct ip *ip)
 	return ip_token(json_string_value(v), json_string_length(v), ip);
 }
 
-/* A number as a size: not negative, below 2^64 (fractions cut off). */
+/* A size: not negative, below 2^64 (fractions cut off); -1: none. */
 static int
-number_bytes(const json_t *v, struct hit *h)
+double_bytes(double d, struct hit *h)
 {
-	double d;
-
-	if (!json_is_number(v))
-		return -1;
-	d = json_number_value(v);
 	if (!(d >= 0 && d < 18446744073709551616.0))
 		return -1;
 	h->bytes = (uint64_t)d;
 	h->has_bytes = 1;
 	return 0;
+}
+
+/* A number as a size (double_bytes). */
+static int
+number_bytes(const json_t *v, struct hit *h)
+{
+	if (!json_is_number(v))
+		return -1;
+	return double_bytes(json_number_value(v), h);
 }
 
 /*
@@ -433,6 +437,42 @@ j_word(struct jscan *js, const char *word, enum jtype type, struct jval *v)
 static int j_value(struct jscan *, int, struct jval *, const char *const *,
     size_t, struct jval *);
 
+/*
+ * Past an opening bracket: 1 when the closing one follows (empty), 0
+ * when a member or an element does.
+ */
+static int
+j_open(struct jscan *js, char close)
+{
+	js->p++;
+	skip_space(js);
+	if (js->p < js->end && *js->p == close) {
+		js->p++;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * After a member or an element: 1 past the closing bracket, 0 past a
+ * comma (another one follows), -1 for anything else.
+ */
+static int
+j_next(struct jscan *js, char close)
+{
+	skip_space(js);
+	if (js->p == js->end)
+		return -1;
+	if (*js->p == close) {
+		js->p++;
+		return 1;
+	}
+	if (*js->p++ != ',')
+		return -1;
+	skip_space(js);
+	return 0;
+}
+
 /* The name's place in names, or -1. */
 static int
 wanted(const char *const *names, size_t n, const char *key, size_t len)
@@ -453,14 +493,10 @@ j_object(struct jscan *js, int depth, const char *const *names,
 {
 	const char *key[KEYS_MAX];
 	size_t klen[KEYS_MAX];
-	int nkeys = 0;
+	int nkeys = 0, r;
 
-	js->p++;
-	skip_space(js);
-	if (js->p < js->end && *js->p == '}') {
-		js->p++;
+	if (j_open(js, '}'))
 		return 0;
-	}
 	for (;;) {
 		struct jval k, scratch, *into = &scratch;
 		const char *const *sn = NULL;
@@ -489,18 +525,11 @@ j_object(struct jscan *js, int depth, const char *const *names,
 			nsn = js->want->nsub;
 			sv = js->want->subvals;
 		}
-		if (j_value(js, depth, into, sn, nsn, sv) == -1)
+		if (j_value(js, depth, into, sn, nsn, sv) == -1 ||
+		    (r = j_next(js, '}')) == -1)
 			return -1;
-		skip_space(js);
-		if (js->p == js->end)
-			return -1;
-		if (*js->p == '}') {
-			js->p++;
+		if (r == 1)
 			return 0;
-		}
-		if (*js->p++ != ',')
-			return -1;
-		skip_space(js);
 	}
 }
 
@@ -508,26 +537,16 @@ static int
 j_array(struct jscan *js, int depth)
 {
 	struct jval scratch;
+	int r;
 
-	js->p++;
-	skip_space(js);
-	if (js->p < js->end && *js->p == ']') {
-		js->p++;
+	if (j_open(js, ']'))
 		return 0;
-	}
 	for (;;) {
-		if (j_value(js, depth, &scratch, NULL, 0, NULL) == -1)
+		if (j_value(js, depth, &scratch, NULL, 0, NULL) == -1 ||
+		    (r = j_next(js, ']')) == -1)
 			return -1;
-		skip_space(js);
-		if (js->p == js->end)
-			return -1;
-		if (*js->p == ']') {
-			js->p++;
+		if (r == 1)
 			return 0;
-		}
-		if (*js->p++ != ',')
-			return -1;
-		skip_space(js);
 	}
 }
 
@@ -733,16 +752,9 @@ j_time(const struct jval *v, int64_t *t)
 static int
 j_bytes(const struct jval *v, struct hit *h)
 {
-	double d;
-
 	if (v->type != JT_NUMBER)
 		return -1;
-	d = j_double(v);
-	if (!(d >= 0 && d < 18446744073709551616.0))
-		return -1;
-	h->bytes = (uint64_t)d;
-	h->has_bytes = 1;
-	return 0;
+	return double_bytes(j_double(v), h);
 }
 
 /* caddy_news() on the scanner's values; -1: jansson must read it. */
