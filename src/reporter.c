@@ -257,12 +257,15 @@ sort_keys(struct sortkey *k, size_t n)
 	big_free(tmp, n * sizeof(*k));
 }
 
-/* The rows in report order; entries that never came are left out. */
+/*
+ * The rows in report order; entries that never came are left out.  The
+ * rows are put in place by following the permutation's cycles, each row
+ * moved once: no second array of them at the run's peak of memory.
+ */
 void
 rows_sort(struct rows *rs)
 {
 	struct sortkey *k = big_alloc(rs->used * sizeof(*k));
-	struct count *sorted;
 	size_t n = 0;
 
 	for (size_t i = 0; i < rs->used; i++) {
@@ -270,19 +273,34 @@ rows_sort(struct rows *rs)
 
 		if (!(c->flags & CF_ROW))
 			continue;
+		rs->ent[n] = *c;	/* the holes closed, in order */
 		k[n].hits = ~c->hits;
 		ip_words(&c->ip, &k[n].hi, &k[n].lo);
 		k[n].v6 = !ip_is_v4(&c->ip);
-		k[n++].row = (uint32_t)i;
+		k[n].row = (uint32_t)n;
+		n++;
 	}
 	sort_keys(k, n);
-	sorted = big_alloc(n * sizeof(*sorted));
-	for (size_t i = 0; i < n; i++)
-		sorted[i] = rs->ent[k[i].row];
-	big_free(rs->ent, rs->cap * sizeof(*rs->ent));
+	/* Row i's place is taken by row k[i].row; a done place says so. */
+	for (size_t i = 0; i < n; i++) {
+		struct count first;
+		size_t at = i;
+
+		if (k[i].row == UINT32_MAX)
+			continue;
+		first = rs->ent[i];
+		while (k[at].row != i) {
+			size_t from = k[at].row;
+
+			rs->ent[at] = rs->ent[from];
+			k[at].row = UINT32_MAX;
+			at = from;
+		}
+		rs->ent[at] = first;
+		k[at].row = UINT32_MAX;
+	}
 	big_free(k, rs->used * sizeof(*k));
-	rs->ent = sorted;
-	rs->used = rs->cap = n;
+	rs->used = n;
 }
 
 /*
