@@ -10,18 +10,50 @@
  * libarchive is loaded on the first compressed input, not at start: with
  * the libraries it pulls in (libxml2, ICU, libstdc++) it would triple the
  * start-up time of every run, compressed input or not.
+ *
+ * A compressed input is decoded by a thread of its own, a few blocks
+ * ahead of the caller: inflating costs as much as parsing what comes
+ * out, and on two cores the two overlap.  The caller copies each block
+ * out; where no thread can be started it decodes as it reads.
  */
 #include <archive.h>
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "ipwhois.h"
 
 #define PEEK	6
+
+#define DECODED_BLOCK	(256 * 1024)
+#define DECODED_BLOCKS	4
+#define WAIT_MS		100	/* how often a wait looks for a stop */
+
+struct decoded {
+	ssize_t	 n;		/* bytes; 0: the end; -1: the error in err */
+	char	 data[DECODED_BLOCK];
+};
+
+/*
+ * Blocks [tail, head) are decoded and not yet all taken; the decoding
+ * thread fills block head (mod DECODED_BLOCKS) and stops after the end
+ * or an error.  Under mu: head, tail, raw.
+ */
+struct pump {
+	pthread_t	 thread;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 filled, emptied;
+	uint64_t	 head, tail;
+	uint64_t	 raw;		/* the input's raw bytes, as of head */
+	size_t		 off;		/* taken of block tail */
+	struct decoded	 blk[DECODED_BLOCKS];
+};
 
 struct input {
 	int		 fd;
@@ -36,7 +68,10 @@ struct input {
 	const char	*block;			/* decoded, not yet taken */
 	size_t		 block_len;
 	char		 err[256];
+	struct pump	*pump;		/* the decoding thread's, or NULL */
 };
+
+static void pump_start(struct input *);
 
 /* Magic numbers of the compressed formats libarchive reads. */
 static const struct {
@@ -241,6 +276,8 @@ input_open(int fd)
 		in->ar = NULL;
 		in->peek_off = in->peek_len;	/* nothing readable */
 	}
+	if ((in->gz != NULL || in->ar != NULL) && in->err[0] == '\0')
+		pump_start(in);
 	return in;
 }
 
@@ -339,13 +376,9 @@ gzip_read(struct input *in, void *buf, size_t n)
 	return (ssize_t)(n - z->avail_out);
 }
 
-/*
- * Up to n bytes of log text.  >0: bytes; 0: the end; -1: the input is
- * damaged or unreadable (input_error() says why); what came before it
- * is good.
- */
-ssize_t
-input_read(struct input *in, void *buf, size_t n)
+/* Decoded (or plain) bytes, read here and now: input_read() below. */
+static ssize_t
+decode(struct input *in, void *buf, size_t n)
 {
 	ssize_t r;
 
@@ -369,6 +402,122 @@ input_read(struct input *in, void *buf, size_t n)
 	return r;
 }
 
+/* The decoding thread: blocks until the end or an error. */
+static void *
+pump_main(void *arg)
+{
+	struct input *in = arg;
+	struct pump *p = in->pump;
+	ssize_t n;
+
+	do {
+		struct decoded *b;
+
+		pthread_mutex_lock(&p->mu);
+		while (p->head - p->tail == DECODED_BLOCKS)
+			pthread_cond_wait(&p->emptied, &p->mu);
+		b = &p->blk[p->head % DECODED_BLOCKS];
+		pthread_mutex_unlock(&p->mu);
+		n = decode(in, b->data, sizeof(b->data));
+		b->n = n;
+		pthread_mutex_lock(&p->mu);
+		p->raw = in->raw;
+		p->head++;
+		pthread_cond_signal(&p->filled);
+		pthread_mutex_unlock(&p->mu);
+	} while (n > 0);
+	return NULL;
+}
+
+/*
+ * A thread for a compressed input, with SIGINT and SIGTERM blocked (they
+ * are the caller's to see); none, and decoding in the caller, when it
+ * cannot be made.
+ */
+static void
+pump_start(struct input *in)
+{
+	struct pump *p = xcalloc(1, sizeof(*p));
+	sigset_t block, was;
+	int ok;
+
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->filled, NULL);
+	pthread_cond_init(&p->emptied, NULL);
+	in->pump = p;
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &was);
+	ok = pthread_create(&p->thread, NULL, pump_main, in) == 0;
+	pthread_sigmask(SIG_SETMASK, &was, NULL);
+	if (!ok) {
+		free(p);
+		in->pump = NULL;
+	}
+}
+
+/*
+ * Wait (p->mu held) for the thread to fill a block.  The wait wakes now
+ * and then to look for a stop: the thread may be waiting for a pipe that
+ * says nothing more, and a stop must not wait with it.
+ */
+static void
+pump_wait(struct pump *p)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += WAIT_MS * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_cond_timedwait(&p->filled, &p->mu, &until);
+	if (got_signal)
+		_exit(exit_for_signal());
+}
+
+/* The next decoded bytes from the thread. */
+static ssize_t
+pump_read(struct input *in, void *buf, size_t n)
+{
+	struct pump *p = in->pump;
+	struct decoded *b;
+
+	pthread_mutex_lock(&p->mu);
+	while (p->tail == p->head)
+		pump_wait(p);
+	b = &p->blk[p->tail % DECODED_BLOCKS];
+	pthread_mutex_unlock(&p->mu);
+	if (b->n <= 0)
+		return b->n;	/* the end, or the error in err */
+	if (n > (size_t)b->n - p->off)
+		n = (size_t)b->n - p->off;
+	memcpy(buf, b->data + p->off, n);
+	if ((p->off += n) == (size_t)b->n) {
+		pthread_mutex_lock(&p->mu);
+		p->off = 0;
+		p->tail++;
+		pthread_cond_signal(&p->emptied);
+		pthread_mutex_unlock(&p->mu);
+	}
+	return (ssize_t)n;
+}
+
+/*
+ * Up to n bytes of log text.  >0: bytes; 0: the end; -1: the input is
+ * damaged or unreadable (input_error() says why); what came before it
+ * is good.
+ */
+ssize_t
+input_read(struct input *in, void *buf, size_t n)
+{
+	if (in->pump != NULL)
+		return pump_read(in, buf, n);
+	return decode(in, buf, n);
+}
+
 /*
  * Bytes read from the file so far, compressed or not: against its size,
  * how far through it the reading is.
@@ -376,7 +525,14 @@ input_read(struct input *in, void *buf, size_t n)
 uint64_t
 input_raw_bytes(const struct input *in)
 {
-	return in->raw;
+	uint64_t raw;
+
+	if (in->pump == NULL)
+		return in->raw;
+	pthread_mutex_lock(&in->pump->mu);
+	raw = in->pump->raw;
+	pthread_mutex_unlock(&in->pump->mu);
+	return raw;
 }
 
 const char *
@@ -385,9 +541,29 @@ input_error(struct input *in)
 	return in->err[0] ? in->err : NULL;
 }
 
+/*
+ * The input's end.  A decoding thread ends after the end or an error,
+ * which the caller reads to; one stopped short (a caller that read no
+ * further) is waited for until it has decoded what it had begun.
+ */
 void
 input_close(struct input *in)
 {
+	struct pump *p = in->pump;
+
+	if (p != NULL) {
+		pthread_mutex_lock(&p->mu);
+		while (p->head == 0 || p->blk[(p->head - 1) %
+		    DECODED_BLOCKS].n > 0) {
+			/* Take what it decodes, so it reaches its end. */
+			p->tail = p->head;
+			pthread_cond_signal(&p->emptied);
+			pump_wait(p);
+		}
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(p->thread, NULL);
+		free(p);
+	}
 	if (in->ar != NULL)
 		la.read_free(in->ar);
 	if (in->gz != NULL) {

@@ -716,6 +716,26 @@ t_signals() {
 		    "files: $(ls -A "$W/s" | tr '\n' ' ')"
 	done
 
+	# A compressed stream that stops mid-way: its decoding thread waits
+	# for the pipe, and the stop must not wait with it.
+	head -50 "$DATA/sample.log" | gzip -c >"$W/s.gz"
+	start_fifo -j 2
+	if wait_kids "$pid" 4; then
+		head -c $(($(wc -c <"$W/s.gz") / 2)) "$W/s.gz" >&3
+		sleep 0.3
+		kill -s TERM "$pid"
+		wait_end "$pid" 2000
+		exec 3>&-
+		[ "$st" = 143 ]
+		check $? "signals: SIGTERM while a gzip stream waits: exit 143" \
+		    "status $st after $took ms"
+	else
+		fail "signals: SIGTERM while a gzip stream waits" \
+		    "no children after 5 s"
+		exec 3>&-
+		wait_end "$pid" 3000
+	fi
+
 	# Ctrl-C at a terminal: SIGINT to the whole process group at once.
 	if ! command -v setsid >/dev/null 2>&1; then
 		skip "signals: process group (no setsid)"
