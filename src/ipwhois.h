@@ -891,11 +891,24 @@ _Static_assert(COL_MAX <= 32, "report_row mixed has a bit per column");
 
 /* The report writer: rows formatted into buf by hand, written to fp in
  * large blocks; a failed write shows in ferror(fp). */
+#define OUT_MEMOS	64	/* answers whose cells are kept as text */
+#define OUT_MEMO_MAX	1024	/* longest text kept */
+
 struct out {
 	FILE	*fp;
 	const struct config *cfg;	/* outfmt, no_header, csv_safe,
 					   columns */
 	char	*p, *end;
+	unsigned flushes;
+	int	 tail;		/* columns from here on are an answer's */
+	int	 answers_stay;	/* set by the caller: each answer a row
+				   points to stays there, unchanged, until
+				   the last row; its cells' text is kept */
+	struct {
+		const struct answer *a;	/* whose cells these are */
+		size_t	 n;
+		char	 s[OUT_MEMO_MAX];
+	} memo[OUT_MEMOS];
 	char	 buf[64 * 1024];
 };
 

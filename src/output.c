@@ -272,6 +272,7 @@ out_flush(struct out *o)
 {
 	fwrite(o->buf, 1, (size_t)(o->p - o->buf), o->fp);
 	o->p = o->buf;
+	o->flushes++;
 }
 
 static void
@@ -516,6 +517,13 @@ out_init(struct out *o, FILE *fp, const struct config *cfg)
 	o->cfg = cfg;
 	o->p = o->buf;
 	o->end = o->buf + sizeof(o->buf);
+	o->flushes = 0;
+	o->answers_stay = 0;
+	memset(o->memo, 0, sizeof(o->memo));
+	/* The last columns that are all an answer's (kind to status). */
+	for (o->tail = cfg->ncolumns; o->tail > 0 &&
+	    cfg->columns[o->tail - 1] >= COL_KIND; o->tail--)
+		;
 }
 
 /* The column names, for CSV and TSV unless --no-header; JSON has keys. */
@@ -538,32 +546,71 @@ out_header(struct out *o)
 
 /* The two loops differ in the cell writer, called directly (inlined):
  * this is the loop of a report of millions of rows. */
-void
-out_row(struct out *o, const struct report_row *r)
+static void
+cells(struct out *o, const struct report_row *r, int from, int to)
 {
 	const struct config *cfg = o->cfg;
 	struct cell v;
 
-	switch (cfg->outfmt) {
-	case OUT_JSONL:
-		jsonl_row(o, r);
-		return;
-	case OUT_TSV:
-		for (int i = 0; i < cfg->ncolumns; i++) {
+	if (cfg->outfmt == OUT_TSV)
+		for (int i = from; i < to; i++) {
 			if (i > 0)
 				out_char(o, '\t');
 			cell_of(r, cfg->columns[i], &v);
 			tsv_cell(o, &v);
 		}
-		break;
-	default:
-		for (int i = 0; i < cfg->ncolumns; i++) {
+	else
+		for (int i = from; i < to; i++) {
 			if (i > 0)
 				out_char(o, ',');
 			cell_of(r, cfg->columns[i], &v);
 			csv_cell(o, &v);
 		}
-		break;
+}
+
+/*
+ * The cells from o->tail on come from the answer alone, the same text
+ * for every row of one answer: rows are many and answers few, so the
+ * text is kept per answer and copied, where the caller says its answers
+ * stay put (the reporter's do).  A group's row (--by) whose members'
+ * answers differ is written cell by cell.
+ */
+static void
+answer_cells(struct out *o, const struct report_row *r)
+{
+	size_t slot = ((uintptr_t)r->answer >> 4) % OUT_MEMOS, n;
+	unsigned flushes;
+	char *start;
+
+	if (!o->answers_stay || r->mixed & ~(COL_BIT(COL_KIND) - 1)) {
+		cells(o, r, o->tail, o->cfg->ncolumns);
+		return;
 	}
+	if (o->memo[slot].a == r->answer) {
+		out_str(o, o->memo[slot].s, o->memo[slot].n);
+		return;
+	}
+	if ((size_t)(o->end - o->p) < OUT_MEMO_MAX)
+		out_flush(o);
+	start = o->p;
+	flushes = o->flushes;
+	cells(o, r, o->tail, o->cfg->ncolumns);
+	n = (size_t)(o->p - start);
+	if (o->flushes != flushes || n > OUT_MEMO_MAX)
+		return;		/* too long to keep */
+	o->memo[slot].a = r->answer;
+	o->memo[slot].n = n;
+	memcpy(o->memo[slot].s, start, n);
+}
+
+void
+out_row(struct out *o, const struct report_row *r)
+{
+	if (o->cfg->outfmt == OUT_JSONL) {
+		jsonl_row(o, r);
+		return;
+	}
+	cells(o, r, 0, o->tail);
+	answer_cells(o, r);
 	out_char(o, '\n');
 }

@@ -634,6 +634,75 @@ END_TEST
 
 /* --- what an answer shows ---------------------------------------------- */
 
+/*
+ * Rows whose answers stay put (the reporter's) have their answer's cells
+ * kept as text and copied: the report is byte for byte the one written
+ * cell by cell, for CSV and TSV, columns in any order, an answer whose
+ * text is too long to keep, and a group's row whose members differ.
+ */
+static const char *const stay_fields[] = {
+	NULL, "ip,org,hits", "kind,ip,status", "ip,hits,as_name,country",
+	"status", "ip",
+};
+
+START_TEST(test_answers_stay)
+{
+	enum { N = 3000 };
+	static struct out o;
+	struct report_row *rows = calloc(N, sizeof(*rows));
+	struct answer a[4];
+	char *long_org = malloc(3 * OUT_MEMO_MAX);
+	char *text[2];
+
+	two_rows(rows, a);
+	memset(long_org, 'x', 3 * OUT_MEMO_MAX - 1);
+	long_org[3 * OUT_MEMO_MAX - 1] = '\0';
+	answer_with(&a[2], FLD_ORG, long_org);
+	answer_with(&a[3], FLD_ORG, "A, \"quoted\" org");
+	for (int i = 0; i < N; i++) {
+		char ip[32];
+
+		snprintf(ip, sizeof(ip), "10.%d.%d.1", i / 256, i % 256);
+		row(&rows[i], ip, (uint64_t)(N - i), (uint64_t)i, T_FIRST,
+		    T_LAST, &a[i * 7 % 4]);
+		if (i % 11 == 0)
+			rows[i].mixed = COL_BIT(COL_ORG) | COL_BIT(COL_IP);
+		if (i % 13 == 0)
+			rows[i].mixed = COL_BIT(COL_IP);
+	}
+	for (int f = OUT_CSV; f <= OUT_TSV; f++)
+		for (size_t k = 0; k < nitems(stay_fields); k++) {
+			struct config cfg;
+
+			setup(&cfg, (enum outfmt)f, stay_fields[k]);
+			for (int stay = 0; stay < 2; stay++) {
+				size_t len = 0;
+				FILE *fp = open_memstream(&text[stay], &len);
+
+				out_init(&o, fp, &cfg);
+				o.answers_stay = stay;
+				for (int i = 0; i < N; i++)
+					out_row(&o, &rows[i]);
+				out_flush(&o);
+				ck_assert_int_eq(fclose(fp), 0);
+			}
+			ck_assert_msg(strcmp(text[0], text[1]) == 0,
+			    "format %d, fields %s: not the same", f,
+			    stay_fields[k] ? stay_fields[k] : "(default)");
+			if (stay_fields[k] == NULL ||
+			    strstr(stay_fields[k], "org") != NULL)
+				ck_assert_ptr_nonnull(strstr(text[1],
+				    long_org));
+			free(text[0]);
+			free(text[1]);
+		}
+	for (int i = 0; i < 4; i++)
+		answer_free(&a[i]);
+	free(long_org);
+	free(rows);
+}
+END_TEST
+
 START_TEST(test_answer_column)
 {
 	struct answer a;
@@ -712,6 +781,7 @@ output_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("rows");
+	tcase_add_test(tc, test_answers_stay);
 	tcase_add_test(tc, test_answer_column);
 	tcase_add_test(tc, test_row_of_count);
 	suite_add_tcase(s, tc);
