@@ -3,10 +3,11 @@
  * Common Log Format, which is combined with three fields more), and any
  * JSON log whose client field --json-field names.
  *
- * Caddy's and Traefik's lines are first read by a scanner of our own
- * that checks the whole line against the JSON grammar without building
- * anything, keeping where the few values it wants are: jansson builds a
- * tree of the line, a dozen allocations, ten times as slow.  The scanner
+ * Each line is first read by a scanner of our own that checks the whole
+ * line against the JSON grammar without building anything, keeping where
+ * the few values it wants are (by their paths, as path_get() walks one):
+ * jansson builds a tree of the line, a dozen allocations, five times as
+ * slow.  The scanner
  * takes only lines it can vouch for; one with anything it does not read
  * itself (an escape in a key or in a value it wants, a byte past ASCII,
  * a number with an exponent, a key twice, a line too deep) goes to
@@ -298,17 +299,28 @@ struct jval {
 };
 
 /*
- * What to keep: the root object's members of these names, and of the
- * member called sub (an object), its members of those names.
+ * A value to keep, by its path from the root, as path_get() walks one:
+ * a segment is an object's key, or (all digits, under ten of them) an
+ * array's element.
  */
+#define SEGS_MAX	8
+#define PATHS_MAX	8
+
+struct jseg {
+	const char *s;
+	size_t	 n;
+	long	 index;		/* an array element's number; -1 none */
+};
+
+struct jpath {
+	struct jseg seg[SEGS_MAX];
+	int	 nseg;
+};
+
 struct jwant {
-	const char *const *names;
-	size_t	 nnames;
-	struct jval *vals;	/* [nnames] */
-	const char *sub;
-	const char *const *subnames;
-	size_t	 nsub;
-	struct jval *subvals;	/* [nsub] */
+	const struct jpath *paths;
+	int	 npaths;
+	struct jval *vals;	/* [npaths] */
 };
 
 #define KEYS_MAX	48	/* keys of one object checked for twins */
@@ -434,8 +446,51 @@ j_word(struct jscan *js, const char *word, enum jtype type, struct jval *v)
 	return 0;
 }
 
-static int j_value(struct jscan *, int, struct jval *, const char *const *,
-    size_t, struct jval *);
+static int j_value(struct jscan *, int, struct jval *, unsigned);
+
+/*
+ * The value at js->p of the member or element matched by the paths in
+ * mask whose segment at this depth is its name (same() says which):
+ * kept for the paths that end here, followed for the others.
+ */
+static int
+j_member(struct jscan *js, int depth, unsigned mask,
+    int (*same)(const struct jseg *, const void *), const void *name)
+{
+	const struct jwant *w = js->want;
+	unsigned next = 0, ends = 0;
+	struct jval v;
+
+	for (int p = 0; p < w->npaths; p++) {
+		if (!(mask & 1u << p) ||
+		    !same(&w->paths[p].seg[depth - 1], name))
+			continue;
+		if (w->paths[p].nseg == depth)
+			ends |= 1u << p;
+		else
+			next |= 1u << p;
+	}
+	if (j_value(js, depth, &v, next) == -1)
+		return -1;
+	for (int p = 0; p < w->npaths; p++)
+		if (ends & 1u << p)
+			w->vals[p] = v;
+	return 0;
+}
+
+static int
+same_key(const struct jseg *seg, const void *name)
+{
+	const struct jval *k = name;
+
+	return seg->n == k->n && memcmp(seg->s, k->s, k->n) == 0;
+}
+
+static int
+same_index(const struct jseg *seg, const void *name)
+{
+	return seg->index == *(const long *)name;
+}
 
 /*
  * Past an opening bracket: 1 when the closing one follows (empty), 0
@@ -473,23 +528,12 @@ j_next(struct jscan *js, char close)
 	return 0;
 }
 
-/* The name's place in names, or -1. */
-static int
-wanted(const char *const *names, size_t n, const char *key, size_t len)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strlen(names[i]) == len && memcmp(names[i], key, len) == 0)
-			return (int)i;
-	return -1;
-}
-
 /*
- * An object at js->p; its members named in names go to vals (and, when
- * this is the root, the sub object's into the want's subvals).
+ * An object at js->p, at depth (the root's is 1); mask: the paths that
+ * have come this far.
  */
 static int
-j_object(struct jscan *js, int depth, const char *const *names,
-    size_t nnames, struct jval *vals)
+j_object(struct jscan *js, int depth, unsigned mask)
 {
 	const char *key[KEYS_MAX];
 	size_t klen[KEYS_MAX];
@@ -498,11 +542,7 @@ j_object(struct jscan *js, int depth, const char *const *names,
 	if (j_open(js, '}'))
 		return 0;
 	for (;;) {
-		struct jval k, scratch, *into = &scratch;
-		const char *const *sn = NULL;
-		size_t nsn = 0;
-		struct jval *sv = NULL;
-		int at;
+		struct jval k;
 
 		if (js->p == js->end || *js->p != '"' ||
 		    j_string(js, &k) == -1 || k.escaped || nkeys == KEYS_MAX)
@@ -516,16 +556,7 @@ j_object(struct jscan *js, int depth, const char *const *names,
 		if (js->p == js->end || *js->p++ != ':')
 			return -1;
 		skip_space(js);
-		if ((at = wanted(names, nnames, k.s, k.n)) >= 0)
-			into = &vals[at];
-		if (depth == 1 && js->want->sub != NULL &&
-		    strlen(js->want->sub) == k.n &&
-		    memcmp(js->want->sub, k.s, k.n) == 0) {
-			sn = js->want->subnames;
-			nsn = js->want->nsub;
-			sv = js->want->subvals;
-		}
-		if (j_value(js, depth, into, sn, nsn, sv) == -1 ||
+		if (j_member(js, depth, mask, same_key, &k) == -1 ||
 		    (r = j_next(js, '}')) == -1)
 			return -1;
 		if (r == 1)
@@ -534,15 +565,15 @@ j_object(struct jscan *js, int depth, const char *const *names,
 }
 
 static int
-j_array(struct jscan *js, int depth)
+j_array(struct jscan *js, int depth, unsigned mask)
 {
-	struct jval scratch;
+	long i = 0;
 	int r;
 
 	if (j_open(js, ']'))
 		return 0;
-	for (;;) {
-		if (j_value(js, depth, &scratch, NULL, 0, NULL) == -1 ||
+	for (;; i++) {
+		if (j_member(js, depth, mask, same_index, &i) == -1 ||
 		    (r = j_next(js, ']')) == -1)
 			return -1;
 		if (r == 1)
@@ -550,10 +581,12 @@ j_array(struct jscan *js, int depth)
 	}
 }
 
-/* A value at js->p, at depth (of the object or array holding it). */
+/*
+ * A value at js->p, at depth (of the object or array holding it); mask:
+ * the paths that go on inside it.
+ */
 static int
-j_value(struct jscan *js, int depth, struct jval *v, const char *const *names,
-    size_t nnames, struct jval *vals)
+j_value(struct jscan *js, int depth, struct jval *v, unsigned mask)
 {
 	if (js->p == js->end)
 		return -1;
@@ -562,12 +595,12 @@ j_value(struct jscan *js, int depth, struct jval *v, const char *const *names,
 		if (depth + 1 > DEPTH_MAX)
 			return -1;
 		v->type = JT_OBJECT;
-		return j_object(js, depth + 1, names, nnames, vals);
+		return j_object(js, depth + 1, mask);
 	case '[':
 		if (depth + 1 > DEPTH_MAX)
 			return -1;
 		v->type = JT_ARRAY;
-		return j_array(js, depth + 1);
+		return j_array(js, depth + 1, mask);
 	case '"':
 		return j_string(js, v);
 	case 't':
@@ -590,16 +623,14 @@ j_line(const char *p, const char *end, const struct jwant *want)
 {
 	struct jscan js = { p, end, want };
 
-	for (size_t i = 0; i < want->nnames; i++)
+	for (int i = 0; i < want->npaths; i++)
 		want->vals[i].type = JT_NONE;
-	for (size_t i = 0; i < want->nsub; i++)
-		want->subvals[i].type = JT_NONE;
 	if (end - p > LINE_MAX_LEN)
 		return -1;
 	while (js.p < end && (*js.p == ' ' || *js.p == '\t'))
 		js.p++;
 	if (js.p == end || *js.p != '{' ||
-	    j_object(&js, 1, want->names, want->nnames, want->vals) == -1)
+	    j_object(&js, 1, (1u << want->npaths) - 1) == -1)
 		return -1;
 	skip_space(&js);
 	return js.p == end ? 0 : -1;
@@ -723,16 +754,26 @@ caddy_line(struct logctx *ctx, json_t *root, struct hit *h)
 }
 
 /* The values Caddy's lines are read by, for the scanner of our own. */
-enum { CK_REQUEST, CK_LOGGER, CK_MSG, CK_TS, CK_SIZE, CK_MAX };
+enum { CK_REQUEST, CK_LOGGER, CK_MSG, CK_TS, CK_SIZE, CK_CLIENT_IP,
+	CK_REMOTE_IP, CK_REMOTE_ADDR, CK_MAX };
 
-static const char *const caddy_keys[CK_MAX] = {
-	[CK_REQUEST] = "request", [CK_LOGGER] = "logger", [CK_MSG] = "msg",
-	[CK_TS] = "ts", [CK_SIZE] = "size",
+#define SEG(key)	{ key, sizeof(key) - 1, -1 }
+
+/* The clients in caddy_clients' order. */
+static const struct jpath caddy_paths[CK_MAX] = {
+	[CK_REQUEST] = { { SEG("request") }, 1 },
+	[CK_LOGGER] = { { SEG("logger") }, 1 },
+	[CK_MSG] = { { SEG("msg") }, 1 },
+	[CK_TS] = { { SEG("ts") }, 1 },
+	[CK_SIZE] = { { SEG("size") }, 1 },
+	[CK_CLIENT_IP] = { { SEG("request"), SEG("client_ip") }, 2 },
+	[CK_REMOTE_IP] = { { SEG("request"), SEG("remote_ip") }, 2 },
+	[CK_REMOTE_ADDR] = { { SEG("request"), SEG("remote_addr") }, 2 },
 };
 
 /* A time as value_time() reads it; -1 when jansson must read it. */
 static int
-j_time(const struct jval *v, int64_t *t)
+j_time(const struct jval *v, struct syslog_clock *clock, int64_t *t)
 {
 	const char *s;
 	size_t n;
@@ -743,7 +784,7 @@ j_time(const struct jval *v, int64_t *t)
 	else if (v->type == JT_STRING) {
 		if (j_text(v, &s, &n) == -1)
 			return -1;
-		*t = time_text(s, n, NULL);
+		*t = time_text(s, n, clock);
 	}
 	return 0;
 }
@@ -786,9 +827,8 @@ static int
 caddy_fast(const char *p, const char *end, struct hit *h, enum fit *fit)
 {
 	static const char prefix[] = "http.log.access";
-	struct jval v[CK_MAX], req[nitems(caddy_clients)];
-	struct jwant want = { caddy_keys, CK_MAX, v, "request",
-	    caddy_clients, nitems(caddy_clients), req };
+	struct jval v[CK_MAX];
+	struct jwant want = { caddy_paths, CK_MAX, v };
 	const char *s;
 	size_t n;
 	int news, got = 0, exact = 1;
@@ -804,10 +844,10 @@ caddy_fast(const char *p, const char *end, struct hit *h, enum fit *fit)
 	}
 	if (v[CK_REQUEST].type != JT_OBJECT)
 		goto news;
-	for (size_t i = 0; i < nitems(caddy_clients) && !got; i++) {
-		if (req[i].type != JT_STRING)
+	for (int i = CK_CLIENT_IP; i <= CK_REMOTE_ADDR && !got; i++) {
+		if (v[i].type != JT_STRING)
 			continue;
-		if (j_text(&req[i], &s, &n) == -1)
+		if (j_text(&v[i], &s, &n) == -1)
 			return -1;
 		got = ip_token(s, n, &h->ip) == 0;
 	}
@@ -815,7 +855,7 @@ caddy_fast(const char *p, const char *end, struct hit *h, enum fit *fit)
 		*fit = FIT_NONE;
 		return 0;
 	}
-	if (j_time(&v[CK_TS], &h->when) == -1)
+	if (j_time(&v[CK_TS], NULL, &h->when) == -1)
 		return -1;
 	if (h->when == 0)
 		exact = 0;
@@ -907,10 +947,12 @@ traefik_line(struct logctx *ctx, json_t *root, struct hit *h)
 
 enum { TK_ADDR, TK_HOST, TK_UTC, TK_LOCAL, TK_SIZE, TK_MAX };
 
-static const char *const traefik_keys[TK_MAX] = {
-	[TK_ADDR] = "ClientAddr", [TK_HOST] = "ClientHost",
-	[TK_UTC] = "StartUTC", [TK_LOCAL] = "StartLocal",
-	[TK_SIZE] = "DownstreamContentSize",
+static const struct jpath traefik_paths[TK_MAX] = {
+	[TK_ADDR] = { { SEG("ClientAddr") }, 1 },
+	[TK_HOST] = { { SEG("ClientHost") }, 1 },
+	[TK_UTC] = { { SEG("StartUTC") }, 1 },
+	[TK_LOCAL] = { { SEG("StartLocal") }, 1 },
+	[TK_SIZE] = { { SEG("DownstreamContentSize") }, 1 },
 };
 
 /* traefik_line() on the scanner's values; -1: one for jansson. */
@@ -918,7 +960,7 @@ static int
 traefik_fast(const char *p, const char *end, struct hit *h, enum fit *fit)
 {
 	struct jval v[TK_MAX];
-	struct jwant want = { traefik_keys, TK_MAX, v, NULL, NULL, 0, NULL };
+	struct jwant want = { traefik_paths, TK_MAX, v };
 	const struct jval *client, *start;
 	const char *s;
 	size_t n;
@@ -937,7 +979,7 @@ traefik_fast(const char *p, const char *end, struct hit *h, enum fit *fit)
 	if (ip_token(s, n, &h->ip) == -1)
 		return 0;
 	start = v[TK_UTC].type != JT_NONE ? &v[TK_UTC] : &v[TK_LOCAL];
-	if (j_time(start, &h->when) == -1)
+	if (j_time(start, NULL, &h->when) == -1)
 		return -1;
 	if (h->when == 0)
 		exact = 0;
@@ -1114,6 +1156,121 @@ json_line(struct logctx *ctx, json_t *root, struct hit *h)
 	return exact ? FIT_EXACT : FIT_PARTIAL;
 }
 
+/*
+ * A --json-field path as path_get() reads it, its segments unescaped
+ * into buf[size]; -1 when the scanner leaves it to jansson (more than
+ * SEGS_MAX segments, a key as long as KEY_MAX, which path_get() never
+ * finds, or no room).
+ */
+static int
+path_parse(const char *path, char *buf, size_t size, struct jpath *out)
+{
+	size_t used = 0;
+
+	out->nseg = 0;
+	for (;;) {
+		struct jseg *g;
+		size_t n = 0;
+		int digits = 1;
+
+		if (out->nseg == SEGS_MAX)
+			return -1;
+		g = &out->seg[out->nseg++];
+		g->s = buf + used;
+		for (; *path != '\0' && *path != '.'; path++) {
+			if (*path == '\\' &&
+			    (path[1] == '.' || path[1] == '\\'))
+				path++;
+			if (n + 1 == KEY_MAX || used == size)
+				return -1;
+			digits &= *path >= '0' && *path <= '9';
+			buf[used++] = *path;
+			n++;
+		}
+		g->n = n;
+		g->index = -1;
+		if (digits && n > 0 && n < 10) {
+			g->index = 0;
+			for (size_t k = 0; k < n; k++)
+				g->index = g->index * 10 + (g->s[k] - '0');
+		}
+		if (*path == '\0')
+			return 0;
+		path++;
+	}
+}
+
+/* value_bytes() on a value of the scanner's: 0, or -1 for none. */
+static int
+j_value_bytes(const struct jval *v, struct hit *h)
+{
+	if (v->type != JT_STRING)
+		return j_bytes(v, h);
+	if (scan_size(v->s, v->s + v->n, h) != v->s + v->n) {
+		h->has_bytes = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * json_line() on the scanner's values, into *fit; -1 when the line (or
+ * a path) is one for jansson.
+ */
+static int
+json_fast(struct logctx *ctx, const char *p, const char *end, struct hit *h,
+    enum fit *fit)
+{
+	enum { JF_CLIENT, JF_TIME, JF_BYTES, JF_MAX };
+	const char *path[JF_MAX] = { ctx->json_client, ctx->json_time,
+	    ctx->json_bytes };
+	struct jpath paths[JF_MAX];
+	struct jval v[JF_MAX];
+	struct jwant want = { paths, 0, v };
+	char buf[JF_MAX][KEY_MAX * 2];
+	const char *s;
+	size_t n;
+	int slot[JF_MAX], exact = 1;
+
+	for (int i = 0; i < JF_MAX; i++) {
+		slot[i] = -1;
+		if (path[i] == NULL)
+			continue;
+		if (path_parse(path[i], buf[i], sizeof(buf[i]),
+		    &paths[want.npaths]) == -1)
+			return -1;
+		slot[i] = want.npaths++;
+	}
+	if (j_line(p, end, &want) == -1)
+		return -1;
+	*fit = FIT_NONE;
+	if (v[slot[JF_CLIENT]].type == JT_NULL) {
+		*fit = FIT_NOCLIENT;
+		return 0;
+	}
+	if (v[slot[JF_CLIENT]].type != JT_STRING)
+		return 0;
+	if (j_text(&v[slot[JF_CLIENT]], &s, &n) == -1)
+		return -1;
+	if (ip_token(s, n, &h->ip) == -1)
+		return 0;
+	if (slot[JF_TIME] >= 0) {
+		if (j_time(&v[slot[JF_TIME]], &ctx->clock, &h->when) == -1)
+			return -1;
+		if (h->when == 0)
+			exact = 0;
+	}
+	if (slot[JF_BYTES] >= 0) {
+		if (v[slot[JF_BYTES]].type == JT_STRING &&
+		    v[slot[JF_BYTES]].escaped)
+			return -1;
+		if (j_value_bytes(&v[slot[JF_BYTES]], h) == -1)
+			exact = 0;
+	}
+	*fit = exact ? FIT_EXACT : FIT_PARTIAL;
+	return 0;
+}
+
 /* Any JSON lines, their fields named by --json-field, --json-time and
  * --json-bytes. */
 enum fit
@@ -1122,7 +1279,11 @@ scan_json(struct logctx *ctx, const char *p, const char *end, struct hit *h)
 	json_t *root;
 	enum fit fit;
 
-	if (ctx->json_client == NULL || (root = load_object(p, end)) == NULL)
+	if (ctx->json_client == NULL)
+		return FIT_NONE;
+	if (!ctx->json_slow && json_fast(ctx, p, end, h, &fit) == 0)
+		return fit;
+	if ((root = load_object(p, end)) == NULL)
 		return FIT_NONE;
 	fit = json_line(ctx, root, h);
 	json_decref(root);

@@ -1165,6 +1165,88 @@ START_TEST(test_both_ways)
 }
 END_TEST
 
+/* --json-field paths, read both ways: {client, time, size}. */
+static const char *const json_paths[][3] = {
+	{ "request.remote_ip", "ts", "size" },
+	{ "request.client_ip", "ts", "size" },
+	{ "ip", "t", "b" },
+	{ "ClientHost", "StartUTC", "DownstreamContentSize" },
+	{ "a.1.ip", "a.0", NULL },
+	{ "a.11.ip", NULL, "a.10" },
+	{ "a\\.b", NULL, "c\\\\d" },
+	{ "0", "1", "2" },
+	{ "a.1.ip.x.y.z.w.v.u", NULL, NULL },
+	{ "", NULL, NULL },
+	{ "request.", NULL, NULL },
+	{ "ip", "ip", "ip" },
+};
+
+static const char *const json_path_lines[] = {
+	"{\"a\":[{\"ip\":\"192.0.2.9\"},{\"ip\":\"192.0.2.1\"}]}",
+	"{\"a\":[1710072000,{\"ip\":\"192.0.2.1\"}],\"a.1.ip\":\"x\"}",
+	"{\"a\":[\"1710072000\",{\"ip\":\"192.0.2.1\",\"ip\":\"192.0.2.2\"}]}",
+	"{\"a\":{\"1\":{\"ip\":\"192.0.2.1\"}},\"a.0\":1}",
+	"{\"a.b\":\"192.0.2.1\",\"c\\\\d\":\"12\"}",
+	"{\"a.b\":\"192.0.2.1\",\"c\\\\d\":\"1\\u0032\"}",
+	"{\"a.b\":\"192.0.2.1\",\"c\\\\d\":\"-\"}",
+	"{\"a.b\":\"192.0.2.1\",\"c\\\\d\":12.5}",
+	"{\"a.b\":\"192.0.2.1\",\"c\\\\d\":\" 12\"}",
+	"{\"0\":\"192.0.2.1\",\"1\":1710072000,\"2\":\"-\"}",
+	"{\"0\":\"192.0.2.1\",\"1\":\"Mar 27 13:06:56\",\"2\":7}",
+	"{\"0\":null}",
+	"{\"0\":[\"192.0.2.1\"]}",
+	"[\"192.0.2.1\"]",
+	"{\"\":\"192.0.2.1\"}",
+	"{\"request\":{\"\":\"192.0.2.1\"}}",
+	"{\"ip\":\"192.0.2.1\"}",
+	"{\"ip\":null}",
+	"{\"ip\":\"192.0.2.\\u0031\"}",
+	"{\"a\":[0,1,2,3,4,5,6,7,8,9,10,{\"ip\":\"192.0.2.1\"}]}",
+	"{\"a\":[0,1,2,3,4,5,6,7,8,9,\"10\",{\"ip\":\"192.0.2.1\"}]}",
+};
+
+static void
+read_paths_both_ways(const char *const *paths, const char *line)
+{
+	struct logctx fast, slow;
+	struct hit a, b;
+	enum fit fa, fb;
+	size_t n = strlen(line);
+
+	tu_logctx(&fast, FMT_JSON, 0);
+	fast.json_client = paths[0];
+	fast.json_time = paths[1];
+	fast.json_bytes = paths[2];
+	slow = fast;
+	slow.json_slow = 1;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	fa = logfmt_parse(&fast, tu_guarded(line, n), n, &a);
+	fb = logfmt_parse(&slow, tu_guarded(line, n), n, &b);
+	ck_assert_msg(fa == fb, "%s: fit %d, jansson's %d: %s", paths[0], fa,
+	    fb, line);
+	if (fa < FIT_PARTIAL)
+		return;
+	ck_assert_msg(ip_cmp(&a.ip, &b.ip) == 0 && a.when == b.when &&
+	    a.has_bytes == b.has_bytes && (!a.has_bytes || a.bytes == b.bytes),
+	    "%s: not jansson's client, time or size: %s", paths[0], line);
+}
+
+START_TEST(test_paths_both_ways)
+{
+	const char *const *paths = json_paths[_i];
+
+	for (size_t i = 0; i < nitems(json_path_lines); i++)
+		read_paths_both_ways(paths, json_path_lines[i]);
+	for (size_t i = 0; i < nitems(both_ways); i++)
+		read_paths_both_ways(paths, both_ways[i]);
+	for (size_t i = 0; i < nitems(json_cases); i++)
+		read_paths_both_ways(paths, json_cases[i].line);
+	for (size_t i = 0; i < nitems(lines); i++)
+		read_paths_both_ways(paths, lines[i].line);
+}
+END_TEST
+
 /* The same of every line of the tables above, and of nesting depths. */
 START_TEST(test_both_ways_tables)
 {
@@ -1199,6 +1281,7 @@ fmt_json_suite(void)
 	tcase_add_test(tc, test_too_long);
 	tcase_add_loop_test(tc, test_both_ways, 0, nitems(both_ways));
 	tcase_add_test(tc, test_both_ways_tables);
+	tcase_add_loop_test(tc, test_paths_both_ways, 0, nitems(json_paths));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("json");

@@ -7,9 +7,9 @@
  * Each line is copied to a buffer of its own exact size, so a scanner
  * reading past its end is caught by ASan.  Whatever client a scanner
  * returns must be written in the line; an X-Forwarded-For value must lie
- * in the line or in the context's own buffers.  Caddy's and Traefik's
- * JSON lines read by fmt_json.c's own scanner must read as jansson reads
- * them.
+ * in the line or in the context's own buffers.  JSON lines (Caddy's,
+ * Traefik's, --json-field's) read by fmt_json.c's own scanner must read
+ * as jansson reads them.
  */
 #include "fuzz.h"
 
@@ -77,8 +77,9 @@ json_both_ways(const struct logctx *ctx, const char *line, size_t len,
 
 	/* Not with the fallback: a line of another format may change the
 	 * context (a W3C header), and reading it twice would not be alike. */
-	if ((ctx->fmt != FMT_CADDY && ctx->fmt != FMT_TRAEFIK) ||
-	    ctx->want_xff || ctx->fallback)
+	if ((ctx->fmt != FMT_CADDY && ctx->fmt != FMT_TRAEFIK &&
+	    ctx->fmt != FMT_JSON) || ctx->fallback ||
+	    (ctx->want_xff && ctx->fmt != FMT_JSON))	/* jansson's alone */
 		return;
 	slow = *ctx;
 	slow.json_slow = 1;
