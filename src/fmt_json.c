@@ -7,11 +7,10 @@
  * line against the JSON grammar without building anything, keeping where
  * the few values it wants are (by their paths, as path_get() walks one):
  * jansson builds a tree of the line, a dozen allocations, five times as
- * slow.  The scanner
- * takes only lines it can vouch for; one with anything it does not read
- * itself (an escape in a key or in a value it wants, a byte past ASCII,
- * a number with an exponent, a key twice, a line too deep) goes to
- * jansson, which decides, so both read every line alike.
+ * slow.  The scanner takes only lines it can vouch for; one with anything
+ * it does not read itself (an escape in a key or in a value it wants, a
+ * byte past ASCII, a number with an exponent, a key twice, a line too
+ * deep) goes to jansson, which decides, so both read every line alike.
  *
  * jansson reads a line only after a cheap scan has found it to be one
  * object, at most LINE_MAX_LEN bytes and DEPTH_MAX levels deep: jansson
