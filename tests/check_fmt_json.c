@@ -1131,29 +1131,38 @@ static const char *const both_ways[] = {
 	"{\"ClientAddr\":\"192.0.2.1:5\",\"DownstreamContentSize\":2e3}",
 };
 
+/* line read through fast as it is and through a copy of it with
+ * json_slow: the same fit, client, time and size. */
 static void
-read_both_ways(enum logfmt fmt, const char *line, int strict)
+same_both_ways(const struct logctx *fast, const char *line)
 {
-	struct logctx fast, slow;
+	struct logctx a_ctx = *fast, b_ctx = *fast;
 	struct hit a, b;
 	enum fit fa, fb;
 	size_t n = strlen(line);
 
-	tu_logctx(&fast, fmt, strict);
-	tu_logctx(&slow, fmt, strict);
-	slow.json_slow = 1;
+	b_ctx.json_slow = 1;
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
-	fa = logfmt_parse(&fast, tu_guarded(line, n), n, &a);
-	fb = logfmt_parse(&slow, tu_guarded(line, n), n, &b);
+	fa = logfmt_parse(&a_ctx, tu_guarded(line, n), n, &a);
+	fb = logfmt_parse(&b_ctx, tu_guarded(line, n), n, &b);
 	ck_assert_msg(fa == fb, "%s: fit %d, jansson's %d: %s",
-	    logfmt_name(fmt), fa, fb, line);
+	    logfmt_name(fast->fmt), fa, fb, line);
 	if (fa < FIT_PARTIAL)
 		return;
 	ck_assert_msg(ip_cmp(&a.ip, &b.ip) == 0 && a.when == b.when &&
 	    a.has_bytes == b.has_bytes && (!a.has_bytes || a.bytes == b.bytes),
-	    "%s: not jansson's client, time or size: %s", logfmt_name(fmt),
-	    line);
+	    "%s: not jansson's client, time or size: %s",
+	    logfmt_name(fast->fmt), line);
+}
+
+static void
+read_both_ways(enum logfmt fmt, const char *line, int strict)
+{
+	struct logctx ctx;
+
+	tu_logctx(&ctx, fmt, strict);
+	same_both_ways(&ctx, line);
 }
 
 START_TEST(test_both_ways)
@@ -1208,28 +1217,13 @@ static const char *const json_path_lines[] = {
 static void
 read_paths_both_ways(const char *const *paths, const char *line)
 {
-	struct logctx fast, slow;
-	struct hit a, b;
-	enum fit fa, fb;
-	size_t n = strlen(line);
+	struct logctx ctx;
 
-	tu_logctx(&fast, FMT_JSON, 0);
-	fast.json_client = paths[0];
-	fast.json_time = paths[1];
-	fast.json_bytes = paths[2];
-	slow = fast;
-	slow.json_slow = 1;
-	memset(&a, 0, sizeof(a));
-	memset(&b, 0, sizeof(b));
-	fa = logfmt_parse(&fast, tu_guarded(line, n), n, &a);
-	fb = logfmt_parse(&slow, tu_guarded(line, n), n, &b);
-	ck_assert_msg(fa == fb, "%s: fit %d, jansson's %d: %s", paths[0], fa,
-	    fb, line);
-	if (fa < FIT_PARTIAL)
-		return;
-	ck_assert_msg(ip_cmp(&a.ip, &b.ip) == 0 && a.when == b.when &&
-	    a.has_bytes == b.has_bytes && (!a.has_bytes || a.bytes == b.bytes),
-	    "%s: not jansson's client, time or size: %s", paths[0], line);
+	tu_logctx(&ctx, FMT_JSON, 0);
+	ctx.json_client = paths[0];
+	ctx.json_time = paths[1];
+	ctx.json_bytes = paths[2];
+	same_both_ways(&ctx, line);
 }
 
 START_TEST(test_paths_both_ways)
