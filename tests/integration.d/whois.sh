@@ -92,15 +92,10 @@ t_whois_transfer() {
 	source:         RIPE
 	EOF2
 	whois_serve "$W/wt" whois-transfer:45.11.8.0/22:RIPE
-	printf '%s - - [10/Oct/2025:13:55:3%s +0000] "GET / HTTP/1.1" 200 10\n' \
-	    45.11.9.7 0 45.11.9.7 1 45.11.10.200 2 >"$W/moved.log"
+	moved_log
 	run --protocol whois --whois-server "127.0.0.1:$WHOIS" --no-cache \
 	    --rate 1000 -j 2 "$W/moved.log"
-	cat >"$W/want" <<-EOF2
-	$HEADER
-	45.11.9.7,2,20,2025-10-10T13:55:30Z,2025-10-10T13:55:31Z,public,RIPE,45.11.8.0/22,EXAMPLE-MOVED-NET,Example Moved Hosting GmbH,DE,,,abuse@moved.example,whois,ok
-	45.11.10.200,1,10,2025-10-10T13:55:32Z,2025-10-10T13:55:32Z,public,RIPE,45.11.8.0/22,EXAMPLE-MOVED-NET,Example Moved Hosting GmbH,DE,,,abuse@moved.example,whois,ok
-	EOF2
+	moved_want whois
 	report_is "whois-transfer: the new holder's answer" "$W/want" quiet
 	# Either address may be the one asked (the workers race for it): one
 	# query in ARIN's form, one in RIPE's, none more.
