@@ -739,13 +739,14 @@ unwritable(void)
 
 /* Root may write anywhere: as root, the checks run as nobody, in a
  * process of their own, in a directory given to nobody. */
-START_TEST(test_unwritable)
+static void
+as_nobody(void (*checks)(void))
 {
 	pid_t pid;
 	int st;
 
 	if (geteuid() != 0) {
-		unwritable();
+		checks();
 		return;
 	}
 	ck_assert_int_eq(chown(dir, NOBODY, NOBODY), 0);
@@ -753,13 +754,18 @@ START_TEST(test_unwritable)
 		if (setgroups(0, NULL) == -1 || setgid(NOBODY) == -1 ||
 		    setuid(NOBODY) == -1)
 			_exit(2);
-		unwritable();
+		checks();
 		_exit(0);
 	}
 	ck_assert_int_ne(pid, -1);
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	    "the checks as nobody: status %d", st);
+}
+
+START_TEST(test_unwritable)
+{
+	as_nobody(unwritable);
 }
 END_TEST
 
@@ -965,26 +971,8 @@ unwritable_odd_name(void)
 
 START_TEST(test_unwritable_odd_name)
 {
-	pid_t pid;
-	int st;
-
 	ck_assert_int_eq(cache_writable(in_dir("no/such/dir/cache.db")), 0);
-	if (geteuid() != 0) {
-		unwritable_odd_name();
-		return;
-	}
-	ck_assert_int_eq(chown(dir, NOBODY, NOBODY), 0);
-	if ((pid = fork()) == 0) {
-		if (setgroups(0, NULL) == -1 || setgid(NOBODY) == -1 ||
-		    setuid(NOBODY) == -1)
-			_exit(2);
-		unwritable_odd_name();
-		_exit(0);
-	}
-	ck_assert_int_ne(pid, -1);
-	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
-	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
-	    "the checks as nobody: status %d", st);
+	as_nobody(unwritable_odd_name);
 }
 END_TEST
 

@@ -1114,26 +1114,28 @@ static const struct real {
 	    "2001:43f8:7b0:ffff:ffff:ffff:ffff:ffff" },
 };
 
+/* A file of whois/ipwhois-2015, or NULL (the skip said). */
+static char *
+real_answer(const char *file, size_t *len)
+{
+	char rel[256];
+
+	snprintf(rel, sizeof(rel), "whois/ipwhois-2015/%s", file);
+	return tu_realdata_file(rel, len);
+}
+
 START_TEST(test_real)
 {
 	const struct real *w = &reals[_i];
 	struct wcase c = { w->file, w->rir, NULL, 0, 0, ST_OK, w->network,
 	    w->name, w->org, w->cc, w->abuse, w->lo, w->hi, NULL };
-	char path[4096], query[64];
+	char query[64];
 	size_t len;
 	char *text;
 	struct ip q, lo, hi;
 
-	if (tu_realdata() == NULL) {
-		printf("%s: skipped: realdata not found\n", w->file);
+	if ((text = real_answer(w->file, &len)) == NULL)
 		return;
-	}
-	snprintf(path, sizeof(path), "%s/whois/ipwhois-2015/%s", tu_realdata(),
-	    w->file);
-	if ((text = tu_slurp(path, &len)) == NULL) {
-		printf("%s: skipped: realdata not found (%s)\n", w->file, path);
-		return;
-	}
 	check_case(&c, text, len);
 	/* The queried address, the file's name, is inside the network. */
 	snprintf(query, sizeof(query), "%.*s",
@@ -1391,23 +1393,15 @@ static const struct rdialect {
 START_TEST(test_real_dialect)
 {
 	const struct rdialect *w = &rdialects[_i];
-	char path[4096], ref[256];
+	char ref[256];
 	size_t len;
 	char *text;
 	struct answer a;
 	struct netrange r;
 	struct whois_info wi;
 
-	if (tu_realdata() == NULL) {
-		printf("%s: skipped: realdata not found\n", w->file);
+	if ((text = real_answer(w->file, &len)) == NULL)
 		return;
-	}
-	snprintf(path, sizeof(path), "%s/whois/ipwhois-2015/%s", tu_realdata(),
-	    w->file);
-	if ((text = tu_slurp(path, &len)) == NULL) {
-		printf("%s: skipped: realdata not found (%s)\n", w->file, path);
-		return;
-	}
 	/* Whoever is asked: the answer says what it is. */
 	for (int rir = RIR_NONE; rir < RIR_MAX; rir++) {
 		memset(&a, 0, sizeof(a));
@@ -1426,20 +1420,12 @@ END_TEST
 /* Team Cymru's bulk answer is no registry's dialect. */
 START_TEST(test_real_cymru)
 {
-	char path[4096];
 	size_t len;
 	char *text;
 
-	if (tu_realdata() == NULL) {
-		printf("cymru: skipped: realdata not found\n");
+	if ((text = tu_realdata_file("whois/cymru/bulk_verbose_2024-10-15.txt",
+	    &len)) == NULL)
 		return;
-	}
-	snprintf(path, sizeof(path), "%s/whois/cymru/bulk_verbose_2024-10-15.txt",
-	    tu_realdata());
-	if ((text = tu_slurp(path, &len)) == NULL) {
-		printf("cymru: skipped: realdata not found (%s)\n", path);
-		return;
-	}
 	ck_assert_int_eq(whois_dialect(text, len), WD_NONE);
 	free(text);
 }

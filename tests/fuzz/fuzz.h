@@ -11,11 +11,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ipwhois.h"
 
 int	 LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int	 LLVMFuzzerInitialize(int *, char ***);
+
+/* Local times in a zone with summer time, without tzdata. */
+static __attribute__((unused)) void
+fz_local_zone(void)
+{
+	setenv("TZ", "EST5EDT,M3.2.0,M11.1.0", 1);
+	tzset();
+}
 
 static void fz_fail(const char *, ...)
     __attribute__((format(printf, 1, 2), noreturn, unused));

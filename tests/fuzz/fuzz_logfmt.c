@@ -26,9 +26,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	/* Syslog times are local: a zone with summer time, no tzdata. */
-	setenv("TZ", "EST5EDT,M3.2.0,M11.1.0", 1);
-	tzset();
+	fz_local_zone();	/* syslog times are local */
 	return 0;
 }
 

@@ -13,9 +13,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	/* Local times: a zone with summer time, no tzdata. */
-	setenv("TZ", "EST5EDT,M3.2.0,M11.1.0", 1);
-	tzset();
+	fz_local_zone();
 	syslog_clock_init(&clock0, 1711627200);	/* 2024-03-28 12:00 UTC */
 	return 0;
 }
