@@ -46,12 +46,12 @@ escape(const char *s, size_t n, size_t room)
 		fz_fail("text_escape: %zu bytes in room for %zu", len, room);
 	/* Unescaped, a prefix of the input; nothing raw that a terminal
 	 * would act on.  (A backslash is not escaped: "\x41" may be the
-	 * input's own text.) */
+	 * input's own text, and "\x5c" always is.) */
 	for (i = k = 0; i < len; i += l) {
 		if (dst[i] == '\\' && i + 3 < len && dst[i + 1] == 'x' &&
 		    hexval(u[i + 2]) >= 0 && hexval(u[i + 3]) >= 0 && k < n &&
 		    (unsigned char)s[k] == hexval(u[i + 2]) * 16 +
-		    hexval(u[i + 3])) {
+		    hexval(u[i + 3]) && s[k] != '\\') {
 			k++;
 			l = 4;
 			continue;
